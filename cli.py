@@ -1,0 +1,133 @@
+"""The ``tongbao`` command: evaluate and validate rulesets from the terminal.
+
+Only this module prints and chooses exit codes: 0 done, 1 the input is wrong
+(ruleset or data; the message says where and what to do), 2 the command line
+is wrong, 3 a bug in tongbao (the traceback goes to a file, not the screen).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+    help="tongbao：用 YAML 规则集评定各单位，生成判定结果（JSON）和终端报告。",
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's user errors into one message and exit 1; bugs into exit 3."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from engine.errors import TongbaoError
+
+        try:
+            return command(*args, **kwargs)
+        except TongbaoError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception:  # a bug in tongbao, not in the user's input
+            fd, path = tempfile.mkstemp(prefix="tongbao-crash-", suffix=".txt")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                traceback.print_exc(file=handle)
+            print(f"抱歉，tongbao 内部出错了（这不是你的输入的问题）。详细信息已写入 {path}，请把它附在问题报告里。", file=sys.stderr)
+            raise typer.Exit(3) from None
+    return wrapper
+
+
+@app.command()
+@_guard
+def evaluate(
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
+    data: Path = typer.Argument(..., help="数据：CSV 文件，或放着规则集所需表格的文件夹"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 终端报告；json 判定结果"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件（整份写成后才替换），而不是屏幕"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
+) -> None:
+    """按规则集评定数据表中的各单位。"""
+    import engine
+    from engine.atomic import write_atomic
+    from engine.errors import TongbaoError
+
+    if output is not None:
+        _refuse_overwriting_inputs(output, ruleset, data)
+    rules = engine.load_ruleset(ruleset)
+    verdict = engine.evaluate(rules, data, encoding=encoding).to_dict()
+    text = _render_json(verdict) if format is OutputFormat.json else _render_table(verdict, output is None)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+    del TongbaoError
+
+
+def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path) -> None:
+    from engine.errors import TongbaoError
+
+    target = output.resolve()
+    inputs = {ruleset.resolve(), data.resolve()}
+    if data.is_dir():
+        inputs |= {p.resolve() for p in data.iterdir()}
+    if target in inputs:
+        raise TongbaoError(f"{output}：输出文件不能是输入文件，否则会覆盖原始数据。请换一个输出文件名。")
+
+
+def _render_json(verdict: dict) -> str:
+    from engine.verdict import dumps
+
+    return dumps(verdict)
+
+
+def _render_table(verdict: dict, to_stdout: bool) -> str:
+    import io
+
+    from engine.render import make_console, render
+
+    if to_stdout and sys.stdout.isatty():
+        render(verdict, make_console())  # straight to the terminal: colours and its width
+        return ""
+    buffer = io.StringIO()
+    render(verdict, make_console(file=buffer, width=80))
+    return buffer.getvalue()
+
+
+@app.command()
+@_guard
+def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件")) -> None:
+    """检查规则集：语法、键、类型、表达式中的名称和函数、分档顺序。"""
+    import engine
+
+    rules = engine.load_ruleset(ruleset)
+    counts = f"{len(rules.units.fields)} 个字段、{len(rules.metrics)} 个指标、{len(rules.tiers)} 个分档、{len(rules.flags)} 个标记、{len(rules.notifications)} 项通报措施"
+    print(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{counts}）。")
+
+
+@app.command()
+def version() -> None:
+    """显示 tongbao 的版本。"""
+    from engine import __version__
+
+    print(f"tongbao {__version__}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

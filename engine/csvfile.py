@@ -1,0 +1,116 @@
+"""Reading CSV files as offices save them: UTF-8 with or without BOM, or GBK.
+
+The encoding chain is BOM → strict UTF-8 → gb18030 (a superset of GBK that
+decodes what plain gbk cannot); statistical detectors misread short GBK files,
+so none is used. The reader is strict: an unterminated quote, a NUL byte or a
+repeated header is an error, never a silently different table.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CellProblem, DataError
+
+MAX_FILE_BYTES = 500_000_000
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Cells as text, with the CSV line each row started on."""
+
+    file: str
+    sha256: str
+    encoding: str
+    header: tuple[str, ...]
+    rows: list[tuple[int, list[str]]]  # (line number, cells)
+
+
+def read_csv(path: str | Path, encoding: str | None = None, display: str | None = None) -> RawTable:
+    name = display or str(path)
+    raw = _read_bytes(Path(path), name)
+    text, used = decode(raw, name, encoding)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError([CellProblem(name, line, None, None, "文件中有空字符（NUL），不像是 CSV 文本。请从表格软件重新另存为 CSV。")])
+    return _parse(text, name, hashlib.sha256(raw).hexdigest(), used)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DataError([CellProblem(name, None, None, None, f"文件超过 {MAX_FILE_BYTES // 1_000_000} MB。")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([CellProblem(name, None, None, None, "找不到数据文件。请检查路径，或确认文件夹中有规则集 units.file 指定的文件。")]) from None
+    except IsADirectoryError:
+        raise DataError([CellProblem(name, None, None, None, "这是一个文件夹，不是 CSV 文件。")]) from None
+    except OSError as exc:
+        raise DataError([CellProblem(name, None, None, None, f"无法读取（{exc.strerror}）。")]) from None
+
+
+def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode with the given encoding, or by the chain; return text and the encoding used."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+            return raw.decode(encoding), encoding
+        except LookupError:
+            raise DataError([CellProblem(name, None, None, None, f"不认识的编码“{encoding}”。常用的有 utf-8、gb18030。")]) from None
+        except UnicodeDecodeError as exc:
+            raise DataError([CellProblem(name, None, None, None, f"按 {encoding} 无法解码（第 {exc.start} 字节）。请去掉 --encoding 让程序自动判断，或换一种编码。")]) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise DataError([CellProblem(name, None, None, None, f"文件以 UTF-8 标记开头，但第 {exc.start} 字节不是 UTF-8。请重新另存为 UTF-8 CSV。")]) from None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise DataError([CellProblem(name, None, None, None, f"既不是 UTF-8 也不是 GBK/GB18030 编码（第 {exc.start} 字节）。请在表格软件中另存为“CSV UTF-8”，或用 --encoding 指明编码。")]) from None
+
+
+def _parse(text: str, name: str, sha: str, encoding: str) -> RawTable:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            line = reader.line_num - _extra_lines(cells)
+            if header is None:
+                if any(c.strip() for c in cells):
+                    header = [c.strip() for c in cells]
+                    header_line = line
+                continue
+            if any(c.strip() for c in cells):
+                rows.append((line, [c.strip() for c in cells]))
+    except csv.Error as exc:
+        raise DataError([CellProblem(name, reader.line_num, None, None, f"CSV 格式错误：{exc}。多半是某个引号没有闭合。")]) from None
+    if header is None:
+        raise DataError([CellProblem(name, None, None, None, "文件是空的：没有表头，也没有数据行。")])
+    _check_header(header, header_line, name)
+    for line, cells in rows:
+        if len(cells) > len(header) and any(cells[len(header):]):
+            raise DataError([CellProblem(name, line, None, None, f"这一行有 {len(cells)} 个单元格，比表头多（表头 {len(header)} 列）。请检查是否有多余的逗号。")])
+    return RawTable(name, sha, encoding, tuple(header), rows)
+
+
+def _extra_lines(cells: list[str]) -> int:
+    """Line breaks inside quoted cells; reader.line_num counts them, we want the row's first line."""
+    return sum(c.count("\n") for c in cells)
+
+
+def _check_header(header: list[str], line: int, name: str) -> None:
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header):
+        if col and col in seen:
+            raise DataError([CellProblem(name, line, col, None, f"表头中“{col}”出现了两次（第 {seen[col] + 1} 列和第 {i + 1} 列）。请改名或删掉其中一列。")])
+        seen[col] = i

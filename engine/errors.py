@@ -1,0 +1,103 @@
+"""The one family of errors a user can cause, each carrying where it happened.
+
+The library raises these; only ``cli.py`` prints them and picks the exit code.
+Messages are in Chinese because administrators read them; every message names
+the place (file, line, column, key or row) and ends with what to do next.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class TongbaoError(Exception):
+    """Base of every error caused by the user's input (exit code 1)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding in a ruleset, located by file, line, column and key path."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        key = f" {self.path}:" if self.path else ""
+        return f"{where}:{key} {self.message}"
+
+
+class RulesetError(TongbaoError):
+    """The ruleset is wrong. Holds every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        head = "\n".join(str(p) for p in self.problems)
+        n = len(self.problems)
+        tail = f"\n规则集有 {n} 处问题，请按上面的位置逐一修改后再运行 tongbao validate。" if n > 1 else ""
+        super().__init__(head + tail)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One bad cell: file, CSV line, column header, the value read, and the fix."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(f"第 {self.line} 行")
+        if self.column is not None:
+            parts.append(f"列“{self.column}”")
+        if self.value is not None:
+            parts.append(f"值 {self.value!r}")
+        return "，".join(parts) + "：" + self.message
+
+
+class DataError(TongbaoError):
+    """The data table is wrong; lists every bad cell found (up to a limit)."""
+
+    def __init__(self, problems: list[CellProblem], more: int = 0) -> None:
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        if more:
+            lines.append(f"……另有 {more} 处同类问题未列出。")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class DataWarning:
+    """A data warning kept in the verdict: the evaluation goes on."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: str | None = None
+    unit: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out: dict = {"code": self.code, "message": self.message}
+        for key in ("file", "line", "column", "unit"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out.update(self.extra)
+        return out

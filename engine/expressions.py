@@ -1,0 +1,334 @@
+"""Expressions in rulesets: parsed and checked once, evaluated over whole columns.
+
+An expression is read when the ruleset loads: syntax, names and functions are
+checked then, so a typo is a ruleset error before any data is read. Evaluation
+runs simpleeval over numpy columns, with array-aware operators, because the
+default ones call ``len()`` and Python truthiness, which break on arrays
+(see the shared notes on hazards and performance).
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+import numpy as np
+from simpleeval import SimpleEval
+
+MAX_LENGTH = 2000
+MAX_NODES = 400
+MAX_DEPTH = 32
+MAX_STRING = 200
+MAX_POWER = 10
+
+_PERCENT = re.compile(r"""("[^"]*"|'[^']*')|(\d+(?:\.\d+)?)\s*%""")
+
+
+class ExpressionError(Exception):
+    """A bad expression; the loader adds the file, line and key."""
+
+
+@dataclass(frozen=True)
+class Function:
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int | None
+    text_args: tuple[int, ...] = ()  # positions that must be written as quoted text
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """One parsed expression: the text as written and its syntax tree."""
+
+    text: str
+    node: ast.expr
+    names: frozenset[str]
+    calls: tuple[tuple[str, tuple[Any, ...]], ...]  # (function, constant args) for checks
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+
+# ---------------------------------------------------------------- functions
+
+def _round_half_up(x: Any, digits: Any = 0) -> Any:
+    """Round half away from zero, as offices do by hand (numpy rounds half to even)."""
+    factor = 10.0 ** int(digits)
+    x = np.asarray(x, dtype=float)
+    # The tiny nudge keeps 0.285 * 100 = 28.499999… from rounding down.
+    return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + 1e-9) / factor
+
+
+def _min(*args: Any) -> Any:
+    if len(args) == 1:
+        values = np.asarray(args[0], dtype=float)
+        return float(np.nanmin(values)) if np.any(~np.isnan(values)) else float("nan")
+    return _reduce(np.minimum, args)
+
+
+def _max(*args: Any) -> Any:
+    if len(args) == 1:
+        values = np.asarray(args[0], dtype=float)
+        return float(np.nanmax(values)) if np.any(~np.isnan(values)) else float("nan")
+    return _reduce(np.maximum, args)
+
+
+def _reduce(ufunc: Any, args: Iterable[Any]) -> Any:
+    args = list(args)
+    out = args[0]
+    for arg in args[1:]:
+        out = ufunc(out, arg)
+    return out
+
+
+def _sum(x: Any) -> float:
+    return float(np.nansum(np.asarray(x, dtype=float)))
+
+
+def _mean(x: Any) -> float:
+    values = np.asarray(x, dtype=float)
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else float("nan")
+
+
+def _count(cond: Any = None) -> int:
+    raise AssertionError("replaced per evaluation")  # needs the row count
+
+
+def _missing(x: Any) -> Any:
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f":
+        return np.isnan(arr)
+    if arr.dtype.kind == "M":
+        return np.isnat(arr)
+    return arr == ""
+
+
+def _fill(x: Any, value: Any) -> Any:
+    return np.where(_missing(x), value, x)
+
+
+def _text_test(method: str) -> Callable[[Any, str], Any]:
+    def test(text: Any, part: str) -> Any:
+        arr = np.asarray(text, dtype=object)
+        return np.array([getattr(str(t), method)(part) for t in arr.ravel()], dtype=bool).reshape(arr.shape)
+    return test
+
+
+def _contains(text: Any, part: str) -> Any:
+    arr = np.asarray(text, dtype=object)
+    return np.array([part in str(t) for t in arr.ravel()], dtype=bool).reshape(arr.shape)
+
+
+def _days(start: Any, end: Any) -> Any:
+    delta = np.asarray(end, dtype="datetime64[D]") - np.asarray(start, dtype="datetime64[D]")
+    out = delta.astype("float64")
+    return np.where(np.isnat(delta), np.nan, out)
+
+
+BASE_FUNCTIONS: dict[str, Function] = {
+    "abs": Function(np.abs, 1, 1),
+    "min": Function(_min, 1, None),
+    "max": Function(_max, 1, None),
+    "round": Function(_round_half_up, 1, 2),
+    "sum": Function(_sum, 1, 1),
+    "mean": Function(_mean, 1, 1),
+    "count": Function(_count, 0, 1),
+    "missing": Function(_missing, 1, 1),
+    "fill": Function(_fill, 2, 2),
+    "contains": Function(_contains, 2, 2, (1,)),
+    "startswith": Function(_text_test("startswith"), 2, 2, (1,)),
+    "endswith": Function(_text_test("endswith"), 2, 2, (1,)),
+    "days": Function(_days, 2, 2),
+    "in_band": Function(lambda *a: None, 2, None, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)),
+}
+"""The documented function list (docs/rulesets.md, 函数). ``count`` and
+``in_band`` need the table being evaluated, so the evaluator binds them."""
+
+
+# ---------------------------------------------------------------- parsing
+
+_ALLOWED = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call,
+    ast.Name, ast.Load, ast.Constant, ast.Tuple, ast.List,
+    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or,
+    ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.In, ast.NotIn,
+)
+
+_NODE_WORDS = {
+    "Attribute": "属性访问（.）", "Subscript": "下标（[]）", "Lambda": "lambda", "Dict": "字典",
+    "ListComp": "推导式", "GeneratorExp": "推导式", "JoinedStr": "f 字符串", "Mod": "取余 %",
+    "FloorDiv": "整除 //", "NamedExpr": "赋值 :=", "Starred": "星号参数", "Set": "集合",
+}
+
+
+def rewrite_percents(text: str) -> str:
+    """Turn ``90%`` into ``(0.9)`` outside quoted text: rates are fractions inside."""
+    def repl(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(1)
+        return "(" + str(Decimal(m.group(2)) / 100) + ")"
+    return _PERCENT.sub(repl, text)
+
+
+def compile_expression(text: Any, known: Iterable[str], functions: dict[str, Function] | None = None) -> Expression:
+    """Parse and check one expression; raise ExpressionError with a fix."""
+    functions = BASE_FUNCTIONS if functions is None else functions
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise ExpressionError(f"表达式应为文字或数字，这里是 {text!r}。")
+    source = str(text).strip()
+    if not source:
+        raise ExpressionError("表达式为空。请写出计算式，例如 activated / registered。")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"表达式超过 {MAX_LENGTH} 个字符。请拆成几个指标。")
+    try:
+        tree = ast.parse(rewrite_percents(source), mode="eval")
+    except SyntaxError as exc:
+        col = f"第 {exc.offset} 个字符附近" if exc.offset else ""
+        raise ExpressionError(f"表达式语法错误{col}：{source!r}。请检查括号、引号和运算符。") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("表达式嵌套过深。请拆成几个指标。") from None
+    checker = _Checker(set(known), functions)
+    checker.visit(tree, 0)
+    return Expression(source, tree.body, frozenset(checker.names), tuple(checker.calls))
+
+
+class _Checker:
+    def __init__(self, known: set[str], functions: dict[str, Function]) -> None:
+        self.known = known
+        self.functions = functions
+        self.names: set[str] = set()
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.count = 0
+
+    def visit(self, node: ast.AST, depth: int) -> None:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise ExpressionError(f"表达式过长或嵌套过深（上限 {MAX_NODES} 个元素、{MAX_DEPTH} 层）。请拆成几个指标。")
+        if not isinstance(node, _ALLOWED):
+            kind = type(node).__name__
+            raise ExpressionError(f"表达式里不能使用{_NODE_WORDS.get(kind, kind)}。可用的写法见 docs/rulesets.md 的“表达式”一节。")
+        handler = getattr(self, f"_{type(node).__name__}", None)
+        if handler is not None and handler(node, depth) is False:
+            return
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, depth + 1)
+
+    def _Name(self, node: ast.Name, depth: int) -> None:
+        if node.id not in self.known:
+            raise ExpressionError(unknown_message("名称", node.id, self.known))
+        self.names.add(node.id)
+
+    def _Constant(self, node: ast.Constant, depth: int) -> None:
+        value = node.value
+        if isinstance(value, str) and len(value) > MAX_STRING:
+            raise ExpressionError(f"文字常量超过 {MAX_STRING} 个字符。")
+        if not isinstance(value, (str, int, float, bool)) or isinstance(value, complex):
+            raise ExpressionError(f"不支持的常量 {value!r}。")
+
+    def _BinOp(self, node: ast.BinOp, depth: int) -> None:
+        if isinstance(node.op, ast.Pow):
+            exp = node.right
+            ok = isinstance(exp, ast.Constant) and isinstance(exp.value, (int, float)) and abs(exp.value) <= MAX_POWER
+            if not ok:
+                raise ExpressionError(f"乘方 ** 的指数必须是不超过 {MAX_POWER} 的数字常量。")
+
+    def _Call(self, node: ast.Call, depth: int) -> bool:
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("只能调用文档列出的函数，例如 min(a, b)。")
+        name = node.func.id
+        fn = self.functions.get(name)
+        if fn is None:
+            raise ExpressionError(unknown_message("函数", name, self.functions))
+        if node.keywords:
+            raise ExpressionError(f"函数 {name} 不接受“名称=值”形式的参数。")
+        n = len(node.args)
+        if n < fn.min_args or (fn.max_args is not None and n > fn.max_args):
+            want = f"{fn.min_args}" if fn.min_args == fn.max_args else f"至少 {fn.min_args}"
+            raise ExpressionError(f"函数 {name} 需要 {want} 个参数，这里给了 {n} 个。")
+        consts = []
+        for i, arg in enumerate(node.args):
+            if i in fn.text_args and not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                raise ExpressionError(f"函数 {name} 的第 {i + 1} 个参数必须是带引号的文字。")
+            consts.append(arg.value if isinstance(arg, ast.Constant) else None)
+            self.visit(arg, depth + 1)
+        self.calls.append((name, tuple(consts)))
+        return False
+
+
+def unknown_message(kind: str, name: str, known: Iterable[str]) -> str:
+    known = sorted(known)
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"是否想写“{near[0]}”？" if near else ""
+    listing = "、".join(known[:20]) + ("……" if len(known) > 20 else "")
+    return f"未知的{kind}“{name}”。{hint}可用的{kind}有：{listing}。"
+
+
+# ---------------------------------------------------------------- evaluation
+
+def _compare_op(op: ast.cmpop) -> Callable[[Any, Any], Any]:
+    table: dict[type, Callable[[Any, Any], Any]] = {
+        ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater, ast.GtE: np.greater_equal,
+        ast.Eq: np.equal, ast.NotEq: np.not_equal,
+        ast.In: lambda a, b: np.isin(a, list(b)), ast.NotIn: lambda a, b: ~np.isin(a, list(b)),
+    }
+    return table[type(op)]
+
+
+_OPERATORS = {
+    ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
+    ast.Pow: np.power, ast.USub: np.negative, ast.UAdd: np.positive, ast.Not: np.logical_not,
+}
+
+
+class ColumnEvaluator(SimpleEval):
+    """simpleeval over numpy columns: every operator acts element-wise.
+
+    Names are bound to read-only arrays so no expression can change the table.
+    """
+
+    def __init__(self, names: dict[str, Any], functions: dict[str, Callable[..., Any]]) -> None:
+        super().__init__(operators=dict(_OPERATORS), functions=functions, names=names, allowed_attrs={})
+        self.nodes[ast.Compare] = self._compare
+        self.nodes[ast.BoolOp] = self._boolop
+        self.nodes[ast.IfExp] = self._ifexp
+        self.nodes[ast.BinOp] = self._binop
+        self.nodes[ast.UnaryOp] = self._unaryop
+        self.nodes[ast.Tuple] = self._sequence
+        self.nodes[ast.List] = self._sequence
+
+    def run(self, expr: Expression) -> Any:
+        return self.eval(expr.text, previously_parsed=expr.node)
+
+    def _binop(self, node: ast.BinOp) -> Any:
+        left, right = self._eval(node.left), self._eval(node.right)
+        out = self.operators[type(node.op)](left, right)
+        if isinstance(node.op, ast.Div):  # a rate over zero is "not computable", not infinity
+            out = np.where(np.isinf(out), np.nan, out)
+        return out
+
+    def _unaryop(self, node: ast.UnaryOp) -> Any:
+        return self.operators[type(node.op)](self._eval(node.operand))
+
+    def _compare(self, node: ast.Compare) -> Any:
+        left = self._eval(node.left)
+        out: Any = True
+        for op, right_node in zip(node.ops, node.comparators):
+            right = self._eval(right_node)
+            out = np.logical_and(out, _compare_op(op)(left, right))
+            left = right
+        return out
+
+    def _boolop(self, node: ast.BoolOp) -> Any:
+        combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+        values = [self._eval(v) for v in node.values]
+        return _reduce(combine, values)
+
+    def _ifexp(self, node: ast.IfExp) -> Any:
+        return np.where(self._eval(node.test), self._eval(node.body), self._eval(node.orelse))
+
+    def _sequence(self, node: ast.Tuple | ast.List) -> tuple:
+        return tuple(self._eval(e) for e in node.elts)

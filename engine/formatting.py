@@ -1,0 +1,89 @@
+"""Display formats: how a value is written in the terminal and in circular text.
+
+Rounding is half away from zero, as offices round by hand; numpy and Python
+round half to even, which would turn 0.125 into "0.12" where a clerk writes "0.13".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+NOT_APPLICABLE = "/"
+MISSING = "—"
+
+
+@dataclass(frozen=True)
+class Format:
+    kind: str  # integer | number | percent | text | date
+    decimals: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> "Format":
+        kind, _, digits = text.partition(":")
+        default = {"number": 2, "percent": 2}.get(kind, 0)
+        return cls(kind, int(digits) if digits else default)
+
+    def __str__(self) -> str:
+        return self.kind if self.kind in ("integer", "text", "date") else f"{self.kind}:{self.decimals}"
+
+
+def round_half_up(value: float, decimals: int) -> Decimal:
+    """Round through the shortest decimal text of the float, so 0.285 stays 0.285."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
+    """Write one value for people: 0.7956 with percent:2 → "79.56%"."""
+    if not_applicable:
+        return NOT_APPLICABLE
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if fmt.kind in ("text", "date") or isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if fmt.kind == "percent":
+        return f"{round_half_up(float(value) * 100, fmt.decimals)}%"
+    if fmt.kind == "integer":
+        return str(round_half_up(float(value), 0))
+    return str(round_half_up(float(value), fmt.decimals))
+
+
+_PUBLISHED = re.compile(r"^\s*(-?\d+(?:\.(\d+))?)\s*(%|万)?\s*$")
+
+
+@dataclass(frozen=True)
+class Published:
+    """A figure as a circular prints it: its value and the precision it was printed at."""
+
+    text: str
+    value: float
+    decimals: int  # of the printed number, in the printed unit
+    unit: str  # "", "%" or "万"
+
+    @classmethod
+    def parse(cls, raw: Any) -> "Published | None":
+        text = str(raw)
+        m = _PUBLISHED.match(text)
+        if not m or isinstance(raw, bool):
+            return None
+        decimals = len(m.group(2) or "")
+        unit = m.group(3) or ""
+        scale = {"": 1, "%": 0.01, "万": 10_000}[unit]
+        return cls(text.strip(), float(Decimal(m.group(1)) * Decimal(str(scale))), decimals, unit)
+
+    def agrees(self, computed: float) -> bool:
+        """Does the computed value print as the published one, at its precision?"""
+        if computed is None or math.isnan(computed):
+            return False
+        scale = {"": 1, "%": 100, "万": 0.0001}[self.unit]
+        return round_half_up(computed * scale, self.decimals) == round_half_up(self.value * scale, self.decimals)
+
+    def show(self, computed: float) -> str:
+        """The computed value written the way the circular writes this figure."""
+        scale = {"": 1, "%": 100, "万": 0.0001}[self.unit]
+        return f"{round_half_up(computed * scale, self.decimals)}{self.unit}"

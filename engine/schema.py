@@ -1,0 +1,92 @@
+"""The ruleset JSON Schema: where it lives, and its errors told in plain words.
+
+jsonschema reports paths; the YAML reader kept a line and column for each path,
+so every schema error points at the key the administrator has to change.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import Problem
+from .yamlfile import YamlDoc
+
+
+def schema_text(name: str) -> str:
+    """The JSON text of a shipped schema (``ruleset`` or ``verdict``)."""
+    filename = f"{name}.schema.json"
+    try:
+        return resources.files("engine.schemas").joinpath(filename).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # running from a source checkout
+        return (Path(__file__).resolve().parent.parent / "schemas" / filename).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4)
+def load_schema(name: str) -> dict:
+    return json.loads(schema_text(name))
+
+
+@lru_cache(maxsize=4)
+def _validator(name: str) -> Any:
+    import jsonschema  # imported late: it costs ~0.1 s and only validation needs it
+
+    return jsonschema.Draft7Validator(load_schema(name))
+
+
+def schema_problems(doc: YamlDoc) -> list[Problem]:
+    """Every schema error in the document, each placed at its key."""
+    problems: list[Problem] = []
+    for error in sorted(_validator("ruleset").iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        for path, message in _explain(error):
+            problems.append(doc.problem(path, message))
+    return problems
+
+
+def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
+    path = tuple(error.absolute_path)
+    kind = error.validator
+    schema = error.schema
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        for key in sorted(set(error.instance) - set(allowed)):
+            near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"是否想写“{near[0]}”？" if near else ""
+            yield path + (key,), f"未知的键“{key}”。{hint}这里可用的键有：{'、'.join(allowed)}。"
+        return
+    if kind == "required":
+        missing = [k for k in schema.get("required", []) if k not in error.instance]
+        for key in missing:
+            desc = schema.get("properties", {}).get(key, {}).get("description", "")
+            yield path, f"缺少必填的键“{key}”。{desc}"
+        return
+    if kind == "oneOf" and isinstance(error.instance, dict) and "otherwise" in str(schema):
+        yield path, "每一档必须且只能写一个界限：below、at_most、at_least、above 之一，或最后一档写 otherwise: true。"
+        return
+    yield path, _plain(error)
+
+
+def _plain(error: Any) -> str:
+    value = error.instance
+    desc = error.schema.get("description", "")
+    shown = repr(value) if not isinstance(value, (dict, list)) else ("一个映射" if isinstance(value, dict) else "一个列表")
+    kind = error.validator
+    if kind == "type":
+        want = {"string": "文字", "number": "数字", "integer": "整数", "object": "映射（键: 值）",
+                "array": "列表", "boolean": "true 或 false"}
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"应为{'或'.join(want.get(t, t) for t in types)}，这里是 {shown}。{desc}"
+    if kind == "enum":
+        return f"应为 {'、'.join(map(str, error.validator_value))} 之一，这里是 {shown}。"
+    if kind == "const":
+        return f"只能是 {error.validator_value!r}，这里是 {shown}。{desc}"
+    if kind == "pattern":
+        return f"写法不对：{shown}。{desc}"
+    if kind in ("minLength", "minItems", "minProperties"):
+        return f"不能为空。{desc}"
+    if kind in ("minimum", "maximum"):
+        return f"超出允许范围：{shown}。{desc}"
+    return f"{error.message}。{desc}"

@@ -1,0 +1,293 @@
+"""The unit table as typed columns, with masks for blank and not-applicable cells.
+
+Cells arrive as text from CSV ("95.83%", "1,234", full-width "１２", "/"), as
+Python values from an embedding tool, or as numpy arrays. Each field becomes one
+column: float64 for numbers (NaN where blank or not applicable), object for
+text, datetime64[D] for dates. The masks keep "blank" apart from "not
+applicable" because NaN alone cannot tell them apart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .errors import CellProblem, DataError, DataWarning
+from .ruleset import FieldSpec, UnitTable
+
+MAX_LISTED = 20
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass
+class Table:
+    """One evaluation's units, column-wise. Arrays are read-only once built."""
+
+    file: str
+    sha256: str
+    encoding: str | None
+    names: np.ndarray  # object array of unit names
+    lines: np.ndarray  # int array: CSV line (or record number) of each unit
+    columns: dict[str, np.ndarray]
+    not_applicable: dict[str, np.ndarray]
+    blank: dict[str, np.ndarray]
+    warnings: list[DataWarning] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class _Problems:
+    """Collects bad cells; stops listing after MAX_LISTED but keeps counting."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[CellProblem] = []
+        self.more = 0
+
+    def add(self, line: int | None, column: str | None, value: Any, message: str) -> None:
+        if len(self.items) < MAX_LISTED:
+            self.items.append(CellProblem(self.file, line, column, None if value is None else str(value), message))
+        else:
+            self.more += 1
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DataError(self.items, self.more)
+
+
+def table_from_rows(spec: UnitTable, file: str, header: Sequence[str], rows: list[tuple[int, Sequence[Any]]],
+                    sha256: str, encoding: str | None) -> Table:
+    """Build the typed table from rows of cells in header order."""
+    problems = _Problems(file)
+    index = _column_index(spec, header, file)
+    key_i = index[spec.key]
+    names = [str(cells[key_i]).strip() if key_i < len(cells) and cells[key_i] is not None else "" for _, cells in rows]
+    lines = np.array([line for line, _ in rows], dtype=np.int64)
+    if not rows:
+        raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
+    _check_names(names, lines, spec.key, problems)
+    columns, na, blank, warnings = {}, {}, {}, []
+    for f in spec.fields:
+        i = index[f.column]
+        values = [cells[i] if i < len(cells) else "" for _, cells in rows]
+        col, na_mask, blank_mask = parse_column(f, values, lines, problems)
+        columns[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
+        warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
+    problems.raise_if_any()
+    return _freeze(Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings))
+
+
+def table_from_columns(spec: UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:
+    """Build from whole columns keyed by header; numeric arrays skip per-cell parsing."""
+    missing = [c for c in [spec.key, *(f.column for f in spec.fields)] if c not in columns]
+    if missing:
+        raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
+    names = [str(n) for n in columns[spec.key]]
+    if not names:
+        raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
+    lines = np.arange(1, len(names) + 1, dtype=np.int64)
+    problems = _Problems(file)
+    _check_names(names, lines, spec.key, problems)
+    out, na, blank, warnings = {}, {}, {}, []
+    for f in spec.fields:
+        col, na_mask, blank_mask = parse_column(f, columns[f.column], lines, problems)
+        out[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
+        warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
+    problems.raise_if_any()
+    sha = hashlib.sha256(repr(sorted((k, _digest(v)) for k, v in columns.items())).encode()).hexdigest()
+    return _freeze(Table(file, sha, None, np.array(names, dtype=object), lines, out, na, blank, warnings))
+
+
+def table_from_records(spec: UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
+    records = list(records)
+    header: list[str] = []
+    for rec in records:
+        for key in rec:
+            if key not in header:
+                header.append(str(key))
+    rows = [(i + 1, [rec.get(h, "") for h in header]) for i, rec in enumerate(records)]
+    sha = hashlib.sha256(json.dumps(records, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+    if not records:
+        raise DataError([CellProblem(file, None, None, None, "没有任何记录。")])
+    return table_from_rows(spec, file, header, rows, sha, None)
+
+
+def _digest(values: Any) -> str:
+    arr = np.asarray(values)
+    return hashlib.sha256(arr.tobytes() if arr.dtype.kind in "biufM" else repr(arr.tolist()).encode()).hexdigest()
+
+
+def _freeze(table: Table) -> Table:
+    for arr in (table.names, table.lines, *table.columns.values(), *table.not_applicable.values(), *table.blank.values()):
+        arr.flags.writeable = False
+    return table
+
+
+def _column_index(spec: UnitTable, header: Sequence[str], file: str) -> dict[str, int]:
+    index = {h: i for i, h in enumerate(header)}
+    needed = [spec.key, *(f.column for f in spec.fields)]
+    problems = []
+    for col in needed:
+        if col not in index:
+            near = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.5)
+            hint = f"是否是“{near[0]}”？" if near else ""
+            problems.append(CellProblem(file, 1, col, None, f"缺少规则集要求的列。{hint}表中的列有：{'、'.join(h for h in header if h)}。请改表头，或改规则集中该字段的 column。"))
+    if problems:
+        raise DataError(problems)
+    return index
+
+
+def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems) -> None:
+    first: dict[str, int] = {}
+    for name, line in zip(names, lines.tolist()):
+        if not name:
+            problems.add(line, key, "", "单位名称为空。每一行都要写明单位。")
+        elif name in first:
+            problems.add(line, key, name, f"单位名称重复：第 {first[name]} 行已有“{name}”。请合并两行或改正名称。")
+        else:
+            first[name] = line
+
+
+def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: list[str], file: str) -> list[DataWarning]:
+    if f.blank == "error" or not blank.any():
+        return []
+    meaning = "按 0 计" if f.blank == "zero" else "按缺失处理，相关指标不计算"
+    return [DataWarning("TB-D001", f"“{f.column}”为空，{meaning}。", file, int(lines[i]), f.column, names[i])
+            for i in np.flatnonzero(blank)]
+
+
+# ---------------------------------------------------------------- cells
+
+def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse one column; returns (values, not-applicable mask, blank mask)."""
+    arr = values if isinstance(values, np.ndarray) else None
+    if arr is not None and arr.dtype.kind in "biuf" and f.type in ("integer", "number", "percent"):
+        return _numeric_array(f, arr.astype(np.float64), lines, problems)
+    n = len(values)
+    na = np.zeros(n, dtype=bool)
+    blank = np.zeros(n, dtype=bool)
+    if f.type == "text":
+        out = np.array(["" if v is None else str(v).strip() for v in values], dtype=object)
+        return out, na, out == ""
+    if f.type == "date":
+        out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    else:
+        out = np.full(n, np.nan)
+    for i, raw in enumerate(values):
+        text = _normalise(raw)
+        if text == "":
+            blank[i] = True
+            _blank(f, int(lines[i]), problems, out, i)
+        elif text in f.not_applicable:
+            na[i] = True
+        else:
+            value = _cell(f, raw, text, int(lines[i]), problems)
+            if value is not None:
+                out[i] = value
+    return out, na, blank
+
+
+def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    blank = np.isnan(arr)
+    if f.blank == "zero":
+        arr = np.where(blank, 0.0, arr)
+    elif f.blank == "error" and blank.any():
+        for i in np.flatnonzero(blank)[:MAX_LISTED]:
+            problems.add(int(lines[i]), f.column, "", _blank_message(f))
+    bad = np.zeros(len(arr), dtype=bool)
+    if f.min is not None:
+        bad |= arr < f.min
+    if f.max is not None:
+        bad |= arr > f.max
+    if f.type == "integer":
+        bad |= ~blank & (arr != np.floor(arr))
+    for i in np.flatnonzero(bad)[:MAX_LISTED]:
+        problems.add(int(lines[i]), f.column, arr[i], _range_message(f))
+    return arr, np.zeros(len(arr), dtype=bool), blank
+
+
+def _normalise(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw != raw:
+        return ""
+    # NFKC turns full-width digits, ％ and ／ into their ASCII forms.
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+def _blank(f: FieldSpec, line: int, problems: _Problems, out: np.ndarray, i: int) -> None:
+    if f.blank == "zero" and f.type != "date":
+        out[i] = 0.0
+    elif f.blank == "error":
+        problems.add(line, f.column, "", _blank_message(f))
+
+
+def _blank_message(f: FieldSpec) -> str:
+    return f"单元格为空，而规则集规定该列不能为空（blank: error）。请补上数值；若空白表示 0，在规则集中给字段 {f.name} 写 blank: zero；若表示缺失，写 blank: missing。"
+
+
+def _range_message(f: FieldSpec) -> str:
+    lo = "" if f.min is None else f"不小于 {_show_limit(f, f.min)}"
+    hi = "" if f.max is None else f"不大于 {_show_limit(f, f.max)}"
+    whole = "整数，" if f.type == "integer" else ""
+    return f"超出允许范围：应为{whole}{'、'.join(x for x in (lo, hi) if x)}。请核对原表。"
+
+
+def _show_limit(f: FieldSpec, value: float) -> str:
+    return f"{value * 100:g}%" if f.type == "percent" else f"{value:g}"
+
+
+def _cell(f: FieldSpec, raw: Any, text: str, line: int, problems: _Problems) -> Any:
+    if f.type == "date":
+        return _date(raw, text, f, line, problems)
+    value = _number(raw, text, f)
+    if value is None:
+        problems.add(line, f.column, raw, _expected(f))
+        return None
+    if (f.min is not None and value < f.min) or (f.max is not None and value > f.max) or \
+            (f.type == "integer" and value != int(value)):
+        problems.add(line, f.column, raw, _range_message(f))
+        return None
+    return value
+
+
+def _number(raw: Any, text: str, f: FieldSpec) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):  # from an embedding tool: percent given as a fraction
+        return float(raw)
+    if f.type == "percent":
+        if not text.endswith("%"):
+            return None
+        body = text[:-1].strip().replace(",", "")
+        return float(body) / 100 if _NUMBER.match(body) else None
+    body = text.replace(",", "")
+    return float(body) if _NUMBER.match(body) else None
+
+
+def _expected(f: FieldSpec) -> str:
+    want = {"integer": "整数，例如 28", "number": "数字，例如 3.75", "percent": "百分数，例如 95.83%"}[f.type]
+    na = f"；若它表示“不适用”，在规则集中给字段 {f.name} 写 not_applicable: [\"…\"]" if f.type != "text" else ""
+    return f"应为{want}{na}。"
+
+
+def _date(raw: Any, text: str, f: FieldSpec, line: int, problems: _Problems) -> np.datetime64 | None:
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return np.datetime64(raw.isoformat()[:10], "D")
+    m = _DATE.match(text)
+    if m:
+        try:
+            return np.datetime64(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "D")
+        except ValueError:
+            pass
+    problems.add(line, f.column, raw, "应为日期，例如 2023/8/2、2023-08-02 或 2023年8月2日。")
+    return None

@@ -1,0 +1,151 @@
+"""The only place that reads YAML.
+
+PyYAML's constructors lose line numbers and silently keep the last of two
+duplicate keys, so we compose the node tree ourselves and build plain data
+beside a map from key path to (line, column). Aliases and nesting are bounded
+because a ruleset is untrusted (see docs/hazards in the shared notes).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, RulesetError
+
+try:  # the C composer is ~10x faster and keeps marks just the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_ALIASES = 100
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+MAX_BYTES = 5_000_000
+
+Path_ = tuple  # a key path such as ("tiers", "activity", "bands", 0, "below")
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Plain data read from one YAML file, and where each key path sits in it."""
+
+    file: str
+    data: Any
+    marks: dict  # Path_ -> (line, column), both 1-based
+
+    def where(self, path: Path_) -> tuple[int | None, int | None]:
+        """Line and column of the longest known prefix of ``path``."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (None, None))
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        line, col = self.where(path)
+        return Problem(self.file, line, col, dotted(path), message)
+
+
+def dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_yaml(path: str | Path, display: str | None = None) -> tuple[YamlDoc, bytes]:
+    """Read a YAML file into a YamlDoc; return it with the file's bytes (for hashing)."""
+    name = display or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise RulesetError([Problem(name, None, None, "", "找不到该文件。请检查路径是否写对。")]) from None
+    except OSError as exc:
+        raise RulesetError([Problem(name, None, None, "", f"无法读取该文件（{exc.strerror}）。")]) from None
+    if len(raw) > MAX_BYTES:
+        raise RulesetError([Problem(name, None, None, "", f"文件超过 {MAX_BYTES // 1_000_000} MB，不像是规则集。")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RulesetError([Problem(name, None, None, "", f"不是 UTF-8 编码（第 {exc.start} 字节）。请用 UTF-8 保存规则集。")]) from None
+    return parse_yaml(text, name), raw
+
+
+def parse_yaml(text: str, name: str) -> YamlDoc:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        what = exc.problem or exc.context or "YAML 语法错误"
+        raise RulesetError([Problem(name, line, col, "", f"YAML 语法错误：{what}。请检查缩进、冒号和引号。")]) from None
+    except yaml.YAMLError as exc:
+        raise RulesetError([Problem(name, None, None, "", f"YAML 语法错误：{exc}")]) from None
+    builder = _Builder(name)
+    data = builder.build(node, (), 0) if node is not None else None
+    if builder.problems:
+        raise RulesetError(builder.problems)
+    return YamlDoc(name, data, builder.marks)
+
+
+class _Builder:
+    """Turn composed nodes into dicts, lists and scalars, recording marks."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.marks: dict = {}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.visited: set = set()
+        self.revisits = 0
+        self.constructor = yaml.SafeLoader("")  # only its scalar resolution is used
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self._fail(node, path, f"嵌套过深或内容过多（上限 {MAX_DEPTH} 层、{MAX_NODES} 个节点）。")
+        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self._count_alias(node, path)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _count_alias(self, node: yaml.Node, path: Path_) -> None:
+        # A node met twice was reached through an alias; bound how often that happens.
+        if id(node) in self.visited:
+            self.revisits += 1
+            if self.revisits > MAX_ALIASES:
+                self._fail(node, path, f"锚点引用（&/*）超过 {MAX_ALIASES} 处。请直接写出内容。")
+        self.visited.add(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(key_node, path, "不支持合并键“<<”。请直接写出各项，或用 extends 继承另一个规则集。")
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                self._fail(key_node, path, f"键必须是文字，这里读到 {key_node.value!r}。请给它加上引号。")
+            key = str(key)
+            if key in out:
+                line = key_node.start_mark.line + 1
+                first = self.marks.get(path + (key,), (None, None))[0]
+                self.problems.append(Problem(self.name, line, key_node.start_mark.column + 1, dotted(path + (key,)),
+                                             f"重复的键“{key}”（第 {first} 行已出现过）。YAML 只会保留后一个，请删掉或合并其中一个。"))
+                continue
+            self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, path + (key,), depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        # Dates and times stay as written: "2022-05-13" is text to an administrator.
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def _fail(self, node: yaml.Node, path: Path_, message: str) -> None:
+        raise RulesetError([Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, dotted(path), message)])
