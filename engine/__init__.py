@@ -3,7 +3,7 @@
     >>> import engine
     >>> rules = engine.load_ruleset("rulesets/tonggu-ganzhengtong.yaml")
     >>> verdict = engine.evaluate(rules, "examples/tonggu-ganzhengtong/units.csv")
-    >>> verdict.to_dict()["summary"]["units"]
+    >>> verdict.to_dict()["parts"][0]["summary"]["units"]
     117
 """
 from __future__ import annotations

@@ -1,41 +1,44 @@
 """Turn schema-checked YAML data into a typed Ruleset, checking what a schema cannot.
 
-What is checked here: names unique across fields, metrics, facts, flags and
-tiers; every expression parsed with exactly the names visible at its place;
-bands in an order where each can match; references between sections.
+Checked here: names unique within their scope; every expression parsed with
+exactly the names visible at its place; bands in an order where each can match;
+references between sections (bands, flags, groups, facts, fields) resolved.
 """
 from __future__ import annotations
 
 import keyword
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .errors import Problem, RulesetError
-from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression
+from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, unknown_message
 from .formatting import Format, Published
-from .ruleset import (Band, Fact, FieldSpec, Figure, Flag, Metric, Notification, Ranking, Ruleset, Tier,
-                      UnitTable, Where)
+from .ruleset import (Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, Group, Metric, Notification, Part,
+                      Ranking, Ruleset, Tier, UnitTable, Where)
 from .templates import template_names
+from .workdays import Calendar
 from .yamlfile import YamlDoc
 
-RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band"}
+RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
 DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
+PART_KEYS = ("units", "groups", "findings", "metrics", "vetoes", "tiers", "flags", "notifications", "summary", "ranking", "report")
 
 
-def threshold(raw: Any) -> float | None:
-    """ "90%" → 0.9; numbers stay as written."""
-    if raw is None:
-        return None
-    if isinstance(raw, str):
-        return float(Decimal(raw.strip().rstrip("%")) / 100)
-    return float(raw)
+class Scope:
+    """Names one expression context can see; each name remembers where it was defined."""
+
+    def __init__(self, parent: "Scope | None" = None) -> None:
+        self.owner: dict[str, tuple] = dict(parent.owner) if parent else {}
+
+    def names(self) -> set[str]:
+        return set(self.owner)
 
 
 class _Builder:
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
-        self.owner: dict[str, tuple] = {}  # name -> path where it was defined
+        self.figure_ids: dict[str, tuple] = {}
 
     def where(self, path: tuple) -> Where:
         line, col = self.doc.where(path)
@@ -44,19 +47,19 @@ class _Builder:
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
-    def claim(self, name: str, path: tuple) -> None:
-        """Names share one namespace because expressions see them all alike."""
+    def claim(self, scope: Scope, name: str, path: tuple) -> None:
+        """Names share one namespace per table because expressions see them all alike."""
         if name in RESERVED:
             self.fail(path, f"名称“{name}”是保留字或函数名，请换一个名称。")
-        elif name in self.owner:
-            first = ".".join(map(str, self.owner[name]))
-            self.fail(path, f"名称“{name}”重复：{first} 已经用过。名称在字段、指标、事实、标记和分档之间都不能重复。")
+        elif name in scope.owner:
+            first = ".".join(map(str, scope.owner[name]))
+            self.fail(path, f"名称“{name}”重复：{first} 已经用过。字段、指标、事实、标记、分档和汇总的名称不能重复。")
         else:
-            self.owner[name] = path
+            scope.owner[name] = path
 
-    def expr(self, raw: Any, path: tuple, known: set[str], check: Callable[[Expression, tuple], None] | None = None) -> Expression | None:
+    def expr(self, raw: Any, path: tuple, known: Iterable[str], check: Callable[[Expression, tuple], None] | None = None) -> Expression | None:
         try:
-            compiled = compile_expression(raw, known)
+            compiled = compile_expression(raw, set(known))
         except ExpressionError as exc:
             self.fail(path, str(exc))
             return None
@@ -65,101 +68,249 @@ class _Builder:
         return compiled
 
 
+def threshold(raw: Any) -> float | None:
+    """ "90%" → 0.9; numbers stay as written; a fact's name gives None here."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if not raw.strip().endswith("%"):
+            return None
+        return float(Decimal(raw.strip().rstrip("%")) / 100)
+    return float(raw)
+
+
 def build_ruleset(doc: YamlDoc, sha256: str) -> Ruleset:
     """Build and cross-check; raise RulesetError with every problem found."""
     b = _Builder(doc)
     data = doc.data
-    facts = _facts(b, data.get("facts", {}))
-    units = _units(b, data["units"])
-    known = {f.name for f in facts} | {f.name for f in units.fields}
-    metrics = _metrics(b, data.get("metrics", {}), known)
-    known |= {m.name for m in metrics}
-    tiers = _tiers(b, data.get("tiers", {}), known)
-    flags = _flags(b, data.get("flags", {}), known, tiers)
-    known |= {f.name for f in flags}
-    notifications = _notifications(b, data.get("notifications", []), tiers, flags, known)
-    summary = _summary(b, data.get("summary", []), known, tiers)
-    ranking = _ranking(b, data.get("ranking"), known)
-    columns = tuple(data.get("report", {}).get("columns", ()))
-    for i, name in enumerate(columns):
-        if name not in {f.name for f in units.fields} | {m.name for m in metrics}:
-            b.fail(("report", "columns", i), f"“{name}”不是字段或指标的名称。")
+    base = Scope()
+    facts = _facts(b, data.get("facts", {}), base)
+    calendar = _calendar(data.get("calendar", {}))
+    if "parts" in data:
+        parts = tuple(_part(b, raw, ("parts", i), base, facts) for i, raw in enumerate(data["parts"]))
+        _unique_part_ids(b, data["parts"])
+        overall = _summary(b, data.get("summary", []), ("summary",), Scope(base), [], (), overall=True)
+    else:
+        single = {k: data[k] for k in PART_KEYS if k in data} | {"id": "main", "label": data["title"]}
+        parts = (_part(b, single, (), base, facts),)
+        overall = ()
+    _check_fact_groups(b, facts, parts)
     if b.problems:
         raise RulesetError(b.problems)
     return Ruleset(
         id=data["id"], version=str(data["version"]), title=data["title"], issuer=data["issuer"],
         region=data["region"], period=str(data["period"]), description=data.get("description", ""),
-        file=doc.file, sha256=sha256, facts=facts, units=units, metrics=metrics, tiers=tiers, flags=flags,
-        notifications=notifications, summary=summary, ranking=ranking, report_columns=columns,
+        file=doc.file, sha256=sha256, facts=facts, calendar=calendar, parts=parts, summary=overall,
+        single="parts" not in data,
     )
 
 
-def _facts(b: _Builder, raw: dict) -> tuple[Fact, ...]:
+def _unique_part_ids(b: _Builder, raw_parts: list) -> None:
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_parts):
+        if raw["id"] in seen:
+            b.fail(("parts", i, "id"), f"部分的 id“{raw['id']}”重复。")
+        seen.add(raw["id"])
+
+
+def _facts(b: _Builder, raw: dict, scope: Scope) -> tuple[Fact, ...]:
     out = []
     for name, spec in raw.items():
-        b.claim(name, ("facts", name))
-        out.append(Fact(name, spec["label"], float(spec["value"]), spec.get("source")))
+        b.claim(scope, name, ("facts", name))
+        groups = tuple((g, float(v)) for g, v in spec.get("groups", {}).items())
+        value = float(spec["value"]) if "value" in spec else None
+        out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source")))
     return tuple(out)
 
 
-def _units(b: _Builder, raw: dict) -> UnitTable:
-    fields = []
+def _check_fact_groups(b: _Builder, facts: tuple[Fact, ...], parts: tuple[Part, ...]) -> None:
+    known = {g.id for p in parts for g in p.groups}
+    for fact in facts:
+        for group, _ in fact.groups:
+            if group not in known:
+                b.fail(("facts", fact.name, "groups", group), unknown_message("组", group, known))
+
+
+def _calendar(raw: dict) -> Calendar:
+    import datetime as dt
+
+    def dates(key: str) -> frozenset:
+        return frozenset(dt.date.fromisoformat(d) for d in raw.get(key, ()))
+    return Calendar(dates("extra_workdays"), dates("extra_holidays"))
+
+
+# ---------------------------------------------------------------- a part
+
+def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...]) -> Part:
+    scope = Scope(base)
+    units = _units(b, raw["units"], at + ("units",), scope)
+    groups = _groups(b, raw, at, units, scope)
+    if groups:
+        scope.owner["group"] = at + ("groups",)
+    findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope)
+                     for name, spec in raw.get("findings", {}).items())
+    metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
+    vetoes = _flag_list(b, raw.get("vetoes", {}), at + ("vetoes",), scope, (), severity=3)
+    if vetoes:
+        scope.owner["vetoed"] = at + ("vetoes",)
+    tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes))
+    flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
+    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flags, scope)
+    summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
+    ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups)
+    columns = tuple(raw.get("report", {}).get("columns", ()))
+    shown = {f.name for f in units.fields} | {m.name for m in metrics} | {a.name for f in findings for a in f.per_unit}
+    for i, name in enumerate(columns):
+        if name not in shown:
+            b.fail(at + ("report", "columns", i), unknown_message("字段或指标", name, shown))
+    return Part(raw["id"], raw["label"], units, groups, findings, metrics, vetoes, tiers, flags, notifications,
+                summary, ranking, columns)
+
+
+def _field(b: _Builder, name: str, spec: dict, path: tuple) -> FieldSpec:
+    kind = spec["type"]
+    if kind in ("text", "date") and ("min" in spec or "max" in spec):
+        b.fail(path, f"{kind} 类型的字段不能设 min/max。")
+    for key in ("min", "max"):
+        if key in spec and threshold(spec[key]) is None:
+            b.fail(path + (key,), f"{key} 应为数字或百分数（如 \"100%\"），这里是 {spec[key]!r}。")
+    total = spec.get("total", "sum" if kind in ("integer", "number") else "none")
+    return FieldSpec(
+        name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
+        blank=spec.get("blank", "error"), not_applicable=tuple(spec.get("not_applicable", ())),
+        min=threshold(spec.get("min")), max=threshold(spec.get("max")),
+        format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), total=total, where=b.where(path),
+    )
+
+
+def _fields(b: _Builder, raw: dict, at: tuple, scope: Scope) -> tuple[FieldSpec, ...]:
+    out = []
     columns: dict[str, str] = {}
-    for name, spec in raw["fields"].items():
-        path = ("units", "fields", name)
-        b.claim(name, path)
+    for name, spec in raw.items():
+        path = at + (name,)
+        b.claim(scope, name, path)
         if spec["column"] in columns:
             b.fail(path + ("column",), f"列“{spec['column']}”已由字段 {columns[spec['column']]} 读取。一列只读一次。")
         columns[spec["column"]] = name
-        kind = spec["type"]
-        if kind in ("text", "date") and ("min" in spec or "max" in spec):
-            b.fail(path, f"{kind} 类型的字段不能设 min/max。")
-        fields.append(FieldSpec(
-            name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
-            blank=spec.get("blank", "error"), not_applicable=tuple(spec.get("not_applicable", ())),
-            min=threshold(spec.get("min")), max=threshold(spec.get("max")),
-            format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), where=b.where(path),
-        ))
-    return UnitTable(raw["file"], raw["key"], raw.get("label", "单位"), tuple(fields))
-
-
-def _metrics(b: _Builder, raw: dict, known: set[str]) -> tuple[Metric, ...]:
-    out = []
-    visible = set(known)
-    for name, spec in raw.items():
-        path = ("metrics", name)
-        b.claim(name, path)
-        compiled = b.expr(spec["expr"], path + ("expr",), visible)
-        visible.add(name)  # a metric sees the ones above it, never below
-        if compiled is not None:
-            out.append(Metric(name, spec["label"], compiled, Format.parse(spec.get("format", "number:2")), b.where(path)))
+        out.append(_field(b, name, spec, path))
     return tuple(out)
 
 
-def _tiers(b: _Builder, raw: dict, known: set[str]) -> tuple[Tier, ...]:
+def _units(b: _Builder, raw: dict, at: tuple, scope: Scope) -> UnitTable:
+    fields = _fields(b, raw["fields"], at + ("fields",), scope)
+    files = tuple(raw["files"].items()) if "files" in raw else ((None, raw["file"]),)
+    return UnitTable(files, raw["key"], raw.get("label", "单位"), fields, raw.get("totals_row"))
+
+
+def _groups(b: _Builder, raw: dict, at: tuple, units: UnitTable, scope: Scope) -> tuple:
+    spec = raw.get("groups", {})
+    by_file = [g for g, _ in units.files if g is not None]
+    out = []
+    for gid, g in spec.items():
+        path = at + ("groups", gid)
+        if gid in RESERVED:
+            b.fail(path, f"组 id“{gid}”是保留字，请换一个。")
+        when = None
+        if "when" in g:
+            if by_file:
+                b.fail(path + ("when",), "分组已由 units.files 按文件确定，不能再写 when。")
+            when = b.expr(g["when"], path + ("when",), scope.names())
+        out.append(Group(gid, g["label"], when, b.where(path)))
+    ids = [g.id for g in out]
+    for gid in by_file:
+        if gid not in ids:
+            b.fail(at + ("units", "files", gid), f"组“{gid}”没有在 groups 中定义。请在 groups 下写 {gid}: {{label: 组的中文名称}}。")
+    if by_file and set(ids) - set(by_file):
+        b.fail(at + ("groups",), f"这些组在 units.files 中没有对应文件：{'、'.join(sorted(set(ids) - set(by_file)))}。")
+    rest = [g for g in out if g.when is None]
+    if not by_file and out and (len(rest) > 1 or (rest and rest[0] is not out[-1])):
+        b.fail(at + ("groups",), "按条件分组时，只有最后一组可以不写 when（收容其余单位）。")
+    return tuple(out)
+
+
+def _findings(b: _Builder, name: str, spec: dict, at: tuple, base: Scope, unit_scope: Scope) -> Findings:
+    row_scope = Scope(base)
+    fields = _fields(b, spec["fields"], at + ("fields",), row_scope)
+    metrics = _metrics(b, spec.get("metrics", {}), at + ("metrics",), row_scope, {f.name for f in fields})
+    flags = _flag_list(b, spec.get("flags", {}), at + ("flags",), row_scope, ())
+    aggregates = []
+    date_fields = {f.name for f in fields if f.type == "date"}
+    for agg_name, agg in spec.get("per_unit", {}).items():
+        path = at + ("per_unit", agg_name)
+        b.claim(unit_scope, agg_name, path)
+        how = next(k for k in ("count", "sum", "min", "max", "dates") if k in agg)
+        expr, field = None, None
+        if how == "dates":
+            field = agg["dates"]
+            if field not in date_fields:
+                b.fail(path + ("dates",), unknown_message("日期字段", field, date_fields))
+        elif not (how == "count" and agg["count"] is True):
+            expr = b.expr(agg[how], path + (how,), row_scope.names())
+        fmt = agg.get("format", "integer" if how == "count" else "number:2")
+        aggregates.append(Aggregate(agg_name, agg["label"], how, expr, field, Format.parse(fmt), b.where(path)))
+    return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
+
+
+def _metrics(b: _Builder, raw: dict, at: tuple, scope: Scope, field_names: set[str]) -> tuple[Metric, ...]:
     out = []
     for name, spec in raw.items():
-        path = ("tiers", name)
-        b.claim(name, path)
-        if spec["metric"] not in known:
-            from .expressions import unknown_message
-            b.fail(path + ("metric",), unknown_message("名称", spec["metric"], known))
-        bands = tuple(_band(raw_band) for raw_band in spec["bands"])
+        path = at + (name,)
+        compiled = b.expr(spec["expr"], path + ("expr",), scope.names())
+        b.claim(scope, name, path)  # after compiling: a metric sees the ones above it, never itself
+        check = spec.get("check")
+        if check is not None and check not in field_names:
+            b.fail(path + ("check",), unknown_message("字段", check, field_names))
+        if compiled is not None:
+            out.append(Metric(name, spec["label"], compiled, Format.parse(spec.get("format", "number:2")), check, b.where(path)))
+    return tuple(out)
+
+
+def _flag_list(b: _Builder, raw: dict, at: tuple, scope: Scope, tiers: tuple, severity: int = 1) -> tuple[Flag, ...]:
+    out = []
+    for name, spec in raw.items():
+        path = at + (name,)
+        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers))
+        b.claim(scope, name, path)
+        if compiled is not None:
+            out.append(Flag(name, spec["label"], compiled, spec.get("severity", severity), b.where(path)))
+    return tuple(out)
+
+
+def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, ...], has_vetoes: bool) -> tuple[Tier, ...]:
+    out = []
+    numeric_facts = {f.name for f in facts if f.date is None}
+    for name, spec in raw.items():
+        path = at + (name,)
+        b.claim(scope, name, path)
+        if spec["metric"] not in scope.owner:
+            b.fail(path + ("metric",), unknown_message("名称", spec["metric"], scope.names()))
+        bands = tuple(_band(b, raw_band, path + ("bands", i), numeric_facts) for i, raw_band in enumerate(spec["bands"]))
         _check_bands(b, path + ("bands",), bands)
-        out.append(Tier(name, spec["label"], spec["metric"], bands))
+        vetoed = spec.get("vetoed_band")
+        if vetoed is not None:
+            if not has_vetoes:
+                b.fail(path + ("vetoed_band",), "写了 vetoed_band，但这一部分没有 vetoes（单项否决）。")
+            elif vetoed not in {x.id for x in bands}:
+                b.fail(path + ("vetoed_band",), unknown_message("档", vetoed, {x.id for x in bands}))
+        out.append(Tier(name, spec["label"], spec["metric"], bands, vetoed))
     return tuple(out)
 
 
 _SYMBOLS = {"below": "<", "at_most": "≤", "at_least": "≥", "above": ">"}
 
 
-def _band(raw: dict) -> Band:
+def _band(b: _Builder, raw: dict, path: tuple, numeric_facts: set[str]) -> Band:
     for op in ("below", "at_most", "at_least", "above"):
-        if op in raw:
-            text = raw[op] if isinstance(raw[op], str) else None
-            short = raw.get("short", f"{_SYMBOLS[op]} {raw[op]}")
-            return Band(raw["id"], raw["label"], raw["severity"], op, threshold(raw[op]), text, short)
-    return Band(raw["id"], raw["label"], raw["severity"], "otherwise", None, None, raw.get("short", "其余"))
+        if op not in raw:
+            continue
+        value = raw[op]
+        fact = value if isinstance(value, str) and not value.strip().endswith("%") else None
+        if fact is not None and fact not in numeric_facts:
+            b.fail(path + (op,), unknown_message("事实", fact, numeric_facts) + " 界限应为数字、百分数或事实的名称。")
+        text = value if isinstance(value, str) else None
+        short = raw.get("short", f"{_SYMBOLS[op]} {value}")
+        return Band(raw["id"], raw["label"], raw["severity"], op, threshold(value), text, fact, short)
+    return Band(raw["id"], raw["label"], raw["severity"], "otherwise", None, None, None, raw.get("short", "其余"))
 
 
 _ASCENDING = {"below": 0, "at_most": 1}
@@ -184,25 +335,15 @@ def _check_bands(b: _Builder, path: tuple, bands: tuple[Band, ...]) -> None:
         if kind != direction:
             b.fail(path + (i,), "同一分档里不能混用 below/at_most（从低往高）与 at_least/above（从高往低）。请拆成两个分档或统一方向。")
             continue
+        if band.threshold is None:  # a fact's line: its order is checked per group at run time
+            previous = None
+            continue
         key = (band.threshold, _ASCENDING[band.op]) if kind == "up" else (-band.threshold, _DESCENDING[band.op])
         if previous is not None and key <= previous[1]:
             prev = previous[0]
             order = "从小到大" if kind == "up" else "从大到小"
             b.fail(path + (i,), f"档“{band.id}”永远不会生效：前面的档“{prev.id}”（{prev.op} {prev.threshold_text or prev.threshold}）已包含它的全部取值。各档界限应{order}排列。")
         previous = (band, key)
-
-
-def _flags(b: _Builder, raw: dict, known: set[str], tiers: tuple[Tier, ...]) -> tuple[Flag, ...]:
-    out = []
-    visible = set(known)
-    for name, spec in raw.items():
-        path = ("flags", name)
-        b.claim(name, path)
-        compiled = b.expr(spec["when"], path + ("when",), visible, _band_check(b, tiers))
-        visible.add(name)
-        if compiled is not None:
-            out.append(Flag(name, spec["label"], compiled, spec.get("severity", 1), b.where(path)))
-    return tuple(out)
 
 
 def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, tuple], None]:
@@ -221,12 +362,12 @@ def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, t
     return check
 
 
-def _notifications(b: _Builder, raw: list, tiers: tuple[Tier, ...], flags: tuple[Flag, ...], known: set[str]) -> tuple[Notification, ...]:
+def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flags: tuple[Flag, ...], scope: Scope) -> tuple[Notification, ...]:
     out = []
     ids: set[str] = set()
     flag_names = {f.name for f in flags}
     for i, spec in enumerate(raw):
-        path = ("notifications", i)
+        path = at + (i,)
         if spec["id"] in ids:
             b.fail(path + ("id",), f"通报措施的 id“{spec['id']}”重复。")
         ids.add(spec["id"])
@@ -234,7 +375,7 @@ def _notifications(b: _Builder, raw: list, tiers: tuple[Tier, ...], flags: tuple
         for tier_name, band_ids in spec["when"].get("bands", {}).items():
             tier = next((t for t in tiers if t.name == tier_name), None)
             if tier is None:
-                b.fail(path + ("when", "bands", tier_name), f"分档“{tier_name}”不存在。")
+                b.fail(path + ("when", "bands", tier_name), unknown_message("分档", tier_name, {t.name for t in tiers}))
                 continue
             for j, band_id in enumerate(band_ids):
                 if tier.band(band_id) is None:
@@ -242,15 +383,15 @@ def _notifications(b: _Builder, raw: list, tiers: tuple[Tier, ...], flags: tuple
             bands.append((tier_name, tuple(band_ids)))
         for j, flag in enumerate(spec["when"].get("flags", [])):
             if flag not in flag_names:
-                b.fail(path + ("when", "flags", j), f"标记“{flag}”不存在。已有：{'、'.join(sorted(flag_names)) or '无'}。")
-        _check_template(b, path + ("message",), spec["message"], known, tiers)
+                b.fail(path + ("when", "flags", j), unknown_message("标记", flag, flag_names))
+        _check_template(b, path + ("message",), spec["message"], scope.names(), tiers)
         out.append(Notification(spec["id"], spec["action"], spec.get("label", spec["action"]), tuple(bands),
                                 tuple(spec["when"].get("flags", [])), spec["message"]))
     return tuple(out)
 
 
 def _check_template(b: _Builder, path: tuple, message: str, known: set[str], tiers: tuple[Tier, ...]) -> None:
-    allowed = known | {"unit", "rank"} | {f"band.{t.name}" for t in tiers}
+    allowed = known | {"unit", "rank", "group"} | {f"band.{t.name}" for t in tiers}
     try:
         names = template_names(message)
     except ValueError as exc:
@@ -258,32 +399,53 @@ def _check_template(b: _Builder, path: tuple, message: str, known: set[str], tie
         return
     for name in names:
         if name not in allowed:
-            from .expressions import unknown_message
             b.fail(path, unknown_message("占位名称", name, allowed))
 
 
-def _summary(b: _Builder, raw: list, known: set[str], tiers: tuple[Tier, ...]) -> tuple[Figure, ...]:
+def _summary(b: _Builder, raw: list, at: tuple, scope: Scope, tiers: Any, groups: tuple, overall: bool = False) -> tuple[Figure, ...]:
     out = []
-    visible = set(known)
+    group_ids = {g.id for g in groups} | {"all"}
+    visible = scope.names() | (set(b.figure_ids) if overall else set())
     for i, spec in enumerate(raw):
-        path = ("summary", i)
-        b.claim(spec["id"], path + ("id",))
+        path = at + (i,)
         compiled = b.expr(spec["expr"], path + ("expr",), visible, _band_check(b, tiers))
+        b.claim(scope, spec["id"], path + ("id",))
+        if spec["id"] in b.figure_ids and not overall:
+            b.fail(path + ("id",), f"汇总数字的 id“{spec['id']}”在另一部分已经用过；跨部分汇总要靠它区分。")
+        b.figure_ids.setdefault(spec["id"], path)
         visible.add(spec["id"])
-        published = None
-        if "published" in spec:
-            published = Published.parse(spec["published"])
-            if published is None:
-                b.fail(path + ("published",), f"无法读出公布的数字 {spec['published']!r}。请写成 4919、99.19% 或 609.08万 这样的形式。")
+        published = _published(b, spec.get("published"), path + ("published",), group_ids)
         if compiled is not None:
             out.append(Figure(spec["id"], spec["label"], compiled, Format.parse(spec.get("format", "number:2")), published, b.where(path)))
     return tuple(out)
 
 
-def _ranking(b: _Builder, raw: dict | None, known: set[str]) -> Ranking | None:
+def _published(b: _Builder, raw: Any, path: tuple, group_ids: set[str]) -> tuple:
+    if raw is None:
+        return ()
+    items = raw.items() if isinstance(raw, dict) else [("all", raw)]
+    out = []
+    for group, value in items:
+        if group not in group_ids:
+            b.fail(path + (group,), unknown_message("组", group, group_ids))
+            continue
+        parsed = Published.parse(value)
+        if parsed is None:
+            b.fail(path, f"无法读出公布的数字 {value!r}。请写成 4919、99.19% 或 609.08万 这样的形式。")
+        else:
+            out.append((group, parsed))
+    return tuple(out)
+
+
+def _ranking(b: _Builder, raw: dict | None, at: tuple, scope: Scope, groups: tuple) -> Ranking | None:
     if raw is None:
         return None
-    compiled = b.expr(raw["by"], ("ranking", "by"), known)
+    compiled = b.expr(raw["by"], at + ("by",), scope.names())
+    within = raw.get("within", "all")
+    if within == "group" and not groups:
+        b.fail(at + ("within",), "within: group 需要先在 groups 中定义分组。")
     if compiled is None:
         return None
-    return Ranking(compiled, raw.get("label", "排名"), raw.get("order", "descending"), raw.get("ties", "shared"), b.where(("ranking",)))
+    top = raw.get("top", {})
+    return Ranking(compiled, raw.get("label", "排名"), raw.get("order", "descending"), raw.get("ties", "shared"),
+                   within, top.get("count"), top.get("label"), b.where(at))

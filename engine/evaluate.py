@@ -1,84 +1,66 @@
-"""Evaluate a ruleset over a whole table, one expression at a time, column-wise.
+"""Evaluate a ruleset over its tables, one expression at a time, column-wise.
 
-Each expression was parsed when the ruleset loaded; here each runs once over
-the table's columns. Nothing is global: every call builds its own evaluator.
+Each expression was parsed when the ruleset loaded; here each runs once over the
+whole table (and once more per group for summary figures). Nothing is global:
+every call builds its own evaluators.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from .csvfile import read_csv
-from .errors import RulesetError
+from . import datefuncs
+from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
-from .ruleset import Ruleset, Tier, Where
-from .tables import Table, table_from_columns, table_from_records, table_from_rows
-from .verdict import Verdict
-
-TableInput = str | Path | Table | Sequence[Mapping[str, Any]] | Mapping[str, Any]
-
-
-def load_table(ruleset: Ruleset, data: TableInput, encoding: str | None = None) -> Table:
-    """Read the unit table from a CSV path, a folder holding it, records or columns."""
-    if isinstance(data, Table):
-        return data
-    if isinstance(data, (str, Path)):
-        path = Path(data)
-        if path.is_dir():
-            path = path / ruleset.units.file
-        raw = read_csv(path, encoding)
-        return table_from_rows(ruleset.units, raw.file, raw.header, raw.rows, raw.sha256, raw.encoding)
-    if isinstance(data, Mapping):
-        return table_from_columns(ruleset.units, dict(data))
-    return table_from_records(ruleset.units, data)
+from .formatting import Published
+from .inputs import Inputs, TableInput
+from .ruleset import Aggregate, Findings, Part, Ruleset, Tier, Where
+from .tables import Layout, Table, concat_tables
+from .verdict import PartResult, Verdict
 
 
 def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None) -> Verdict:
-    """Evaluate ``ruleset`` over ``data`` and return the Verdict."""
-    table = load_table(ruleset, data, encoding)
+    """Evaluate ``ruleset`` over ``data`` (a folder, a CSV path, records or columns) and return the Verdict."""
+    inputs = Inputs(ruleset, data, encoding)
+    tables = [(part, load_part_table(part, inputs)) for part in ruleset.parts]
     with np.errstate(all="ignore"):  # rates over zero become NaN, reported as "not computable"
-        return _Run(ruleset, table).verdict()
+        results = [_PartRun(ruleset, part, table, inputs).result() for part, table in tables]
+        overall = _overall(ruleset, results)
+    return Verdict(ruleset, tuple(results), overall)
 
 
-class _Run:
-    def __init__(self, ruleset: Ruleset, table: Table) -> None:
-        self.ruleset = ruleset
-        self.table = table
-        self.n = len(table)
-        self.names: dict[str, Any] = {f.name: f.value for f in ruleset.facts}
-        self.names.update(table.columns)
-        self.bands: dict[str, np.ndarray] = {}
+def load_table(ruleset: Ruleset, data: TableInput, encoding: str | None = None) -> Table:
+    """The first part's unit table, typed: for tools that want the columns without a verdict."""
+    return load_part_table(ruleset.parts[0], Inputs(ruleset, data, encoding))
+
+
+def load_part_table(part: Part, inputs: Inputs) -> Table:
+    audited = {m.check for m in part.metrics if m.check}
+    layout = Layout.of(part.units, audited)
+    return concat_tables([(group, inputs.table(name, layout)) for group, name in part.units.files])
+
+
+class Context:
+    """The names one evaluation sees, and the functions bound to its rows."""
+
+    def __init__(self, names: dict[str, Any], n: int, bands: dict[str, np.ndarray], tiers: tuple[Tier, ...],
+                 extra: dict[str, Any]) -> None:
+        self.names, self.n, self.bands, self.tiers = names, n, bands, tiers
         functions = {name: fn.impl for name, fn in BASE_FUNCTIONS.items()}
+        functions.update(extra)
         functions["count"] = self._count
         functions["in_band"] = self._in_band
-        self.evaluator = ColumnEvaluator(self.names, functions)
+        self.evaluator = ColumnEvaluator(names, functions)
 
-    def verdict(self) -> Verdict:
-        metrics = {m.name: self._column(m.expr, m.where) for m in self.ruleset.metrics}
-        self.names.update(metrics)
-        self.bands = {t.name: assign_bands(t, self.names[t.metric]) for t in self.ruleset.tiers}
-        flags = {}
-        for flag in self.ruleset.flags:
-            flags[flag.name] = np.asarray(self._column(flag.when, flag.where), dtype=bool)
-            self.names[flag.name] = flags[flag.name]
-        rank = self._rank()
-        notices = {n.id: self._notice(n.bands, n.flags, flags) for n in self.ruleset.notifications}
-        figures = {}
-        for fig in self.ruleset.summary:
-            figures[fig.id] = self._scalar(fig.expr, fig.where)
-            self.names[fig.id] = figures[fig.id]
-        return Verdict(self.ruleset, self.table, metrics, self.bands, flags, rank, notices, figures)
-
-    def _run(self, expr: Expression, where: Where) -> Any:
+    def run(self, expr: Expression, where: Where) -> Any:
         try:
             return self.evaluator.run(expr)
         except (TypeError, ValueError) as exc:
             raise RulesetError([where.problem(f"表达式 {expr.text!r} 无法计算：{exc}。多半是把文字和数字混在一起运算了。")]) from None
 
-    def _column(self, expr: Expression, where: Where) -> np.ndarray:
-        arr = np.asarray(self._run(expr, where))
+    def column(self, expr: Expression, where: Where) -> np.ndarray:
+        arr = np.asarray(self.run(expr, where))
         if arr.dtype.kind in "iuf":
             arr = arr.astype(np.float64)
         out = np.broadcast_to(arr, (self.n,)) if arr.ndim == 0 else arr
@@ -86,8 +68,8 @@ class _Run:
             raise RulesetError([where.problem("结果不是每个单位一个值。")])
         return out
 
-    def _scalar(self, expr: Expression, where: Where) -> Any:
-        arr = np.asarray(self._run(expr, where))
+    def scalar(self, expr: Expression, where: Where) -> Any:
+        arr = np.asarray(self.run(expr, where))
         if arr.ndim != 0:
             raise RulesetError([where.problem(f"汇总 {expr.text!r} 的结果是每个单位一个值，而不是一个数。请用 sum()、count()、mean() 等汇总函数。")])
         value = arr.item()
@@ -99,27 +81,248 @@ class _Run:
         return float(np.count_nonzero(np.broadcast_to(np.asarray(cond, dtype=bool), (self.n,))))
 
     def _in_band(self, tier: str, *band_ids: str) -> np.ndarray:
-        spec = next(t for t in self.ruleset.tiers if t.name == tier)
+        spec = next(t for t in self.tiers if t.name == tier)
         wanted = [i for i, b in enumerate(spec.bands) if b.id in band_ids]
         return np.isin(self.bands[tier], wanted)
+
+    def subset(self, mask: np.ndarray) -> "Context":
+        """The same names restricted to some units (one group), for per-group summaries."""
+        names = {k: (v[mask] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()}
+        bands = {k: v[mask] for k, v in self.bands.items()}
+        extra = {k: v for k, v in self.evaluator.functions.items() if k not in ("count", "in_band")}
+        return Context(names, int(np.count_nonzero(mask)), bands, self.tiers, extra)
+
+
+class _PartRun:
+    def __init__(self, ruleset: Ruleset, part: Part, table: Table, inputs: Inputs) -> None:
+        self.ruleset, self.part, self.table, self.inputs = ruleset, part, table, inputs
+        self.n = len(table)
+        self.dates = datefuncs.bind(ruleset.calendar)
+        self.warnings: list[DataWarning] = []
+        names: dict[str, Any] = dict(table.columns)
+        names.update(_fact_values(ruleset, None))
+        self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
+        self.groups = self._assign_groups()
+        names.update(_fact_values(ruleset, self.groups))
+        if part.groups:
+            names["group"] = self.groups
+
+    def result(self) -> PartResult:
+        names = self.ctx.names
+        aggregates = {}
+        for findings in self.part.findings:
+            aggregates.update(self._findings(findings))
+        names.update(aggregates)
+        metrics = {}
+        for m in self.part.metrics:
+            metrics[m.name] = names[m.name] = self.ctx.column(m.expr, m.where)
+        self._audit(metrics)
+        vetoes = self._booleans(self.part.vetoes)
+        vetoed = np.logical_or.reduce([*vetoes.values(), np.zeros(self.n, dtype=bool)])
+        if vetoes:
+            names["vetoed"] = vetoed
+        for tier in self.part.tiers:
+            self.ctx.bands[tier.name] = assign_bands(tier, names[tier.metric], names, vetoed)
+            names[tier.name] = _band_ids(tier, self.ctx.bands[tier.name])
+        flags = self._booleans(self.part.flags)
+        rank = self._rank()
+        notices = {n.id: self._notice(n.bands, n.flags, flags) for n in self.part.notifications}
+        figures = self._figures()
+        return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
+                          flags, rank, notices, figures, self.warnings)
+
+    # ------------------------------------------------------------ groups and facts
+
+    def _assign_groups(self) -> np.ndarray | None:
+        if not self.part.groups:
+            return None
+        if self.table.groups is not None:
+            return self.table.groups
+        out = np.full(self.n, None, dtype=object)
+        for group in self.part.groups:
+            hit = np.ones(self.n, dtype=bool) if group.when is None else np.asarray(self.ctx.column(group.when, group.where), dtype=bool)
+            out[(out == None) & hit] = group.id  # noqa: E711 - element-wise test on an object array
+        lost = np.flatnonzero(out == None)  # noqa: E711
+        if lost.size:
+            raise DataError([CellProblem(self.table.file_of(i), int(self.table.lines[i]), None, str(self.table.names[i]),
+                                         "这个单位不属于任何组。请检查 groups 的 when 条件，或加一个不写 when 的组收容其余单位。")
+                             for i in lost[:20]])
+        return out
+
+    # ------------------------------------------------------------ findings
+
+    def _findings(self, spec: Findings) -> dict[str, np.ndarray]:
+        layout = Layout(spec.unit_column, spec.fields, unique=False)
+        rows = self.inputs.table(spec.file, layout)
+        index = _unit_index(self.table, rows, spec)
+        self.warnings.extend(rows.warnings)
+        names: dict[str, Any] = dict(rows.columns)
+        names.update({k: (v[index] if isinstance(v, np.ndarray) and v.shape == (self.n,) else v)
+                      for k, v in _fact_values(self.ruleset, self.groups).items()})
+        ctx = Context(names, len(rows), {}, (), self.dates)
+        for m in spec.metrics:
+            names[m.name] = ctx.column(m.expr, m.where)
+        for f in spec.flags:
+            names[f.name] = np.asarray(ctx.column(f.when, f.where), dtype=bool)
+        return {a.name: _aggregate(a, ctx, names, index, self.n) for a in spec.per_unit}
+
+    # ------------------------------------------------------------ checks and verdicts
+
+    def _audit(self, metrics: dict[str, np.ndarray]) -> None:
+        """Compare each computed metric with the column that publishes it, at the printed precision."""
+        for m in self.part.metrics:
+            if not m.check:
+                continue
+            printed, na = self.table.text[m.check], self.table.not_applicable[m.check]
+            column = next(f.column for f in self.part.units.fields if f.name == m.check)
+            for i in range(self.n):
+                warning = _audit_cell(m, column, printed[i], bool(na[i]), float(metrics[m.name][i]))
+                if warning is not None:
+                    self.warnings.append(DataWarning(warning[0], warning[1], self.table.file_of(i), int(self.table.lines[i]),
+                                                     column, str(self.table.names[i]), warning[2]))
+
+    def _booleans(self, items: tuple) -> dict[str, np.ndarray]:
+        out = {}
+        for item in items:
+            out[item.name] = self.ctx.names[item.name] = np.asarray(self.ctx.column(item.when, item.where), dtype=bool)
+        return out
 
     def _notice(self, bands: tuple, flag_names: tuple, flags: dict[str, np.ndarray]) -> np.ndarray:
         hit = np.zeros(self.n, dtype=bool)
         for tier, band_ids in bands:
-            hit |= self._in_band(tier, *band_ids)
+            hit |= self.ctx._in_band(tier, *band_ids)
         for name in flag_names:
             hit |= flags[name]
         return hit
 
     def _rank(self) -> np.ndarray | None:
-        spec = self.ruleset.ranking
+        spec = self.part.ranking
         if spec is None:
             return None
-        values = np.asarray(self._column(spec.by, spec.where), dtype=np.float64)
-        return rank_values(values, spec.order == "descending", spec.ties)
+        values = np.asarray(self.ctx.column(spec.by, spec.where), dtype=np.float64)
+        if spec.within == "all" or self.groups is None:
+            return rank_values(values, spec.order == "descending", spec.ties)
+        ranks = np.full(self.n, np.nan)
+        for group in self.part.groups:
+            mask = self.groups == group.id
+            ranks[mask] = rank_values(values[mask], spec.order == "descending", spec.ties)
+        return ranks
+
+    def _figures(self) -> dict[str, dict[str, Any]]:
+        scopes: list[tuple[str, Context]] = [("all", self.ctx)]
+        if self.groups is not None:
+            scopes += [(g.id, self.ctx.subset(self.groups == g.id)) for g in self.part.groups]
+        out: dict[str, dict[str, Any]] = {}
+        for fig in self.part.summary:
+            out[fig.id] = {}
+            for scope, ctx in scopes:
+                out[fig.id][scope] = ctx.names[fig.id] = ctx.scalar(fig.expr, fig.where)
+        return out
 
 
-def assign_bands(tier: Tier, values: Any) -> np.ndarray:
+def _fact_values(ruleset: Ruleset, groups: np.ndarray | None) -> dict[str, Any]:
+    """Facts as expression values: a number, a date, or per unit where a group overrides it."""
+    out: dict[str, Any] = {}
+    for fact in ruleset.facts:
+        if fact.date is not None:
+            out[fact.name] = np.datetime64(fact.date, "D")
+        elif fact.groups and groups is not None:
+            values = np.full(len(groups), fact.value, dtype=np.float64)
+            for group, value in fact.groups:
+                values[groups == group] = value
+            values.flags.writeable = False
+            out[fact.name] = values
+        else:
+            out[fact.name] = fact.value
+    return out
+
+
+def _unit_index(units: Table, rows: Table, spec: Findings) -> np.ndarray:
+    import difflib
+
+    position = {name: i for i, name in enumerate(units.names.tolist())}
+    index = np.array([position.get(name, -1) for name in rows.names.tolist()], dtype=np.int64)
+    problems = []
+    for i in np.flatnonzero(index < 0)[:20]:
+        near = difflib.get_close_matches(str(rows.names[i]), list(position), n=1, cutoff=0.5)
+        hint = f"是否是“{near[0]}”？" if near else ""
+        problems.append(CellProblem(rows.file, int(rows.lines[i]), spec.unit_column, str(rows.names[i]),
+                                    f"单位表中没有这个单位。{hint}明细表中的单位名称必须与单位表一致。"))
+    if problems:
+        raise DataError(problems)
+    return index
+
+
+def _aggregate(agg: Aggregate, ctx: Context, names: dict[str, Any], index: np.ndarray, n: int) -> np.ndarray:
+    """Gather one per-unit figure from the rows, with bincount and ufunc.at: no per-unit loop."""
+    if agg.how == "dates":
+        out = np.empty(n, dtype=object)
+        values = names[agg.field]
+        for u in range(n):
+            out[u] = np.sort(values[index == u])
+        return out
+    if agg.expr is None:
+        return np.bincount(index, minlength=n).astype(np.float64)
+    values = ctx.column(agg.expr, agg.where)
+    if agg.how == "count":
+        return np.bincount(index, weights=np.asarray(values, dtype=bool).astype(float), minlength=n)
+    values = np.asarray(values, dtype=np.float64)
+    present = ~np.isnan(values)
+    if agg.how == "sum":
+        return np.bincount(index[present], weights=values[present], minlength=n)
+    out = np.full(n, np.nan)
+    (np.fmin if agg.how == "min" else np.fmax).at(out, index[present], values[present])
+    return out
+
+
+def _audit_cell(m: Any, column: str, printed: str, na: bool, computed: float) -> tuple[str, str, dict] | None:
+    shown = "无法计算" if np.isnan(computed) else None
+    if na:
+        return None if np.isnan(computed) else ("TB-A001", f"附件“{column}”写作不适用，按规则计算为 {_show(m, computed)}。",
+                                                  {"metric": m.name, "published": printed, "computed": _num(computed)})
+    if printed == "":
+        return ("TB-A002", f"附件“{column}”为空，按规则计算为 {shown or _show(m, computed)}。",
+                {"metric": m.name, "published": "", "computed": _num(computed)})
+    published = Published.parse(printed)
+    if published is None or not published.agrees(computed):
+        value = shown or (published.show(computed) if published else _show(m, computed))
+        return ("TB-A001", f"附件“{column}”为 {printed}，按规则计算为 {value}。",
+                {"metric": m.name, "published": printed, "computed": _num(computed)})
+    return None
+
+
+def _show(m: Any, value: float) -> str:
+    from .formatting import format_value
+
+    return format_value(value, m.format)
+
+
+def _num(value: float) -> float | None:
+    return None if np.isnan(value) else float(f"{value:.12g}")
+
+
+def _overall(ruleset: Ruleset, results: list[PartResult]) -> dict[str, Any]:
+    """Figures across parts, from each part's overall figures."""
+    if not ruleset.summary:
+        return {}
+    names: dict[str, Any] = {k: v for k, v in _fact_values(ruleset, None).items()}
+    for r in results:
+        names.update({fid: values["all"] for fid, values in r.figures.items()})
+    ctx = Context(names, 1, {}, (), {})
+    out = {}
+    for fig in ruleset.summary:
+        out[fig.id] = names[fig.id] = ctx.scalar(fig.expr, fig.where)
+    return out
+
+
+def _band_ids(tier: Tier, index: np.ndarray) -> np.ndarray:
+    ids = np.array([b.id for b in tier.bands] + [""], dtype=object)
+    out = ids[index]  # index -1 picks the trailing "" (no band)
+    out.flags.writeable = False
+    return out
+
+
+def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, vetoed: np.ndarray | None = None) -> np.ndarray:
     """Index of the first band each value falls in; -1 where none (or no value)."""
     v = np.asarray(values, dtype=np.float64)
     present = ~np.isnan(v)
@@ -127,10 +330,14 @@ def assign_bands(tier: Tier, values: Any) -> np.ndarray:
     for band in tier.bands:
         if band.op == "otherwise":
             conditions.append(present)
-        else:
-            test = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equal, "above": np.greater}[band.op]
-            conditions.append(test(v, band.threshold))
-    return np.select(conditions, list(range(len(tier.bands))), default=-1).astype(np.int64)
+            continue
+        line = names[band.threshold_fact] if band.threshold_fact else band.threshold
+        test = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equal, "above": np.greater}[band.op]
+        conditions.append(test(v, line))
+    out = np.select(conditions, list(range(len(tier.bands))), default=-1).astype(np.int64) if conditions else np.full(len(v), -1)
+    if tier.vetoed_band is not None and vetoed is not None:
+        out = np.where(vetoed, [b.id for b in tier.bands].index(tier.vetoed_band), out)
+    return out
 
 
 def rank_values(values: np.ndarray, descending: bool, ties: str) -> np.ndarray:

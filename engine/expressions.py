@@ -144,9 +144,15 @@ BASE_FUNCTIONS: dict[str, Function] = {
     "endswith": Function(_text_test("endswith"), 2, 2, (1,)),
     "days": Function(_days, 2, 2),
     "in_band": Function(lambda *a: None, 2, None, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)),
+    "workdays": Function(lambda *a: None, 2, 2),
+    "is_workday": Function(lambda *a: None, 1, 1),
+    "missed_days": Function(lambda *a: None, 3, 3),
+    "missed_workdays": Function(lambda *a: None, 3, 3),
+    "short_weeks": Function(lambda *a: None, 4, 4),
 }
 """The documented function list (docs/rulesets.md, 函数). ``count`` and
-``in_band`` need the table being evaluated, so the evaluator binds them."""
+``in_band`` need the table being evaluated, and the date functions need the
+ruleset's calendar (engine/datefuncs.py), so each evaluation binds them."""
 
 
 # ---------------------------------------------------------------- parsing

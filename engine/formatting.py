@@ -30,10 +30,14 @@ class Format:
         return self.kind if self.kind in ("integer", "text", "date") else f"{self.kind}:{self.decimals}"
 
 
-def round_half_up(value: float, decimals: int) -> Decimal:
-    """Round through the shortest decimal text of the float, so 0.285 stays 0.285."""
+def round_half_up(value: float, decimals: int, scale: str = "1") -> Decimal:
+    """Round through the shortest decimal text of the float, so 0.285 stays 0.285.
+
+    ``scale`` (e.g. "100" for percent) is applied in decimal, not in float:
+    0.000695 * 100 in float is 0.06949999…, which would round down.
+    """
     quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return (Decimal(repr(float(value))) * Decimal(scale)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
@@ -47,12 +51,13 @@ def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if fmt.kind == "percent":
-        return f"{round_half_up(float(value) * 100, fmt.decimals)}%"
+        return f"{round_half_up(value, fmt.decimals, '100')}%"
     if fmt.kind == "integer":
         return str(round_half_up(float(value), 0))
     return str(round_half_up(float(value), fmt.decimals))
 
 
+_SCALE = {"": "1", "%": "100", "万": "0.0001"}
 _PUBLISHED = re.compile(r"^\s*(-?\d+(?:\.(\d+))?)\s*(%|万)?\s*$")
 
 
@@ -80,10 +85,9 @@ class Published:
         """Does the computed value print as the published one, at its precision?"""
         if computed is None or math.isnan(computed):
             return False
-        scale = {"": 1, "%": 100, "万": 0.0001}[self.unit]
-        return round_half_up(computed * scale, self.decimals) == round_half_up(self.value * scale, self.decimals)
+        scale = _SCALE[self.unit]
+        return round_half_up(computed, self.decimals, scale) == round_half_up(self.value, self.decimals, scale)
 
     def show(self, computed: float) -> str:
         """The computed value written the way the circular writes this figure."""
-        scale = {"": 1, "%": 100, "万": 0.0001}[self.unit]
-        return f"{round_half_up(computed * scale, self.decimals)}{self.unit}"
+        return f"{round_half_up(computed, self.decimals, _SCALE[self.unit])}{self.unit}"

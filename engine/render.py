@@ -1,7 +1,8 @@
 """The terminal report, drawn from ``Verdict.to_dict()`` and nothing else.
 
 Rich measures Chinese characters as two columns, so tables stay aligned; it
-also drops colour codes when the output is a pipe or a file.
+also drops colour codes when the output is a pipe or a file. The report reads
+like the circular: figures first, then each list of named units, then the table.
 """
 from __future__ import annotations
 
@@ -20,100 +21,157 @@ SEVERITY_STYLE = {0: "", 1: "yellow", 2: "dark_orange", 3: "red", 4: "bold red",
 def render(verdict: dict, console: Console) -> None:
     """Print the report for one verdict dict."""
     console.print(_header(verdict))
-    summary = verdict["summary"]
-    if summary["figures"]:
-        console.print(_figures(summary["figures"]))
-    for tier in summary["tiers"]:
-        console.print(_tier(tier))
-    if summary["flags"]:
-        console.print(_listing("标记", [(f["label"], f["units"], f["severity"]) for f in summary["flags"]]))
-    if summary["notifications"]:
-        console.print(_listing("通报措施", [(f"{n['action']}：{n['label']}", n["units"], 2) for n in summary["notifications"]]))
+    if verdict["figures"]:
+        console.print(_figures("全文汇总", verdict["figures"], []))
+    many = len(verdict["parts"]) > 1
+    for part in verdict["parts"]:
+        _part(part, console, many)
     if verdict["warnings"]:
         console.print(_warnings(verdict["warnings"]))
-    console.print(_units(verdict))
+
+
+def _part(part: dict, console: Console, titled: bool) -> None:
+    groups = part["groups"]
+    if titled:
+        console.print(Text(f"━━ {part['label']} ━━", style="bold cyan"))
+    tables = "、".join(f"{t['file']}（{t['rows']} 行）" for t in part["tables"])
+    counts = "，".join(f"{g['label']} {g['units']} 个" for g in groups)
+    console.print(Text(f"数据 {tables}：共 {part['summary']['units']} 个{part['report']['unit_label']}" + (f"（{counts}）" if counts else ""), style="dim"))
+    summary = part["summary"]
+    if summary["figures"]:
+        console.print(_figures("汇总", summary["figures"], groups))
+    if summary["vetoes"]:
+        console.print(_listing("单项否决", [(v["label"], v, 3) for v in summary["vetoes"]], groups))
+    for tier in summary["tiers"]:
+        rows = [(b["label"], b, b["severity"]) for b in tier["bands"]]
+        if tier["unbanded"]["count"]:
+            rows.append(("无法分档（缺少数值）", tier["unbanded"], 1))
+        console.print(_listing(tier["label"], rows, groups))
+    if summary["flags"]:
+        console.print(_listing("标记", [(f["label"], f, f["severity"]) for f in summary["flags"]], groups))
+    if summary["notifications"]:
+        console.print(_listing("通报措施", [(f"{n['action']}：{n['label']}", n, 2) for n in summary["notifications"]], groups))
+    if summary["top"]:
+        console.print(_top(summary["top"], groups))
+    if part["totals_rows"]:
+        console.print(_totals(part["totals_rows"]))
+    console.print(_units(part))
 
 
 def _header(v: dict) -> Group:
-    r, t = v["ruleset"], v["input"]["tables"][0]
+    r = v["ruleset"]
     return Group(
         Text(r["title"], style="bold"),
         Text(f"{r['issuer']} · {r['region']} · {r['period']}"),
-        Text(f"规则集 {r['id']} 版本 {r['version']}（sha256 {r['sha256'][:12]}）· 数据 {t['file']}，{v['summary']['units']} 个单位", style="dim"),
+        Text(f"规则集 {r['id']} 版本 {r['version']}（sha256 {r['sha256'][:12]}）", style="dim"),
         Text(""),
     )
 
 
-def _figures(figures: list[dict]) -> Table:
-    table = Table(title="汇总", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+def _figures(title: str, figures: list[dict], groups: list[dict]) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
     table.add_column("项目")
-    table.add_column("按表格计算", justify="right")
-    table.add_column("通报公布", justify="right")
-    table.add_column("核对")
+    table.add_column("全部" if groups else "按表格计算", justify="right")
+    for g in groups:
+        table.add_column(g["label"], justify="right")
+    table.add_column("通报公布 / 核对")
     for fig in figures:
-        if "published" in fig:
-            mark = Text("一致", style="green") if fig["agrees"] else Text("不一致", style="bold red")
-            table.add_row(fig["label"], fig["display"], fig["published"], mark)
-        else:
-            table.add_row(fig["label"], fig["display"], "", "")
+        cells = [fig["label"], fig["display"]] + [fig["groups"][g["id"]]["display"] for g in groups]
+        table.add_row(*cells, _published(fig, groups))
     return table
 
 
-def _tier(tier: dict) -> Group:
-    lines = [Text(tier["label"], style="bold")]
-    for band in tier["bands"]:
-        lines.append(_names_line(band["label"], band["units"], band["severity"]))
-    if tier["unbanded"]["count"]:
-        lines.append(_names_line("无法分档（缺少数值）", tier["unbanded"]["units"], 1))
-    lines.append(Text(""))
-    return Group(*lines)
+def _published(fig: dict, groups: list[dict]) -> Text:
+    scoped = [("", fig)] + [(g["label"], fig["groups"][g["id"]]) for g in groups if "groups" in fig]
+    out = Text()
+    for label, entry in scoped:
+        if "published" not in entry:
+            continue
+        if out:
+            out.append("；")
+        out.append(f"{label}{entry['published']} ")
+        out.append("一致" if entry["agrees"] else "不一致", style="green" if entry["agrees"] else "bold red")
+    return out
 
 
-def _listing(title: str, rows: list[tuple[str, list[str], int]]) -> Group:
+def _listing(title: str, rows: list[tuple[str, dict, int]], groups: list[dict]) -> Group:
     lines = [Text(title, style="bold")]
-    lines += [_names_line(label, units, severity) for label, units, severity in rows]
+    for label, members, severity in rows:
+        lines += _names_lines(label, members, severity, groups)
     lines.append(Text(""))
     return Group(*lines)
 
 
-def _names_line(label: str, units: list[str], severity: int) -> Text:
+def _names_lines(label: str, members: dict, severity: int, groups: list[dict]) -> list[Text]:
     """A circular's sentence: the label, the count, and the names — unless nothing is wrong."""
-    text = Text("  ")
-    text.append(f"{label}（{len(units)}个）", style=SEVERITY_STYLE.get(severity, ""))
-    if severity > 0:  # units in good standing are counted, not listed: the circular names only the others
-        text.append("：" + ("、".join(units) if units else "无"))
-    return text
+    head = Text("  ")
+    head.append(f"{label}（{members['count']}个）", style=SEVERITY_STYLE.get(severity, ""))
+    if severity == 0:  # units in good standing are counted, not listed: the circular names only the others
+        if groups:
+            head.append("：" + "，".join(f"{g['label']} {members['groups'][g['id']]['count']} 个" for g in groups))
+        return [head]
+    if not groups:
+        head.append("：" + ("、".join(members["units"]) if members["units"] else "无"))
+        return [head]
+    lines = [head]
+    for g in groups:
+        sub = members["groups"][g["id"]]
+        lines.append(Text(f"    {g['label']}（{sub['count']}个）：" + ("、".join(sub["units"]) if sub["units"] else "无")))
+    return lines
+
+
+def _top(top: dict, groups: list[dict]) -> Group:
+    lines = [Text(f"{top['label']}（前 {top['count']} 名）", style="bold green")]
+    if "groups" in top:
+        lines += [Text(f"  {g['label']}：" + "、".join(top["groups"][g["id"]])) for g in groups]
+    else:
+        lines.append(Text("  " + "、".join(top["units"])))
+    lines.append(Text(""))
+    return Group(*lines)
+
+
+def _totals(checks: list[dict]) -> Group:
+    lines = [Text("合计行核对", style="bold")]
+    for c in checks:
+        mark = Text("一致", style="green") if c["agrees"] else Text("不一致", style="bold red")
+        lines.append(Text(f"  {c['file'].rsplit('/', 1)[-1]} 第 {c['line']} 行“{c['column']}”：合计行 {c['published'] or '空'}，各单位相加 {c['computed']:g} ") + mark)
+    lines.append(Text(""))
+    return Group(*lines)
 
 
 def _warnings(warnings: list[dict]) -> Group:
     lines = [Text(f"提示（{len(warnings)}条）", style="bold yellow")]
     for w in warnings:
-        where = "，".join(str(x) for x in (w.get("file"), _line(w), w.get("unit")) if x)
+        where = "，".join(str(x) for x in (_file(w), _line(w), w.get("unit")) if x)
         lines.append(Text(f"  [{w['code']}] " + (f"{where}：" if where else "") + w["message"]))
     lines.append(Text(""))
     return Group(*lines)
+
+
+def _file(w: dict) -> str | None:
+    return w["file"].replace("\\", "/").rsplit("/", 1)[-1] if w.get("file") else None
 
 
 def _line(w: dict) -> str | None:
     return f"第 {w['line']} 行" if w.get("line") else None
 
 
-def _units(v: dict) -> Table:
-    columns = _report_columns(v)
+def _units(part: dict) -> Table:
+    columns = _report_columns(part)
     table = Table(title="单位表", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     # Cells never wrap (a split name reads as two units, a split "100.00%" as two numbers);
     # long Chinese headers are folded onto short lines instead, so 80 columns suffice.
     table.add_column("行", justify="right", style="dim", no_wrap=True)
-    table.add_column(v["report"]["unit_label"], no_wrap=True)
+    table.add_column(part["report"]["unit_label"], no_wrap=True)
     for col in columns:
         table.add_column(_fold(col["label"]), justify="right", no_wrap=True)
-    tiers = v["summary"]["tiers"]
+    tiers = part["summary"]["tiers"]
     for tier in tiers:
         table.add_column(_fold(tier["label"]), no_wrap=True)
-    if v["ranking"]:
-        table.add_column(_fold(v["ranking"]["label"]), justify="right", no_wrap=True)
-    for unit in v["units"]:
-        table.add_row(*_unit_cells(unit, columns, tiers, v["ranking"] is not None), style=_row_style(unit, tiers))
+    if part["ranking"]:
+        table.add_column(_fold(part["ranking"]["label"]), justify="right", no_wrap=True)
+    for unit in part["units"]:
+        table.add_row(*_unit_cells(unit, columns, tiers, part["ranking"] is not None), style=_row_style(unit, tiers))
     return table
 
 
@@ -121,9 +179,10 @@ def _fold(label: str, width: int = 4) -> str:
     return "\n".join(label[i:i + width] for i in range(0, len(label), width))
 
 
-def _report_columns(v: dict) -> list[dict]:
-    wanted = v["report"]["columns"] or [c["id"] for c in v["columns"] if c["kind"] == "metric"] or [c["id"] for c in v["columns"]]
-    by_id = {c["id"]: c for c in v["columns"]}
+def _report_columns(part: dict) -> list[dict]:
+    metrics = [c["id"] for c in part["columns"] if c["kind"] == "metric"]
+    wanted = part["report"]["columns"] or metrics or [c["id"] for c in part["columns"]]
+    by_id = {c["id"]: c for c in part["columns"]}
     return [by_id[name] for name in wanted if name in by_id]
 
 
@@ -142,7 +201,7 @@ def _unit_cells(unit: dict, columns: list[dict], tiers: list[dict], ranked: bool
 
 
 def _row_style(unit: dict, tiers: list[dict]) -> str:
-    worst = 0
+    worst = 3 if unit.get("vetoes") else 0
     for tier in tiers:
         band_id = unit["bands"].get(tier["id"])
         worst = max([worst] + [b["severity"] for b in tier["bands"] if b["id"] == band_id])

@@ -1,8 +1,11 @@
 """The typed, immutable ruleset that everything after loading works on.
 
-Nothing here reads files; ``loader.py`` builds these objects from checked YAML.
+Nothing here reads files; ``build.py`` makes these objects from checked YAML.
 Each compiled piece keeps its ``where`` (file, line, column, key) so an error
-found while evaluating can still point at the ruleset line that caused it.
+found while evaluating still points at the ruleset line that caused it.
+
+A ruleset has one or more parts; each part is one unit table with its own
+metrics, tiers, flags and summary. A one-table ruleset is a single part.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from .errors import Problem
 from .expressions import Expression
 from .formatting import Format, Published
+from .workdays import Calendar
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,9 @@ class Where:
 class Fact:
     name: str
     label: str
-    value: float
+    value: float | None
+    date: str | None  # ISO date for date facts
+    groups: tuple[tuple[str, float], ...]  # per-group values overriding ``value``
     source: str | None
 
 
@@ -43,15 +49,25 @@ class FieldSpec:
     min: float | None
     max: float | None
     format: Format
+    total: str  # sum | none: how a totals row is checked
     where: Where
 
 
 @dataclass(frozen=True)
 class UnitTable:
-    file: str
+    files: tuple[tuple[str | None, str], ...]  # (group id or None, file name)
     key: str
     label: str
     fields: tuple[FieldSpec, ...]
+    totals_row: str | None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label: str
+    when: Expression | None
+    where: Where
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,42 @@ class Metric:
     label: str
     expr: Expression
     format: Format
+    check: str | None  # the field publishing this metric, to audit against
     where: Where
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    label: str
+    when: Expression
+    severity: int
+    where: Where
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One per-unit figure gathered from a findings table's rows."""
+
+    name: str
+    label: str
+    how: str  # count | sum | min | max | dates
+    expr: Expression | None  # None: count every row
+    field: str | None  # for dates
+    format: Format
+    where: Where
+
+
+@dataclass(frozen=True)
+class Findings:
+    name: str
+    label: str
+    file: str
+    unit_column: str
+    fields: tuple[FieldSpec, ...]
+    metrics: tuple[Metric, ...]
+    flags: tuple[Flag, ...]
+    per_unit: tuple[Aggregate, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +122,7 @@ class Band:
     op: str  # below | at_most | at_least | above | otherwise
     threshold: float | None
     threshold_text: str | None  # as written, e.g. "80%"
+    threshold_fact: str | None  # a fact's name, when the line differs by group
     short: str  # what the unit table shows, e.g. "< 80%"
 
 
@@ -80,18 +132,10 @@ class Tier:
     label: str
     metric: str
     bands: tuple[Band, ...]
+    vetoed_band: str | None
 
     def band(self, band_id: str) -> Band | None:
         return next((b for b in self.bands if b.id == band_id), None)
-
-
-@dataclass(frozen=True)
-class Flag:
-    name: str
-    label: str
-    when: Expression
-    severity: int
-    where: Where
 
 
 @dataclass(frozen=True)
@@ -110,7 +154,7 @@ class Figure:
     label: str
     expr: Expression
     format: Format
-    published: Published | None
+    published: tuple[tuple[str, Published], ...]  # ("all" or a group id, as printed)
     where: Where
 
 
@@ -120,7 +164,36 @@ class Ranking:
     label: str
     order: str  # descending | ascending
     ties: str  # shared | table_order
+    within: str  # all | group
+    top: int | None
+    top_label: str | None
     where: Where
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    label: str
+    units: UnitTable
+    groups: tuple[Group, ...]
+    findings: tuple[Findings, ...]
+    metrics: tuple[Metric, ...]
+    vetoes: tuple[Flag, ...]
+    tiers: tuple[Tier, ...]
+    flags: tuple[Flag, ...]
+    notifications: tuple[Notification, ...]
+    summary: tuple[Figure, ...]
+    ranking: Ranking | None
+    report_columns: tuple[str, ...]
+
+    def format_of(self, name: str) -> Format:
+        for item in (*self.units.fields, *self.metrics, *self.aggregates()):
+            if item.name == name:
+                return item.format
+        return Format("number", 2)
+
+    def aggregates(self) -> tuple[Aggregate, ...]:
+        return tuple(a for f in self.findings for a in f.per_unit)
 
 
 @dataclass(frozen=True)
@@ -137,23 +210,7 @@ class Ruleset:
     file: str
     sha256: str
     facts: tuple[Fact, ...]
-    units: UnitTable
-    metrics: tuple[Metric, ...]
-    tiers: tuple[Tier, ...]
-    flags: tuple[Flag, ...]
-    notifications: tuple[Notification, ...]
-    summary: tuple[Figure, ...]
-    ranking: Ranking | None
-    report_columns: tuple[str, ...]
-
-    def format_of(self, name: str) -> Format:
-        for item in (*self.units.fields, *self.metrics):
-            if item.name == name:
-                return item.format
-        return Format("number", 2)
-
-    def label_of(self, name: str) -> str:
-        for item in (*self.units.fields, *self.metrics, *self.flags, *self.facts):
-            if item.name == name:
-                return item.label
-        return name
+    calendar: Calendar
+    parts: tuple[Part, ...]
+    summary: tuple[Figure, ...]  # across parts; empty for a one-table ruleset
+    single: bool  # written as one table (no ``parts:``)

@@ -63,10 +63,19 @@ def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
             desc = schema.get("properties", {}).get(key, {}).get("description", "")
             yield path, f"缺少必填的键“{key}”。{desc}"
         return
-    if kind == "oneOf" and isinstance(error.instance, dict) and "otherwise" in str(schema):
-        yield path, "每一档必须且只能写一个界限：below、at_most、at_least、above 之一，或最后一档写 otherwise: true。"
+    if kind == "oneOf" and isinstance(error.instance, dict):
+        yield path, _one_of(schema["oneOf"], path)
         return
     yield path, _plain(error)
+
+
+def _one_of(branches: list[dict], path: tuple) -> str:
+    if not path:
+        return "规则集要么写 units（一张单位表），要么写 parts（分几部分、各有数据表），不能两者都写，也不能都不写。"
+    keys = [b["required"][0] for b in branches if b.get("required")]
+    if "otherwise" in keys:
+        return "每一档必须且只能写一个界限：below、at_most、at_least、above 之一，或最后一档写 otherwise: true。"
+    return f"必须且只能写以下键之一：{'、'.join(keys)}。"
 
 
 def _plain(error: Any) -> str:

@@ -40,6 +40,14 @@ class Table:
     not_applicable: dict[str, np.ndarray]
     blank: dict[str, np.ndarray]
     warnings: list[DataWarning] = field(default_factory=list)
+    text: dict[str, np.ndarray] = field(default_factory=dict)  # cells as written, for audited fields
+    groups: np.ndarray | None = None  # group id per unit, when the part has groups by file
+    totals: list[dict] = field(default_factory=list)  # totals-row checks
+    sources: list[dict] = field(default_factory=list)  # each file read: name, sha256, encoding, rows
+    unit_files: np.ndarray | None = None  # the file each unit came from, when several were read
+
+    def file_of(self, i: int) -> str:
+        return self.file if self.unit_files is None else str(self.unit_files[i])
 
     def __len__(self) -> int:
         return len(self.names)
@@ -64,26 +72,102 @@ class _Problems:
             raise DataError(self.items, self.more)
 
 
-def table_from_rows(spec: UnitTable, file: str, header: Sequence[str], rows: list[tuple[int, Sequence[Any]]],
+@dataclass(frozen=True)
+class Layout:
+    """What to read from one file: the key column, the fields, and how rows are told apart."""
+
+    key: str
+    fields: tuple[FieldSpec, ...]
+    unique: bool = True  # unit tables: one row per unit; findings: many
+    totals_row: str | None = None
+    keep_text: frozenset[str] = frozenset()  # fields whose cells are audited as printed
+
+    @classmethod
+    def of(cls, spec: UnitTable, keep_text: Iterable[str] = ()) -> "Layout":
+        return cls(spec.key, spec.fields, True, spec.totals_row, frozenset(keep_text))
+
+
+def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str], rows: list[tuple[int, Sequence[Any]]],
                     sha256: str, encoding: str | None) -> Table:
     """Build the typed table from rows of cells in header order."""
+    layout = layout if isinstance(layout, Layout) else Layout.of(layout)
     problems = _Problems(file)
-    index = _column_index(spec, header, file)
-    key_i = index[spec.key]
-    names = [str(cells[key_i]).strip() if key_i < len(cells) and cells[key_i] is not None else "" for _, cells in rows]
-    lines = np.array([line for line, _ in rows], dtype=np.int64)
+    index = _column_index(layout, header, file)
+    rows, totals = _split_totals(rows, layout.totals_row)
     if not rows:
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
-    _check_names(names, lines, spec.key, problems)
-    columns, na, blank, warnings = {}, {}, {}, []
-    for f in spec.fields:
+    key_i = index[layout.key]
+    names = [_normalise(cells[key_i]) if key_i < len(cells) else "" for _, cells in rows]
+    lines = np.array([line for line, _ in rows], dtype=np.int64)
+    _check_names(names, lines, layout.key, problems, layout.unique)
+    columns, na, blank, text, warnings = {}, {}, {}, {}, []
+    for f in layout.fields:
         i = index[f.column]
         values = [cells[i] if i < len(cells) else "" for _, cells in rows]
         col, na_mask, blank_mask = parse_column(f, values, lines, problems)
         columns[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
+        if f.name in layout.keep_text:
+            text[f.name] = np.array([_normalise(v) for v in values], dtype=object)
         warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
     problems.raise_if_any()
-    return _freeze(Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings))
+    table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text)
+    table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
+                    if f.total == "sum"]
+    table.sources = [{"file": file, "sha256": sha256, "encoding": encoding, "rows": len(names)}]
+    return _freeze(table)
+
+
+def _split_totals(rows: list, label: str | None) -> tuple[list, list]:
+    """Rows whose cell reads the totals label (合计, 合计：) are checked, never counted as units."""
+    if not label:
+        return rows, []
+    def is_total(cells: Sequence[Any]) -> bool:
+        return any(_normalise(c).rstrip(":：") == label for c in cells)
+    return [r for r in rows if not is_total(r[1])], [r for r in rows if is_total(r[1])]
+
+
+def _total_check(f: FieldSpec, index: dict, line: int, cells: Sequence[Any], table: Table, file: str) -> dict:
+    i = index[f.column]
+    printed = _normalise(cells[i]) if i < len(cells) else ""
+    computed = float(np.nansum(np.where(table.not_applicable[f.name], np.nan, table.columns[f.name])))
+    value = _number(printed, printed, f) if printed else None
+    check = {"file": file, "line": line, "field": f.name, "column": f.column, "published": printed,
+             "computed": computed, "agrees": value is not None and abs(value - computed) < 1e-9}
+    if not check["agrees"]:
+        table.warnings.append(DataWarning(
+            "TB-T001", f"合计行“{f.column}”为 {printed or '空'}，各单位相加为 {computed:g}。", file, line, f.column, None,
+            {"published": printed, "computed": computed}))
+    return check
+
+
+def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
+    """One unit table from several files (one per group); unit names stay unique across them."""
+    if len(tables) == 1 and tables[0][0] is None:
+        return tables[0][1]
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for _, t in tables:
+        for name, line in zip(t.names.tolist(), t.lines.tolist()):
+            if name in first:
+                problems.append(CellProblem(t.file, line, None, name, f"单位名称与 {first[name][0]} 第 {first[name][1]} 行重复。同一单位只能出现在一个组里。"))
+            first.setdefault(name, (t.file, line))
+    if problems:
+        raise DataError(problems[:MAX_LISTED], max(0, len(problems) - MAX_LISTED))
+    parts = [t for _, t in tables]
+    merged = Table(
+        file=parts[0].file, sha256=hashlib.sha256("".join(t.sha256 for t in parts).encode()).hexdigest(),
+        encoding=parts[0].encoding, names=np.concatenate([t.names for t in parts]),
+        lines=np.concatenate([t.lines for t in parts]),
+        columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
+        not_applicable={k: np.concatenate([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
+        blank={k: np.concatenate([t.blank[k] for t in parts]) for k in parts[0].columns},
+        warnings=[w for t in parts for w in t.warnings],
+        text={k: np.concatenate([t.text[k] for t in parts]) for k in parts[0].text},
+        groups=np.concatenate([np.full(len(t), g, dtype=object) for g, t in tables]),
+        totals=[c for t in parts for c in t.totals], sources=[s for t in parts for s in t.sources],
+        unit_files=np.concatenate([np.full(len(t), t.file, dtype=object) for t in parts]),
+    )
+    return _freeze(merged)
 
 
 def table_from_columns(spec: UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:
@@ -104,10 +188,12 @@ def table_from_columns(spec: UnitTable, columns: dict[str, Any], file: str = "<c
         warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
     problems.raise_if_any()
     sha = hashlib.sha256(repr(sorted((k, _digest(v)) for k, v in columns.items())).encode()).hexdigest()
-    return _freeze(Table(file, sha, None, np.array(names, dtype=object), lines, out, na, blank, warnings))
+    table = Table(file, sha, None, np.array(names, dtype=object), lines, out, na, blank, warnings)
+    table.sources = [{"file": file, "sha256": sha, "encoding": None, "rows": len(names)}]
+    return _freeze(table)
 
 
-def table_from_records(spec: UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
+def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
     records = list(records)
     header: list[str] = []
     for rec in records:
@@ -127,12 +213,13 @@ def _digest(values: Any) -> str:
 
 
 def _freeze(table: Table) -> Table:
-    for arr in (table.names, table.lines, *table.columns.values(), *table.not_applicable.values(), *table.blank.values()):
+    for arr in (table.names, table.lines, *table.columns.values(), *table.not_applicable.values(), *table.blank.values(),
+                *table.text.values(), *([table.groups] if table.groups is not None else [])):
         arr.flags.writeable = False
     return table
 
 
-def _column_index(spec: UnitTable, header: Sequence[str], file: str) -> dict[str, int]:
+def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, int]:
     index = {h: i for i, h in enumerate(header)}
     needed = [spec.key, *(f.column for f in spec.fields)]
     problems = []
@@ -146,12 +233,12 @@ def _column_index(spec: UnitTable, header: Sequence[str], file: str) -> dict[str
     return index
 
 
-def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems) -> None:
+def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems, unique: bool = True) -> None:
     first: dict[str, int] = {}
     for name, line in zip(names, lines.tolist()):
         if not name:
             problems.add(line, key, "", "单位名称为空。每一行都要写明单位。")
-        elif name in first:
+        elif unique and name in first:
             problems.add(line, key, name, f"单位名称重复：第 {first[name]} 行已有“{name}”。请合并两行或改正名称。")
         else:
             first[name] = line

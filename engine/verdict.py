@@ -1,8 +1,8 @@
 """The Verdict: what an evaluation found, and its one ``to_dict()``.
 
 The JSON output and the terminal report both start from ``to_dict()``, so they
-cannot disagree. The Verdict keeps whole columns; per-unit dicts are built only
-when asked for, which keeps ``evaluate`` itself column-wise and fast.
+cannot disagree. Results keep whole columns; per-unit dicts are built only when
+asked for, which keeps ``evaluate`` itself column-wise and fast.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import numpy as np
 from . import __version__
 from .errors import DataWarning
 from .formatting import Format, format_value
-from .ruleset import Ruleset
+from .ruleset import Figure, Part, Ruleset, Tier
 from .tables import Table
 from .templates import fill
 
@@ -24,83 +24,118 @@ VERDICT_FORMAT = 1
 
 
 @dataclass(frozen=True, eq=False)
-class Verdict:
-    ruleset: Ruleset
+class PartResult:
+    """One part's evaluation, column by column."""
+
+    part: Part
     table: Table
+    groups: np.ndarray | None
     metrics: dict[str, np.ndarray]
+    aggregates: dict[str, np.ndarray]
+    vetoes: dict[str, np.ndarray]
+    vetoed: np.ndarray
     bands: dict[str, np.ndarray]  # tier -> band index per unit, -1 for none
     flags: dict[str, np.ndarray]
     rank: np.ndarray | None
     notifications: dict[str, np.ndarray]
-    figures: dict[str, Any]
+    figures: dict[str, dict[str, Any]]  # figure -> {"all" or group id: value}
+    warnings: list[DataWarning]
 
     def to_dict(self) -> dict:
-        r, t = self.ruleset, self.table
+        p, t = self.part, self.table
         return {
-            "tongbao": {"verdict_format": VERDICT_FORMAT, "engine": __version__},
-            "ruleset": {"id": r.id, "version": r.version, "title": r.title, "issuer": r.issuer,
-                        "region": r.region, "period": r.period, "sha256": r.sha256},
-            "input": {"sha256": t.sha256, "tables": [{"name": "units", "file": _basename(t.file), "sha256": t.sha256,
-                                                       "encoding": t.encoding, "rows": len(t)}]},
+            "id": p.id, "label": p.label,
+            "tables": t.sources,
             "columns": self._columns(),
-            "report": {"unit_label": r.units.label, "key": r.units.key, "columns": list(r.report_columns)},
+            "report": {"unit_label": p.units.label, "key": p.units.key, "columns": list(p.report_columns)},
+            "groups": [{"id": g.id, "label": g.label, "units": int(np.count_nonzero(self.groups == g.id))} for g in p.groups],
             "summary": self._summary(),
-            "ranking": None if r.ranking is None else {"label": r.ranking.label, "by": r.ranking.by.text,
-                                                       "order": r.ranking.order, "ties": r.ranking.ties},
+            "totals_rows": t.totals,
+            "ranking": None if p.ranking is None else {
+                "label": p.ranking.label, "by": p.ranking.by.text, "order": p.ranking.order, "ties": p.ranking.ties,
+                "within": p.ranking.within},
             "units": [self._unit(i) for i in range(len(t))],
-            "warnings": [w.to_dict() for w in self.warnings()],
         }
 
-    # ------------------------------------------------------------ pieces
+    # ------------------------------------------------------------ summary
 
     def _columns(self) -> list[dict]:
-        out = [{"id": f.name, "label": f.label, "kind": "field", "column": f.column, "format": str(f.format)}
-               for f in self.ruleset.units.fields]
-        out += [{"id": m.name, "label": m.label, "kind": "metric", "expr": m.expr.text, "format": str(m.format)}
-                for m in self.ruleset.metrics]
+        p = self.part
+        out = [{"id": f.name, "label": f.label, "kind": "field", "column": f.column, "format": str(f.format)} for f in p.units.fields]
+        out += [{"id": a.name, "label": a.label, "kind": "aggregate", "how": a.how, "format": str(a.format)}
+                for a in p.aggregates() if a.how != "dates"]
+        out += [{"id": m.name, "label": m.label, "kind": "metric", "expr": m.expr.text, "format": str(m.format)} for m in p.metrics]
         return out
 
     def _summary(self) -> dict:
-        names = self.table.names
+        p = self.part
         return {
             "units": len(self.table),
-            "figures": [self._figure(fig) for fig in self.ruleset.summary],
-            "tiers": [self._tier(tier) for tier in self.ruleset.tiers],
-            "flags": [{"id": f.name, "label": f.label, "severity": f.severity, **_members(names, self.flags[f.name])}
-                      for f in self.ruleset.flags],
-            "notifications": [{"id": n.id, "action": n.action, "label": n.label, **_members(names, self.notifications[n.id])}
-                              for n in self.ruleset.notifications],
+            "figures": [self._figure(fig) for fig in p.summary],
+            "vetoes": [{"id": v.name, "label": v.label, **self._members(self.vetoes[v.name])} for v in p.vetoes],
+            "tiers": [self._tier(tier) for tier in p.tiers],
+            "flags": [{"id": f.name, "label": f.label, "severity": f.severity, **self._members(self.flags[f.name])} for f in p.flags],
+            "notifications": [{"id": n.id, "action": n.action, "label": n.label, **self._members(self.notifications[n.id])}
+                              for n in p.notifications],
+            "top": self._top(),
         }
 
-    def _figure(self, fig: Any) -> dict:
-        value = self.figures[fig.id]
-        out = {"id": fig.id, "label": fig.label, "expr": fig.expr.text, "value": _json_value(value, fig.format),
-               "display": format_value(value, fig.format)}
-        if fig.published is not None:
-            out["published"] = fig.published.text
-            out["agrees"] = fig.published.agrees(value)
+    def _members(self, mask: np.ndarray) -> dict:
+        """Count and names in table order, overall and (when there are groups) per group."""
+        mask = np.asarray(mask, dtype=bool)
+        out: dict[str, Any] = _members(self.table.names, mask)
+        if self.groups is not None:
+            out["groups"] = {g.id: _members(self.table.names, mask & (self.groups == g.id)) for g in self.part.groups}
         return out
 
-    def _tier(self, tier: Any) -> dict:
+    def _figure(self, fig: Figure) -> dict:
+        values = self.figures[fig.id]
+        out = figure_dict(fig, values["all"])
+        if self.groups is not None:
+            out["groups"] = {g.id: figure_dict(fig, values[g.id], scope=g.id) for g in self.part.groups}
+        return out
+
+    def _tier(self, tier: Tier) -> dict:
         index = self.bands[tier.name]
         bands = []
         for i, band in enumerate(tier.bands):
             entry = {"id": band.id, "label": band.label, "short": band.short, "severity": band.severity, "rule": _rule(band)}
-            bands.append({**entry, **_members(self.table.names, index == i)})
+            bands.append({**entry, **self._members(index == i)})
         return {"id": tier.name, "label": tier.label, "metric": tier.metric, "bands": bands,
-                "unbanded": _members(self.table.names, index == -1)}
+                "unbanded": self._members(index == -1)}
+
+    def _top(self) -> dict | None:
+        spec = self.part.ranking
+        if spec is None or spec.top is None:
+            return None
+        assert self.rank is not None
+        chosen = np.nan_to_num(self.rank, nan=np.inf) <= spec.top  # ties at the last place are all in
+        order = np.lexsort((np.arange(len(self.rank)), np.nan_to_num(self.rank, nan=np.inf)))
+        ranked = [int(i) for i in order if chosen[i]]
+        out: dict[str, Any] = {"label": spec.top_label, "count": spec.top, "units": [str(self.table.names[i]) for i in ranked]}
+        if self.groups is not None and spec.within == "group":
+            out["groups"] = {g.id: [str(self.table.names[i]) for i in ranked if self.groups[i] == g.id] for g in self.part.groups}
+        return out
+
+    # ------------------------------------------------------------ units
 
     def _unit(self, i: int) -> dict:
-        r, t = self.ruleset, self.table
-        unit: dict[str, Any] = {"name": t.names[i], "line": int(t.lines[i])}
-        unit["fields"] = {f.name: _json_value(t.columns[f.name][i], f.format) for f in r.units.fields}
-        unit["metrics"] = {m.name: _json_value(self.metrics[m.name][i], m.format) for m in r.metrics}
-        unit["bands"] = {tier.name: _band_id(tier, self.bands[tier.name][i]) for tier in r.tiers}
-        unit["flags"] = [f.name for f in r.flags if self.flags[f.name][i]]
+        p, t = self.part, self.table
+        unit: dict[str, Any] = {"name": t.names[i], "file": _basename(t.file_of(i)), "line": int(t.lines[i])}
+        if self.groups is not None:
+            unit["group"] = self.groups[i]
+        unit["fields"] = {f.name: _json_value(t.columns[f.name][i], f.format) for f in p.units.fields}
+        values = {a.name: _json_value(self.aggregates[a.name][i], a.format) for a in p.aggregates() if a.how != "dates"}
+        values.update({m.name: _json_value(self.metrics[m.name][i], m.format) for m in p.metrics})
+        unit["metrics"] = values
+        if p.vetoes:
+            unit["vetoes"] = [v.name for v in p.vetoes if self.vetoes[v.name][i]]
+        unit["bands"] = {tier.name: _band_id(tier, self.bands[tier.name][i]) for tier in p.tiers}
+        unit["flags"] = [f.name for f in p.flags if self.flags[f.name][i]]
         unit["rank"] = None if self.rank is None or math.isnan(self.rank[i]) else int(self.rank[i])
         unit["notifications"] = [{"id": n.id, "action": n.action, "message": self.message(n, i)}
-                                 for n in r.notifications if self.notifications[n.id][i]]
-        na = [f.name for f in r.units.fields if t.not_applicable[f.name][i]]
+                                 for n in p.notifications if self.notifications[n.id][i]]
+        na = [f.name for f in p.units.fields if t.not_applicable[f.name][i]]
         if na:
             unit["not_applicable"] = na
         return unit
@@ -110,10 +145,12 @@ class Verdict:
         def lookup(name: str) -> str:
             if name == "unit":
                 return str(self.table.names[i])
+            if name == "group":
+                return next((g.label for g in self.part.groups if self.groups is not None and g.id == self.groups[i]), "")
             if name == "rank":
                 return "—" if self.rank is None or math.isnan(self.rank[i]) else str(int(self.rank[i]))
             if name.startswith("band."):
-                tier = next(x for x in self.ruleset.tiers if x.name == name[5:])
+                tier = next(x for x in self.part.tiers if x.name == name[5:])
                 k = self.bands[tier.name][i]
                 return tier.bands[k].label if k >= 0 else "—"
             return self.display(name, i)
@@ -123,33 +160,89 @@ class Verdict:
         """One unit's value of a field, metric or flag, written for people."""
         t = self.table
         if name in t.columns:
-            return format_value(_py(t.columns[name][i]), self.ruleset.format_of(name), bool(t.not_applicable[name][i]))
-        if name in self.metrics:
-            return format_value(_py(self.metrics[name][i]), self.ruleset.format_of(name))
-        if name in self.flags:
-            return "是" if self.flags[name][i] else "否"
-        fact = next((f for f in self.ruleset.facts if f.name == name), None)
-        return format_value(fact.value, Format("number", 2)) if fact else name
+            return format_value(_py(t.columns[name][i]), self.part.format_of(name), bool(t.not_applicable[name][i]))
+        for values in (self.metrics, self.aggregates):
+            if name in values:
+                return format_value(_py(values[name][i]), self.part.format_of(name))
+        if name in self.flags or name in self.vetoes:
+            return "是" if {**self.flags, **self.vetoes}[name][i] else "否"
+        return name
+
+
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    ruleset: Ruleset
+    parts: tuple[PartResult, ...]
+    overall: dict[str, Any]  # figures across parts
+
+    def to_dict(self) -> dict:
+        r = self.ruleset
+        sources = [s for p in self.parts for s in p.table.sources]
+        return {
+            "tongbao": {"verdict_format": VERDICT_FORMAT, "engine": __version__},
+            "ruleset": {"id": r.id, "version": r.version, "title": r.title, "issuer": r.issuer,
+                        "region": r.region, "period": r.period, "sha256": r.sha256},
+            "input": {"sha256": _combined(sources), "tables": [{**s, "file": _basename(s["file"])} for s in sources]},
+            "facts": [{"id": f.name, "label": f.label, "value": f.date if f.date else _json_value(f.value, Format("number", 6)),
+                       **({"groups": dict(f.groups)} if f.groups else {}), **({"source": f.source} if f.source else {})}
+                      for f in r.facts],
+            "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
+            "parts": [p.to_dict() for p in self.parts],
+            "warnings": [w.to_dict() for w in self.warnings()],
+        }
 
     def warnings(self) -> list[DataWarning]:
-        out = list(self.table.warnings)
+        out: list[DataWarning] = []
+        for p in self.parts:
+            out += p.table.warnings + p.warnings
+            for fig in p.part.summary:
+                out += published_warnings(fig, p.figures[fig.id], p.part)
         for fig in self.ruleset.summary:
-            value = self.figures[fig.id]
-            if fig.published is not None and not fig.published.agrees(value):
-                out.append(DataWarning(
-                    "TB-P001",
-                    f"通报公布的“{fig.label}”为 {fig.published.text}，按表格计算为 {fig.published.show(value) if _finite(value) else '无法计算'}。",
-                    extra={"figure": fig.id, "published": fig.published.text,
-                           "computed": _json_value(value, fig.format)}))
+            out += published_warnings(fig, {"all": self.overall[fig.id]}, None)
         return out
 
     def to_json(self) -> str:
         return dumps(self.to_dict())
 
 
+def figure_dict(fig: Figure, value: Any, scope: str = "all") -> dict:
+    out = {"id": fig.id, "label": fig.label, "expr": fig.expr.text, "value": _json_value(value, fig.format),
+           "display": format_value(value, fig.format)}
+    published = dict(fig.published).get(scope)
+    if published is not None:
+        out["published"] = published.text
+        out["agrees"] = published.agrees(value)
+    if scope != "all":
+        del out["expr"], out["label"]
+    return out
+
+
+def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -> list[DataWarning]:
+    out = []
+    labels = {g.id: g.label for g in part.groups} if part else {}
+    for scope, published in fig.published:
+        value = values.get(scope)
+        if published.agrees(value):
+            continue
+        who = "" if scope == "all" else f"（{labels.get(scope, scope)}）"
+        computed = published.show(value) if _finite(value) else "无法计算"
+        out.append(DataWarning("TB-P001", f"通报公布的“{fig.label}”{who}为 {published.text}，按表格计算为 {computed}。",
+                               extra={"figure": fig.id, "scope": scope, "published": published.text,
+                                      "computed": _json_value(value, fig.format)}))
+    return out
+
+
 def dumps(data: dict) -> str:
     """UTF-8 JSON, Chinese kept as characters, key order as built, no NaN."""
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _combined(sources: list[dict]) -> str:
+    import hashlib
+
+    if len(sources) == 1:
+        return sources[0]["sha256"]
+    return hashlib.sha256("".join(f"{_basename(s['file'])}\0{s['sha256']}\n" for s in sources).encode()).hexdigest()
 
 
 def _members(names: np.ndarray, mask: np.ndarray) -> dict:
@@ -165,15 +258,12 @@ def _rule(band: Any) -> str:
     if band.op == "otherwise":
         return "otherwise"
     words = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
-    return f"{words[band.op]} {band.threshold_text or _short(band.threshold)}"
-
-
-def _short(x: float) -> str:
-    return f"{x:.12g}"
+    line = band.threshold_fact or band.threshold_text or f"{band.threshold:.12g}"
+    return f"{words[band.op]} {line}"
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _py(value: Any) -> Any:

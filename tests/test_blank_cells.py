@@ -49,12 +49,12 @@ def test_each_policy(rules: engine.Ruleset) -> None:
         {"单位": "丙", "任务": "12", "报送": "12", "得分": "5", "回复率": "100%"},
     ]
     v = engine.evaluate(rules, rows).to_dict()
-    a, b, _ = v["units"]
+    a, b, _ = v["parts"][0]["units"]
     assert a["fields"]["sent"] == 0 and a["metrics"]["completion"] == 0
     assert a["fields"]["score"] is None and a["metrics"]["doubled"] is None
     assert a["fields"]["replied"] is None and a["not_applicable"] == ["replied"]
     assert b["metrics"]["doubled"] == 7
-    figures = {f["id"]: f for f in v["summary"]["figures"]}
+    figures = {f["id"]: f for f in v["parts"][0]["summary"]["figures"]}
     assert figures["mean_reply"]["value"] == 0.75  # "/" is left out, not counted as 0
     assert figures["counted"]["value"] == 2
     blanks = [(w["code"], w["column"], w["unit"]) for w in v["warnings"]]
@@ -77,7 +77,7 @@ def test_mean_of_a_rate_ignores_blank_and_not_applicable(cells) -> None:
         path.write_text(RULESET, encoding="utf-8")
         rules = engine.load_ruleset(path)
     rows = [{"单位": f"单位{i}", "任务": "1", "报送": "1", "得分": "1", "回复率": c} for i, c in enumerate(cells)]
-    figures = {f["id"]: f for f in engine.evaluate(rules, rows).to_dict()["summary"]["figures"]}
+    figures = {f["id"]: f for f in engine.evaluate(rules, rows).to_dict()["parts"][0]["summary"]["figures"]}
     present = [int(c[:-1]) / 100 for c in cells if c.endswith("%")]
     assert figures["counted"]["value"] == len(present)
     if present:

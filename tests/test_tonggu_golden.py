@@ -25,8 +25,12 @@ def verdict() -> dict:
     return json.loads(out.stdout)
 
 
+def _part(verdict: dict) -> dict:
+    return verdict["parts"][0]
+
+
 def _band(verdict: dict, tier: str, band: str) -> dict:
-    t = next(t for t in verdict["summary"]["tiers"] if t["id"] == tier)
+    t = next(t for t in _part(verdict)["summary"]["tiers"] if t["id"] == tier)
     return next(b for b in t["bands"] if b["id"] == band)
 
 
@@ -41,7 +45,7 @@ def test_activity_bands_name_the_circulars_units_in_table_order(verdict: dict, b
 def test_band_counts_are_1_6_12_15(verdict: dict) -> None:
     counts = [_band(verdict, "activity_band", b)["count"] for b in ("below_20", "below_50", "below_80", "below_90")]
     assert counts == [1, 6, 12, 15]
-    assert verdict["summary"]["units"] == GOLDEN["units"] == 117
+    assert _part(verdict)["summary"]["units"] == GOLDEN["units"] == 117
 
 
 def test_circular_text_differs_from_table_only_by_the_documented_corrections() -> None:
@@ -51,23 +55,23 @@ def test_circular_text_differs_from_table_only_by_the_documented_corrections() -
 
 
 def test_80_00_percent_lands_below_90_not_below_80(verdict: dict) -> None:
-    units = {u["name"]: u for u in verdict["units"]}
+    units = {u["name"]: u for u in _part(verdict)["units"]}
     for name in ("永宁卫生院", "棋坪卫生院"):  # both exactly 80.00% in the annex
         assert units[name]["fields"]["activity"] == 0.8
         assert units[name]["bands"]["activity_band"] == "below_90"
 
 
 def test_two_units_below_full_activation(verdict: dict) -> None:
-    flag = next(f for f in verdict["summary"]["flags"] if f["id"] == "activation_short")
+    flag = next(f for f in _part(verdict)["summary"]["flags"] if f["id"] == "activation_short")
     assert flag["units"] == GOLDEN["flags"]["activation_short"]
-    notice = next(n for n in verdict["summary"]["notifications"] if n["id"] == "criticise_activation")
+    notice = next(n for n in _part(verdict)["summary"]["notifications"] if n["id"] == "criticise_activation")
     assert notice["action"] == "通报批评" and notice["units"] == ["农业银行", "教体局"]
-    unit = next(u for u in verdict["units"] if u["name"] == "教体局")
+    unit = next(u for u in _part(verdict)["units"] if u["name"] == "教体局")
     assert unit["notifications"][0]["message"] == "教体局累计激活率95.83%，未达到“确保激活率均达100%”的要求。"
 
 
 def test_published_totals_that_contradict_the_table_are_reported(verdict: dict) -> None:
-    figures = {f["id"]: f for f in verdict["summary"]["figures"]}
+    figures = {f["id"]: f for f in _part(verdict)["summary"]["figures"]}
     for fid, (published, computed) in GOLDEN["published_figures"].items():
         assert figures[fid]["published"] == published
         assert figures[fid]["value"] == computed
@@ -105,11 +109,11 @@ def test_records_input_gives_the_same_bands_as_the_csv() -> None:
         records = list(csv.DictReader(handle))
     from_records = engine.evaluate(rules, records).to_dict()
     from_csv = engine.evaluate(rules, ROOT / GOLDEN["data"]).to_dict()
-    assert from_records["summary"]["tiers"] == from_csv["summary"]["tiers"]
+    assert from_records["parts"][0]["summary"]["tiers"] == from_csv["parts"][0]["summary"]["tiers"]
 
 
 def test_ranking_shares_ties(verdict: dict) -> None:
-    ranks = {u["name"]: u["rank"] for u in verdict["units"]}
+    ranks = {u["name"]: u["rank"] for u in _part(verdict)["units"]}
     assert ranks["县委办"] == ranks["温泉卫生院"] == 1  # 48 units at 100.00%
     assert ranks["大墩镇"] == 49
     assert ranks["发改委"] == ranks["交通运输局"] == 56 and ranks["永宁镇"] == 58

@@ -1,0 +1,175 @@
+"""Wall-clock of the CLI on the 117-unit Tonggu table, beside bare-interpreter baselines.
+
+Run from the repo root:  python bench/bench_cli.py
+
+Each command runs as a subprocess, interleaved round by round (one warm-up
+round, then --runs timed rounds); medians are compared. The CLI runs twice per
+round: with a bytecode cache (as installed) and without one (this environment
+sets PYTHONDONTWRITEBYTECODE=1, so cli.py and engine/ are compiled every run).
+Then ``-X importtime`` shows where the imports go, and the in-process steps
+(load, evaluate, to_dict, JSON) are timed to separate work from start-up.
+Results go to bench/results/cli.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_evaluate import machine  # noqa: E402
+
+RULESET = "rulesets/tonggu-ganzhengtong.yaml"
+UNITS = "examples/tonggu-ganzhengtong/units.csv"
+CLI = ["cli.py", "evaluate", RULESET, UNITS, "--format", "json"]
+RESULTS = ROOT / "bench" / "results" / "cli.json"
+PACKAGES = {"engine", "cli", "numpy", "yaml", "_yaml", "jsonschema", "jsonschema_specifications", "referencing", "rpds",
+            "attr", "attrs", "simpleeval", "typer", "click", "pydantic", "pydantic_core", "rich", "pygments",
+            "typing_extensions", "annotated_types", "shellingham"}
+CLI_CACHED = "python cli.py evaluate … --format json"
+CLI_NO_CACHE = "  same, no bytecode cache (PYTHONDONTWRITEBYTECODE=1)"
+COMMANDS: dict[str, tuple[list[str], bool]] = {  # name -> (arguments, use a bytecode cache)
+    "python -c pass": (["-c", "pass"], True),
+    "python -c 'import numpy, yaml, jsonschema, simpleeval, typer, rich'":
+        (["-c", "import numpy, yaml, jsonschema, simpleeval, typer, rich"], True),
+    CLI_CACHED: (CLI, True),
+    CLI_NO_CACHE: (CLI, False),
+}
+PYCACHE = tempfile.mkdtemp(prefix="tongbao-bench-pycache-")
+
+
+def run(args: list[str], cached: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run python with ``args`` from the repo root.
+
+    cached: .pyc files go to a temporary PYTHONPYCACHEPREFIX (as after an
+    install; the repo tree is not touched). Not cached: bytecode writing off,
+    so cli.py and engine/ are compiled on every run, as in a checkout run with
+    PYTHONDONTWRITEBYTECODE=1; installed packages still use their .pyc files.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    if cached:
+        env["PYTHONPYCACHEPREFIX"] = PYCACHE
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"{args} failed ({done.returncode}):\n{done.stderr}")
+    return done
+
+
+def wall_clock(runs: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for round_ in range(runs + 1):
+        for name, (args, cached) in COMMANDS.items():
+            start = time.perf_counter()
+            run(args, cached)
+            if round_:  # round 0 fills the bytecode cache and the disk cache
+                times[name].append(time.perf_counter() - start)
+    return times
+
+
+def import_times(runs: int) -> dict[str, list[dict[str, Any]]]:
+    """Where the CLI's imports go, medians over ``runs`` of ``-X importtime``.
+
+    "cumulative": top-level packages (no dot in the name, at any depth) with
+    everything they pulled in, so rows overlap (engine includes numpy).
+    "self_by_package": each module's own time summed by its first name part;
+    these rows do not overlap and add up to the whole import time.
+    """
+    cumulative: dict[str, list[int]] = {}
+    by_package: dict[str, list[int]] = {}
+    for _ in range(runs):
+        own: dict[str, int] = {}
+        for line in run(["-X", "importtime", *CLI]).stderr.splitlines():
+            if not line.startswith("import time:") or line.endswith("imported package"):
+                continue
+            head, cumulative_us, name = line.split("|")
+            name = name.strip()
+            if "." not in name:
+                cumulative.setdefault(name, []).append(int(cumulative_us))
+            package = name.split(".")[0].lstrip("_") if name.split(".")[0] in PACKAGES else "(stdlib and other)"
+            own[package] = own.get(package, 0) + int(head.split(":")[1])
+        for package, us in own.items():
+            by_package.setdefault(package, []).append(us)
+
+    def top(samples: dict[str, list[int]]) -> list[dict[str, Any]]:
+        rows = [{"module": k, "ms": round(statistics.median(v) / 1000, 1)} for k, v in samples.items()]
+        return sorted(rows, key=lambda r: -r["ms"])[:10]
+    return {"cumulative": top(cumulative), "self_by_package": top(by_package)}
+
+
+def in_process(runs: int) -> dict[str, float]:
+    """Median seconds of each step the evaluate command does after its imports."""
+    import engine
+    from engine.verdict import dumps
+
+    steps: dict[str, Callable[[], Any]] = {
+        "engine.load_ruleset": lambda: engine.load_ruleset(ROOT / RULESET),
+        "engine.evaluate (CSV path)": lambda: engine.evaluate(rules, ROOT / UNITS),
+        "Verdict.to_dict": lambda: verdict.to_dict(),
+        "dumps (JSON text)": lambda: dumps(data),
+    }
+    rules = engine.load_ruleset(ROOT / RULESET)
+    verdict = engine.evaluate(rules, ROOT / UNITS)
+    data = verdict.to_dict()
+    out = {}
+    for name, fn in steps.items():
+        fn()
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+        out[name] = statistics.median(samples)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    units = len(json.loads(run(CLI).stdout)["units"])
+    times = wall_clock(args.runs)
+    results = {name.strip(): {"median_s": statistics.median(t), "min_s": min(t), "runs_s": [round(x, 4) for x in t]}
+               for name, t in times.items()}
+    print(f"CLI on {units} units, wall clock, medians of {args.runs} runs:")
+    for name in COMMANDS:
+        print(f"  {results[name.strip()]['median_s'] * 1000:7.1f} ms  {name}")
+    cli = results[CLI_CACHED]["median_s"]
+    print(f"target: under 0.5 s (bytecode cached) -> {cli:.3f} s, {'met' if cli < 0.5 else 'MISSED'}")
+
+    imports = import_times(5)
+    for view, rows in imports.items():
+        print(f"\nimports of the CLI (-X importtime, medians of 5), top 10 {view}:")
+        for r in rows:
+            print(f"  {r['ms']:7.1f} ms  {r['module']}")
+
+    steps = in_process(args.runs)
+    print("\nin-process steps after the imports (medians):")
+    for name, s in steps.items():
+        print(f"  {s * 1000:7.1f} ms  {name}")
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    out = {"benchmark": "bench/bench_cli.py", "command": "python " + " ".join(CLI), "units": units, "runs": args.runs,
+           "warmup_runs": 1, "machine": machine(), "results": results, "imports_ms": imports,
+           "in_process_s": steps, "target": {"max_s": 0.5, "met": cli < 0.5}}
+    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        shutil.rmtree(PYCACHE, ignore_errors=True)

@@ -1,0 +1,72 @@
+"""Where an evaluation's tables come from: a CSV file, a folder, records or columns.
+
+A ruleset names its files (``units.file``, ``units.files``, ``findings.*.file``).
+A folder must hold them all; a single CSV path is accepted when the ruleset
+reads exactly one file; an embedding tool may pass rows or columns instead.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .csvfile import read_csv
+from .errors import CellProblem, DataError
+from .ruleset import Ruleset
+from .tables import Layout, Table, table_from_columns, table_from_records, table_from_rows
+
+TableInput = str | Path | Table | Sequence[Mapping[str, Any]] | Mapping[str, Any]
+
+
+def file_names(ruleset: Ruleset) -> list[str]:
+    names = []
+    for part in ruleset.parts:
+        names += [f for _, f in part.units.files]
+        names += [f.file for f in part.findings]
+    return list(dict.fromkeys(names))
+
+
+class Inputs:
+    """Resolves each file name a ruleset reads to a parsed Table."""
+
+    def __init__(self, ruleset: Ruleset, data: TableInput, encoding: str | None) -> None:
+        self.needed = file_names(ruleset)
+        self.encoding = encoding
+        self.folder: Path | None = None
+        self.given: dict[str, Any] = {}
+        self._classify(data)
+
+    def _classify(self, data: TableInput) -> None:
+        if isinstance(data, (str, Path)) and Path(data).is_dir():
+            self.folder = Path(data)
+            missing = [f for f in self.needed if not (self.folder / f).is_file()]
+            if missing:
+                have = "、".join(sorted(p.name for p in self.folder.iterdir() if p.is_file())) or "（空）"
+                raise DataError([CellProblem(str(self.folder), None, None, None,
+                                             f"文件夹中缺少规则集要读的文件：{'、'.join(missing)}。文件夹里有：{have}。")])
+            return
+        if isinstance(data, Mapping) and data and set(data) <= set(self.needed):
+            self.given = dict(data)
+            return
+        if len(self.needed) != 1:
+            raise DataError([CellProblem(str(data) if isinstance(data, (str, Path)) else "<数据>", None, None, None,
+                                         f"这个规则集要读 {len(self.needed)} 个文件：{'、'.join(self.needed)}。请给出放着它们的文件夹。")])
+        self.given = {self.needed[0]: data}
+
+    def table(self, name: str, layout: Layout) -> Table:
+        if self.folder is not None:
+            return _from_path(self.folder / name, layout, self.encoding, display=str(self.folder / name))
+        data = self.given.get(name)
+        if data is None:
+            raise DataError([CellProblem(name, None, None, None, f"没有提供这个文件的数据。需要：{'、'.join(self.needed)}。")])
+        if isinstance(data, Table):
+            return data
+        if isinstance(data, (str, Path)):
+            return _from_path(Path(data), layout, self.encoding)
+        if isinstance(data, Mapping):
+            return table_from_columns(layout, dict(data), file=name)
+        return table_from_records(layout, data, file=name)
+
+
+def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | None = None) -> Table:
+    raw = read_csv(path, encoding, display)
+    return table_from_rows(layout, raw.file, raw.header, raw.rows, raw.sha256, raw.encoding)
