@@ -113,8 +113,12 @@ def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件")) 
     import engine
 
     rules = engine.load_ruleset(ruleset)
-    counts = f"{len(rules.units.fields)} 个字段、{len(rules.metrics)} 个指标、{len(rules.tiers)} 个分档、{len(rules.flags)} 个标记、{len(rules.notifications)} 项通报措施"
-    print(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{counts}）。")
+    parts = rules.parts
+    counts = (f"{sum(len(p.units.fields) for p in parts)} 个字段、{sum(len(p.metrics) for p in parts)} 个指标、"
+              f"{sum(len(p.tiers) for p in parts)} 个分档、{sum(len(p.flags) for p in parts)} 个标记、"
+              f"{sum(len(p.notifications) for p in parts)} 项通报措施")
+    shape = "" if rules.single else f"{len(parts)} 个部分，"
+    print(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{shape}{counts}）。")
 
 
 @app.command()

@@ -155,7 +155,7 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
         scope.owner["vetoed"] = at + ("vetoes",)
     tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes))
     flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
-    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flags, scope)
+    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, vetoes + flags, scope)
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
     ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups)
     columns = tuple(raw.get("report", {}).get("columns", ()))
@@ -292,7 +292,7 @@ def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, .
                 b.fail(path + ("vetoed_band",), "写了 vetoed_band，但这一部分没有 vetoes（单项否决）。")
             elif vetoed not in {x.id for x in bands}:
                 b.fail(path + ("vetoed_band",), unknown_message("档", vetoed, {x.id for x in bands}))
-        out.append(Tier(name, spec["label"], spec["metric"], bands, vetoed))
+        out.append(Tier(name, spec["label"], spec["metric"], bands, vetoed, b.where(path)))
     return tuple(out)
 
 
@@ -383,7 +383,7 @@ def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], f
             bands.append((tier_name, tuple(band_ids)))
         for j, flag in enumerate(spec["when"].get("flags", [])):
             if flag not in flag_names:
-                b.fail(path + ("when", "flags", j), unknown_message("标记", flag, flag_names))
+                b.fail(path + ("when", "flags", j), unknown_message("标记或否决项", flag, flag_names))
         _check_template(b, path + ("message",), spec["message"], scope.names(), tiers)
         out.append(Notification(spec["id"], spec["action"], spec.get("label", spec["action"]), tuple(bands),
                                 tuple(spec["when"].get("flags", [])), spec["message"]))
@@ -416,7 +416,11 @@ def _summary(b: _Builder, raw: list, at: tuple, scope: Scope, tiers: Any, groups
         visible.add(spec["id"])
         published = _published(b, spec.get("published"), path + ("published",), group_ids)
         if compiled is not None:
-            out.append(Figure(spec["id"], spec["label"], compiled, Format.parse(spec.get("format", "number:2")), published, b.where(path)))
+            reach = spec.get("scope", "both")
+            if reach == "groups" and not groups:
+                b.fail(path + ("scope",), "scope: groups 需要先在 groups 中定义分组。")
+            out.append(Figure(spec["id"], spec["label"], compiled, Format.parse(spec.get("format", "number:2")), published,
+                              reach, b.where(path)))
     return tuple(out)
 
 

@@ -85,9 +85,16 @@ class Context:
         wanted = [i for i, b in enumerate(spec.bands) if b.id in band_ids]
         return np.isin(self.bands[tier], wanted)
 
-    def subset(self, mask: np.ndarray) -> "Context":
-        """The same names restricted to some units (one group), for per-group summaries."""
+    def subset(self, mask: np.ndarray, group_facts: set[str] = frozenset()) -> "Context":
+        """The same names restricted to some units (one group), for per-group summaries.
+
+        Within one group a per-group fact is a single number again, so a figure such as
+        (units_checked - count(vetoed)) / units_checked reads naturally.
+        """
         names = {k: (v[mask] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()}
+        for name in group_facts:
+            if isinstance(names.get(name), np.ndarray) and names[name].size:
+                names[name] = float(names[name][0])
         bands = {k: v[mask] for k, v in self.bands.items()}
         extra = {k: v for k, v in self.evaluator.functions.items() if k not in ("count", "in_band")}
         return Context(names, int(np.count_nonzero(mask)), bands, self.tiers, extra)
@@ -122,11 +129,15 @@ class _PartRun:
         if vetoes:
             names["vetoed"] = vetoed
         for tier in self.part.tiers:
-            self.ctx.bands[tier.name] = assign_bands(tier, names[tier.metric], names, vetoed)
+            values = np.asarray(names[tier.metric])
+            if values.dtype.kind not in "biuf":
+                raise RulesetError([tier.where.problem(f"分档依据的“{tier.metric}”不是数字，无法分档。请改为数字字段或指标。")])
+            values = np.broadcast_to(values.astype(np.float64), (self.n,))
+            self.ctx.bands[tier.name] = assign_bands(tier, values, names, vetoed)
             names[tier.name] = _band_ids(tier, self.ctx.bands[tier.name])
         flags = self._booleans(self.part.flags)
         rank = self._rank()
-        notices = {n.id: self._notice(n.bands, n.flags, flags) for n in self.part.notifications}
+        notices = {n.id: self._notice(n.bands, n.flags, {**vetoes, **flags}) for n in self.part.notifications}
         figures = self._figures()
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
                           flags, rank, notices, figures, self.warnings)
@@ -211,12 +222,15 @@ class _PartRun:
     def _figures(self) -> dict[str, dict[str, Any]]:
         scopes: list[tuple[str, Context]] = [("all", self.ctx)]
         if self.groups is not None:
-            scopes += [(g.id, self.ctx.subset(self.groups == g.id)) for g in self.part.groups]
+            group_facts = {f.name for f in self.ruleset.facts if f.groups}
+            scopes += [(g.id, self.ctx.subset(self.groups == g.id, group_facts)) for g in self.part.groups]
         out: dict[str, dict[str, Any]] = {}
         for fig in self.part.summary:
             out[fig.id] = {}
             for scope, ctx in scopes:
-                out[fig.id][scope] = ctx.names[fig.id] = ctx.scalar(fig.expr, fig.where)
+                wanted = fig.scope == "both" or (fig.scope == "all") == (scope == "all")
+                value = ctx.scalar(fig.expr, fig.where) if wanted else None
+                out[fig.id][scope] = ctx.names[fig.id] = value
         return out
 
 

@@ -133,6 +133,7 @@ class Tier:
     metric: str
     bands: tuple[Band, ...]
     vetoed_band: str | None
+    where: Where
 
     def band(self, band_id: str) -> Band | None:
         return next((b for b in self.bands if b.id == band_id), None)
@@ -155,6 +156,7 @@ class Figure:
     expr: Expression
     format: Format
     published: tuple[tuple[str, Published], ...]  # ("all" or a group id, as printed)
+    scope: str  # both | all | groups
     where: Where
 
 

@@ -106,9 +106,10 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
         values = [cells[i] if i < len(cells) else "" for _, cells in rows]
         col, na_mask, blank_mask = parse_column(f, values, lines, problems)
         columns[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
-        if f.name in layout.keep_text:
+        if f.name in layout.keep_text:  # a published column: its audit reports a blank better
             text[f.name] = np.array([_normalise(v) for v in values], dtype=object)
-        warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
+        else:
+            warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
     problems.raise_if_any()
     table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text)
     table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
@@ -245,10 +246,10 @@ def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Probl
 
 
 def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: list[str], file: str) -> list[DataWarning]:
-    if f.blank == "error" or not blank.any():
+    # "zero" is the administrator saying a blank means 0: no news. "missing" is worth a word.
+    if f.blank != "missing" or not blank.any():
         return []
-    meaning = "按 0 计" if f.blank == "zero" else "按缺失处理，相关指标不计算"
-    return [DataWarning("TB-D001", f"“{f.column}”为空，{meaning}。", file, int(lines[i]), f.column, names[i])
+    return [DataWarning("TB-D001", f"“{f.column}”为空，按缺失处理，相关指标不计算。", file, int(lines[i]), f.column, names[i])
             for i in np.flatnonzero(blank)]
 
 

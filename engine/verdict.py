@@ -206,6 +206,7 @@ class Verdict:
 
 
 def figure_dict(fig: Figure, value: Any, scope: str = "all") -> dict:
+    """One summary figure in one scope; ``value`` is None where the figure's scope leaves it out."""
     out = {"id": fig.id, "label": fig.label, "expr": fig.expr.text, "value": _json_value(value, fig.format),
            "display": format_value(value, fig.format)}
     published = dict(fig.published).get(scope)

@@ -19,7 +19,7 @@ edges = st.lists(st.sampled_from([0.2, 0.5, 0.8, 0.9, 1.0]) | rates, min_size=1,
 
 def _tier(thresholds: list[float], op: str) -> Tier:
     bands = tuple(Band(f"b{i}", f"档{i}", 1, op, t, None, None, "") for i, t in enumerate(thresholds))
-    return Tier("t", "t", "x", bands + (Band("rest", "其余", 0, "otherwise", None, None, None, ""),), None)
+    return Tier("t", "t", "x", bands + (Band("rest", "其余", 0, "otherwise", None, None, None, ""),), None, None)
 
 
 def _first_match(tier: Tier, x: float) -> int:
