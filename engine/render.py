@@ -134,9 +134,13 @@ def _totals(checks: list[dict]) -> Group:
     lines = [Text("合计行核对", style="bold")]
     for c in checks:
         mark = Text("一致", style="green") if c["agrees"] else Text("不一致", style="bold red")
-        lines.append(Text(f"  {c['file'].rsplit('/', 1)[-1]} 第 {c['line']} 行“{c['column']}”：合计行 {c['published'] or '空'}，各单位相加 {c['computed']:g} ") + mark)
+        lines.append(Text(f"  {c['file'].rsplit('/', 1)[-1]} 第 {c['line']} 行“{c['column']}”：合计行 {c['published'] or '空'}，各单位相加 {_number(c['computed'])} ") + mark)
     lines.append(Text(""))
     return Group(*lines)
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 
 def _warnings(warnings: list[dict]) -> Group:

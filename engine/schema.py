@@ -55,6 +55,8 @@ def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
         for key in sorted(set(error.instance) - set(allowed)):
             near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"是否想写“{near[0]}”？" if near else ""
+            if "(" in key or ")" in key:  # a comma inside {…} ends the value: days(a, b) became two keys
+                hint = "在 {…} 写法中，表达式里的逗号会把它截断。请给表达式加引号，例如 expr: \"days(a, b)\"，或改用多行写法。"
             yield path + (key,), f"未知的键“{key}”。{hint}这里可用的键有：{'、'.join(allowed)}。"
         return
     if kind == "required":

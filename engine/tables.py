@@ -136,7 +136,7 @@ def _total_check(f: FieldSpec, index: dict, line: int, cells: Sequence[Any], tab
              "computed": computed, "agrees": value is not None and abs(value - computed) < 1e-9}
     if not check["agrees"]:
         table.warnings.append(DataWarning(
-            "TB-T001", f"合计行“{f.column}”为 {printed or '空'}，各单位相加为 {computed:g}。", file, line, f.column, None,
+            "TB-T001", f"合计行“{f.column}”为 {printed or '空'}，各单位相加为 {computed:.12g}。", file, line, f.column, None,
             {"published": printed, "computed": computed}))
     return check
 
