@@ -41,8 +41,8 @@ class _Builder:
         self.figure_ids: dict[str, tuple] = {}
 
     def where(self, path: tuple) -> Where:
-        line, col = self.doc.where(path)
-        return Where(self.doc.file, line, col, ".".join(str(p) for p in path))
+        file, line, col = self.doc.locate(path)
+        return Where(file, line, col, ".".join(str(p) for p in path))
 
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
@@ -79,7 +79,7 @@ def threshold(raw: Any) -> float | None:
     return float(raw)
 
 
-def build_ruleset(doc: YamlDoc, sha256: str) -> Ruleset:
+def build_ruleset(doc: YamlDoc, sha256: str, layers: tuple = ()) -> Ruleset:
     """Build and cross-check; raise RulesetError with every problem found."""
     b = _Builder(doc)
     data = doc.data
@@ -101,7 +101,7 @@ def build_ruleset(doc: YamlDoc, sha256: str) -> Ruleset:
         id=data["id"], version=str(data["version"]), title=data["title"], issuer=data["issuer"],
         region=data["region"], period=str(data["period"]), description=data.get("description", ""),
         file=doc.file, sha256=sha256, facts=facts, calendar=calendar, parts=parts, summary=overall,
-        single="parts" not in data,
+        single="parts" not in data, layers=layers,
     )
 
 
@@ -149,10 +149,11 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
         scope.owner["group"] = at + ("groups",)
     findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope)
                      for name, spec in raw.get("findings", {}).items())
-    metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
+    # Vetoes come before metrics: a vetoed unit is "not scored further", which a metric may need to say.
     vetoes = _flag_list(b, raw.get("vetoes", {}), at + ("vetoes",), scope, (), severity=3)
     if vetoes:
         scope.owner["vetoed"] = at + ("vetoes",)
+    metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
     tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes))
     flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
     notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, vetoes + flags, scope)

@@ -120,14 +120,14 @@ class _PartRun:
         for findings in self.part.findings:
             aggregates.update(self._findings(findings))
         names.update(aggregates)
-        metrics = {}
-        for m in self.part.metrics:
-            metrics[m.name] = names[m.name] = self.ctx.column(m.expr, m.where)
-        self._audit(metrics)
         vetoes = self._booleans(self.part.vetoes)
         vetoed = np.logical_or.reduce([*vetoes.values(), np.zeros(self.n, dtype=bool)])
         if vetoes:
             names["vetoed"] = vetoed
+        metrics = {}
+        for m in self.part.metrics:
+            metrics[m.name] = names[m.name] = self.ctx.column(m.expr, m.where)
+        self._audit(metrics)
         for tier in self.part.tiers:
             values = np.asarray(names[tier.metric])
             if values.dtype.kind not in "biuf":

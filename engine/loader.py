@@ -10,18 +10,32 @@ from pathlib import Path
 
 from .build import build_ruleset
 from .errors import RulesetError
+from .layers import read_layers
 from .ruleset import Ruleset
 from .schema import schema_problems
-from .yamlfile import read_yaml
+from .yamlfile import YamlDoc
 
 
 def load_ruleset(path: str | Path) -> Ruleset:
-    """Read and check the ruleset at ``path``; raise RulesetError listing every problem."""
-    doc, raw = read_yaml(path)
+    """Read and check the ruleset at ``path``, with the layers it extends; raise RulesetError listing every problem."""
+    doc, layers = resolve(path)
+    return build_ruleset(doc, _fingerprint(layers), tuple(layers))
+
+
+def resolve(path: str | Path) -> tuple[YamlDoc, list[tuple[str, str]]]:
+    """The effective, schema-checked document (layers merged) and its layers."""
+    doc, layers = read_layers(path)
     if not isinstance(doc.data, dict):
         raise RulesetError([doc.problem((), "规则集应是一个映射（键: 值），从 tongbao: 1 开始。参见 docs/rulesets.md 的示例。")])
     problems = schema_problems(doc)
     if problems:
         raise RulesetError(problems)
-    return build_ruleset(doc, hashlib.sha256(raw).hexdigest())
+    return doc, layers
+
+
+def _fingerprint(layers: list[tuple[str, str]]) -> str:
+    """One file: its own sha256. Layers: the sha256 of the layers' hashes, nearest first."""
+    if len(layers) == 1:
+        return layers[0][1]
+    return hashlib.sha256("".join(sha + "\n" for _, sha in layers).encode()).hexdigest()
 

@@ -216,3 +216,4 @@ class Ruleset:
     parts: tuple[Part, ...]
     summary: tuple[Figure, ...]  # across parts; empty for a one-table ruleset
     single: bool  # written as one table (no ``parts:``)
+    layers: tuple[tuple[str, str], ...] = ()  # (file, sha256), this file first, then what it extends

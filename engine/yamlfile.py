@@ -35,17 +35,23 @@ class YamlDoc:
     file: str
     data: Any
     marks: dict  # Path_ -> (line, column), both 1-based
+    origins: dict | None = None  # Path_ -> file, when layers (extends) were merged
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column of the longest known prefix of ``path``."""
+        return self.locate(path)[1:]
+
+    def locate(self, path: Path_) -> tuple[str, int | None, int | None]:
+        """File, line and column of the longest known prefix of ``path``."""
         path = tuple(path)
         while path not in self.marks and path:
             path = path[:-1]
-        return self.marks.get(path, (None, None))
+        line, col = self.marks.get(path, (None, None))
+        return (self.origins or {}).get(path, self.file), line, col
 
     def problem(self, path: Path_, message: str) -> Problem:
-        line, col = self.where(path)
-        return Problem(self.file, line, col, dotted(path), message)
+        file, line, col = self.locate(path)
+        return Problem(file, line, col, dotted(path), message)
 
 
 def dotted(path: Path_) -> str:

@@ -86,7 +86,7 @@ CASES = [
     Case("notification-missing-flag",
          lambda t: replace_once(t, "flags: [activation_short]", "flags: [activation_shrt]"),
          "activation_shrt", ("activation_shrt",), "notifications[0].when.flags[0]",
-         ("标记“activation_shrt”不存在", "activation_short")),
+         ("“activation_shrt”", "activation_short")),
 ]
 IDS = [c.id for c in CASES]
 

@@ -25,7 +25,7 @@ def test_control_good_run_writes_only_the_output(files: tuple[Path, Path], tmp_p
     snap = snapshot(ruleset, data)
     res = cli.run("evaluate", ruleset, data, "-f", "json", "-o", out)
     assert res.returncode == 0, res.stderr
-    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["units"] == 117
+    assert json.loads(out.read_text(encoding="utf-8"))["input"]["tables"][0]["rows"] == 117
     assert [p.name for p in out.parent.iterdir()] == ["verdict.json"]
     snap.assert_unchanged()
 

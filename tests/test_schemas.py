@@ -160,12 +160,26 @@ def test_tonggu_verdict_matches_the_schema(verdict_schema: dict, tonggu_verdict:
     assert errors(verdict_schema, tonggu_verdict) == []
     # The document validated is the real one, not an empty shell.
     assert tonggu_verdict["tongbao"]["verdict_format"] == 1
-    assert tonggu_verdict["summary"]["units"] == len(tonggu_verdict["units"]) == 117
+    (part,) = tonggu_verdict["parts"]
+    assert part["summary"]["units"] == len(part["units"]) == 117
     assert [w["code"] for w in tonggu_verdict["warnings"]] == ["TB-P001"] * 5
 
 
 def test_verdict_top_level_keys_are_the_schemas_in_order(verdict_schema: dict, tonggu_verdict: dict) -> None:
     assert list(tonggu_verdict) == list(verdict_schema["properties"]) == verdict_schema["required"]
+    part = verdict_schema["definitions"]["part"]
+    assert list(tonggu_verdict["parts"][0]) == list(part["properties"]) == part["required"]
+
+
+@pytest.mark.parametrize("path", RULESETS, ids=[p.stem for p in RULESETS])
+def test_shipped_example_verdict_matches_the_schema(verdict_schema: dict, path: Path) -> None:
+    """Every shipped ruleset over its example folder: groups, vetoes, findings, audits, totals rows."""
+    folder = ROOT / "examples" / path.stem
+    assert folder.is_dir(), f"no example data for {path.name}"
+    verdict = json.loads(engine.evaluate(engine.load_ruleset(path), folder).to_json())
+    assert errors(verdict_schema, verdict) == []
+    assert verdict["ruleset"]["id"] == load_yaml(path)["id"]
+    assert all(part["units"] for part in verdict["parts"])
 
 
 MIXED_RULESET = """\
@@ -182,6 +196,7 @@ units:
   file: u.csv
   key: 单位名称
   label: 网站
+  totals_row: 合计
   fields:
     sent: {column: 信息报送数, type: integer, blank: missing}
     used: {column: 信息采用数, type: integer, blank: zero}
@@ -202,39 +217,48 @@ summary:
 MIXED_CSV = ("单位名称,信息报送数,信息采用数,收到留言数,类型,发现日期,整改日期\n"
              "甲,0,,/,网站,2023/8/2,2023-08-04\n"
              "乙,,3,5,微信,2023年8月2日,\n"
-             "丙,12,4,1,,2023/8/3,2023/8/9\n")
+             "丙,12,4,1,,2023/8/3,2023/8/9\n"
+             "合计：,13,7,6,,,\n")
 
 
-def test_verdict_with_blanks_dates_text_and_no_ranking_matches_the_schema(verdict_schema: dict, tmp_path: Path) -> None:
+def test_verdict_with_blanks_dates_text_totals_and_no_ranking_matches_the_schema(verdict_schema: dict, tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(MIXED_RULESET, encoding="utf-8")
     (tmp_path / "u.csv").write_text(MIXED_CSV, encoding="utf-8")
     verdict = json.loads(engine.evaluate(engine.load_ruleset(tmp_path / "r.yaml"), tmp_path).to_json())
     assert errors(verdict_schema, verdict) == []
-    # What this case exists for: nulls, booleans, text and dates in the places the schema allows them.
-    assert verdict["ranking"] is None and verdict["report"]["columns"] == []
-    first, second = verdict["units"][0], verdict["units"][1]
+    # What this case exists for: nulls, booleans, text, dates and totals in the places the schema allows them.
+    (part,) = verdict["parts"]
+    assert part["ranking"] is None and part["report"]["columns"] == [] and part["summary"]["top"] is None
+    first, second = part["units"][0], part["units"][1]
     assert first["not_applicable"] == ["msgs"] and "not_applicable" not in second
     assert first["fields"]["msgs"] is None and first["fields"]["found"] == "2023-08-02"
     assert first["metrics"] == {"rate": None, "late": 2, "big": False, "word": "少"}
     assert second["fields"]["sent"] is None and second["metrics"]["late"] is None
-    assert [f["value"] for f in verdict["summary"]["figures"]] == [3, None, True]
-    assert [(w["code"], w.get("unit")) for w in verdict["warnings"]] == [
-        ("TB-D001", "乙"), ("TB-D001", "甲"), ("TB-D001", "乙"), ("TB-P001", None)]
+    assert [f["value"] for f in part["summary"]["figures"]] == [3, None, True]
+    assert [(t["field"], t["agrees"]) for t in part["totals_rows"]] == [("sent", False), ("used", True), ("msgs", True)]
+    assert [(w["code"], w.get("unit") or w.get("column") or w.get("figure")) for w in verdict["warnings"]] == [
+        ("TB-D001", "乙"), ("TB-D001", "乙"), ("TB-T001", "信息报送数"), ("TB-P001", "z")]
 
 
 @pytest.mark.parametrize("edit, path, keyword", [
     (lambda v: v.update(extra=1), (), "additionalProperties"),
-    (lambda v: v["units"][0].update(colour="red"), ("units", 0), "additionalProperties"),
-    (lambda v: v["summary"]["tiers"][0]["bands"][0].update(members=[]), ("summary", "tiers", 0, "bands", 0), "additionalProperties"),
+    (lambda v: v["parts"][0].update(extra=1), ("parts", 0), "additionalProperties"),
+    (lambda v: v["parts"][0]["units"][0].update(colour="red"), ("parts", 0, "units", 0), "additionalProperties"),
+    (lambda v: v["parts"][0]["summary"]["tiers"][0]["bands"][0].update(members=[]),
+     ("parts", 0, "summary", "tiers", 0, "bands", 0), "additionalProperties"),
     (lambda v: v["warnings"][0].update(hint="x"), ("warnings", 0), "additionalProperties"),
     (lambda v: v["tongbao"].update(verdict_format=2), ("tongbao", "verdict_format"), "const"),
-    (lambda v: v["units"][0].pop("rank"), ("units", 0), "required"),
-    (lambda v: v["units"][0].update(line="2"), ("units", 0, "line"), "type"),
+    (lambda v: v["parts"][0].pop("totals_rows"), ("parts", 0), "required"),
+    (lambda v: v["parts"][0]["units"][0].pop("rank"), ("parts", 0, "units", 0), "required"),
+    (lambda v: v["parts"][0]["units"][0].update(line="2"), ("parts", 0, "units", 0, "line"), "type"),
     (lambda v: v["ruleset"].update(sha256="ABC"), ("ruleset", "sha256"), "pattern"),
-    (lambda v: v["summary"]["figures"][0].pop("agrees"), ("summary", "figures", 0), "dependencies"),
+    (lambda v: v["parts"][0]["summary"]["figures"][0].pop("agrees"), ("parts", 0, "summary", "figures", 0), "dependencies"),
+    (lambda v: v["parts"][0]["ranking"].pop("within"), ("parts", 0, "ranking"), "oneOf"),
     (lambda v: v["warnings"][0].pop("computed"), ("warnings", 0), "required"),
-], ids=["top-level", "unit", "band", "warning", "verdict_format", "rank-missing", "line-as-text",
-        "sha256", "published-without-agrees", "TB-P001-without-computed"])
+    (lambda v: v["warnings"][0].update(unit="县委办"), ("warnings", 0), "not"),
+], ids=["top-level", "part", "unit", "band", "warning", "verdict_format", "part-key-missing", "rank-missing",
+        "line-as-text", "sha256", "published-without-agrees", "ranking-without-within", "TB-P001-without-computed",
+        "TB-P001-with-unit"])
 def test_a_wrong_verdict_is_rejected(verdict_schema: dict, tonggu_verdict: dict, edit: Any, path: tuple, keyword: str) -> None:
     verdict = copy.deepcopy(tonggu_verdict)
     edit(verdict)
