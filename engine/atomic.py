@@ -10,6 +10,8 @@ from .errors import TongbaoError
 
 def write_atomic(path: str | Path, text: str) -> None:
     target = Path(path)
+    if target.is_dir():
+        raise TongbaoError(f"{target}：这是一个文件夹。-o 要写文件名，例如 -o {target / 'verdict.json'}。")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise TongbaoError(f"{target}：输出文件夹“{folder}”不存在。请先建好文件夹，或换一个输出路径。")

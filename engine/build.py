@@ -119,7 +119,8 @@ def _facts(b: _Builder, raw: dict, scope: Scope) -> tuple[Fact, ...]:
         b.claim(scope, name, ("facts", name))
         groups = tuple((g, float(v)) for g, v in spec.get("groups", {}).items())
         value = float(spec["value"]) if "value" in spec else None
-        out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source")))
+        out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
+                        bool(spec.get("placeholder")) and value is None))
     return tuple(out)
 
 
@@ -156,7 +157,9 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
     metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
     tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes))
     flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
-    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, vetoes + flags, scope)
+    # Names, not compiled flags: a flag whose expression is wrong still exists, so one typo gives one error.
+    flag_names = set(raw.get("vetoes", {})) | set(raw.get("flags", {}))
+    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flag_names, scope)
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
     ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups)
     columns = tuple(raw.get("report", {}).get("columns", ()))
@@ -287,12 +290,9 @@ def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, .
             b.fail(path + ("metric",), unknown_message("名称", spec["metric"], scope.names()))
         bands = tuple(_band(b, raw_band, path + ("bands", i), numeric_facts) for i, raw_band in enumerate(spec["bands"]))
         _check_bands(b, path + ("bands",), bands)
-        vetoed = spec.get("vetoed_band")
-        if vetoed is not None:
-            if not has_vetoes:
-                b.fail(path + ("vetoed_band",), "写了 vetoed_band，但这一部分没有 vetoes（单项否决）。")
-            elif vetoed not in {x.id for x in bands}:
-                b.fail(path + ("vetoed_band",), unknown_message("档", vetoed, {x.id for x in bands}))
+        vetoed = next((x.id for x in bands if x.op == "vetoed"), None)
+        if vetoed is not None and not has_vetoes:
+            b.fail(path + ("bands",), "有一档写了 vetoed: true，但这一部分没有 vetoes（单项否决）。")
         out.append(Tier(name, spec["label"], spec["metric"], bands, vetoed, b.where(path)))
     return tuple(out)
 
@@ -311,6 +311,8 @@ def _band(b: _Builder, raw: dict, path: tuple, numeric_facts: set[str]) -> Band:
         text = value if isinstance(value, str) else None
         short = raw.get("short", f"{_SYMBOLS[op]} {value}")
         return Band(raw["id"], raw["label"], raw["severity"], op, threshold(value), text, fact, short)
+    if raw.get("vetoed"):
+        return Band(raw["id"], raw["label"], raw["severity"], "vetoed", None, None, None, raw.get("short", "否决"))
     return Band(raw["id"], raw["label"], raw["severity"], "otherwise", None, None, None, raw.get("short", "其余"))
 
 
@@ -327,6 +329,8 @@ def _check_bands(b: _Builder, path: tuple, bands: tuple[Band, ...]) -> None:
         if band.id in seen:
             b.fail(path + (i, "id"), f"档的 id“{band.id}”重复。每一档的 id 必须不同。")
         seen.add(band.id)
+        if band.op == "vetoed":  # reached by a veto, never by the value: no place in the order
+            continue
         if band.op == "otherwise":
             if i != len(bands) - 1:
                 b.fail(path + (i,), "otherwise 档只能是最后一档：它之后的档永远不会生效。")
@@ -363,10 +367,9 @@ def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, t
     return check
 
 
-def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flags: tuple[Flag, ...], scope: Scope) -> tuple[Notification, ...]:
+def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flag_names: set[str], scope: Scope) -> tuple[Notification, ...]:
     out = []
     ids: set[str] = set()
-    flag_names = {f.name for f in flags}
     for i, spec in enumerate(raw):
         path = at + (i,)
         if spec["id"] in ids:

@@ -63,37 +63,38 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
             raise DataError([CellProblem(name, None, None, None, f"不认识的编码“{encoding}”。常用的有 utf-8、gb18030。")]) from None
         except UnicodeDecodeError as exc:
             raise DataError([CellProblem(name, None, None, None, f"按 {encoding} 无法解码（第 {exc.start} 字节）。请去掉 --encoding 让程序自动判断，或换一种编码。")]) from None
-    if raw.startswith(codecs.BOM_UTF8):
+    bom = raw.startswith(codecs.BOM_UTF8)
+    if bom:
+        raw = raw[3:]  # Excel's "CSV UTF-8" marker; WPS sometimes puts it before a GBK body too
+    for candidate in ("utf-8", "gb18030"):
         try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise DataError([CellProblem(name, None, None, None, f"文件以 UTF-8 标记开头，但第 {exc.start} 字节不是 UTF-8。请重新另存为 UTF-8 CSV。")]) from None
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise DataError([CellProblem(name, None, None, None, f"既不是 UTF-8 也不是 GBK/GB18030 编码（第 {exc.start} 字节）。请在表格软件中另存为“CSV UTF-8”，或用 --encoding 指明编码。")]) from None
+            # A GB18030 file may carry its own byte-order mark (84 31 95 33): it decodes to U+FEFF.
+            text = raw.decode(candidate).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+        return text, ("utf-8-sig" if bom and candidate == "utf-8" else candidate)
+    raise DataError([CellProblem(name, None, None, None, "既不是 UTF-8 也不是 GBK/GB18030 编码。请在表格软件中另存为“CSV UTF-8”，或用 --encoding 指明编码。")])
 
 
 def _parse(text: str, name: str, sha: str, encoding: str) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
-    try:
-        for cells in reader:
-            line = reader.line_num - _extra_lines(cells)
-            if header is None:
-                if any(c.strip() for c in cells):
-                    header = [c.strip() for c in cells]
-                    header_line = line
-                continue
-            if any(c.strip() for c in cells):
-                rows.append((line, [c.strip() for c in cells]))
-    except csv.Error as exc:
-        raise DataError([CellProblem(name, reader.line_num, None, None, f"CSV 格式错误：{exc}。多半是某个引号没有闭合。")]) from None
+    header_line = 1
+    while True:
+        start = reader.line_num + 1  # the line this row starts on; an open quote is reported here
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise DataError([CellProblem(name, start, None, None, f"CSV 格式错误：{exc}。多半是这一行某个引号没有闭合。")]) from None
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header, header_line = [c.strip() for c in cells], start
+        else:
+            rows.append((start, [c.strip() for c in cells]))
     if header is None:
         raise DataError([CellProblem(name, None, None, None, "文件是空的：没有表头，也没有数据行。")])
     _check_header(header, header_line, name)
@@ -101,11 +102,6 @@ def _parse(text: str, name: str, sha: str, encoding: str) -> RawTable:
         if len(cells) > len(header) and any(cells[len(header):]):
             raise DataError([CellProblem(name, line, None, None, f"这一行有 {len(cells)} 个单元格，比表头多（表头 {len(header)} 列）。请检查是否有多余的逗号。")])
     return RawTable(name, sha, encoding, tuple(header), rows)
-
-
-def _extra_lines(cells: list[str]) -> int:
-    """Line breaks inside quoted cells; reader.line_num counts them, we want the row's first line."""
-    return sum(c.count("\n") for c in cells)
 
 
 def _check_header(header: list[str], line: int, name: str) -> None:

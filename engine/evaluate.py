@@ -22,12 +22,24 @@ from .verdict import PartResult, Verdict
 
 def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None) -> Verdict:
     """Evaluate ``ruleset`` over ``data`` (a folder, a CSV path, records or columns) and return the Verdict."""
+    _refuse_placeholders(ruleset)
     inputs = Inputs(ruleset, data, encoding)
     tables = [(part, load_part_table(part, inputs)) for part in ruleset.parts]
     with np.errstate(all="ignore"):  # rates over zero become NaN, reported as "not computable"
         results = [_PartRun(ruleset, part, table, inputs).result() for part, table in tables]
         overall = _overall(ruleset, results)
     return Verdict(ruleset, tuple(results), overall)
+
+
+def _refuse_placeholders(ruleset: Ruleset) -> None:
+    """A placeholder is a figure nobody has checked yet: evaluating with it would invent a rule."""
+    open_ones = [f for f in ruleset.facts if f.placeholder]
+    if open_ones:
+        from .errors import Problem
+
+        raise RulesetError([Problem(ruleset.file, None, None, f"facts.{f.name}",
+                                    f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值。请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。")
+                            for f in open_ones])
 
 
 def load_table(ruleset: Ruleset, data: TableInput, encoding: str | None = None) -> Table:
@@ -345,11 +357,14 @@ def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, v
         if band.op == "otherwise":
             conditions.append(present)
             continue
+        if band.op == "vetoed":
+            conditions.append(np.zeros(len(v), dtype=bool) if vetoed is None else np.asarray(vetoed, dtype=bool))
+            continue
         line = names[band.threshold_fact] if band.threshold_fact else band.threshold
         test = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equal, "above": np.greater}[band.op]
         conditions.append(test(v, line))
     out = np.select(conditions, list(range(len(tier.bands))), default=-1).astype(np.int64) if conditions else np.full(len(v), -1)
-    if tier.vetoed_band is not None and vetoed is not None:
+    if tier.vetoed_band is not None and vetoed is not None:  # a veto wins wherever its band is listed
         out = np.where(vetoed, [b.id for b in tier.bands].index(tier.vetoed_band), out)
     return out
 

@@ -143,6 +143,7 @@ BASE_FUNCTIONS: dict[str, Function] = {
     "startswith": Function(_text_test("startswith"), 2, 2, (1,)),
     "endswith": Function(_text_test("endswith"), 2, 2, (1,)),
     "days": Function(_days, 2, 2),
+    "na": Function(lambda: float("nan"), 0, 0),  # "no value": e.g. a vetoed site is not scored
     "in_band": Function(lambda *a: None, 2, None, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)),
     "workdays": Function(lambda *a: None, 2, 2),
     "is_workday": Function(lambda *a: None, 1, 1),

@@ -25,8 +25,8 @@ def read_layers(path: str | Path) -> tuple[YamlDoc, list[tuple[str, str]]]:
 
 
 def _read(path: Path, seen: tuple[Path, ...]) -> tuple[YamlDoc, list[tuple[str, str]]]:
-    doc, raw = read_yaml(path, display=str(path))
-    layers = [(str(path), hashlib.sha256(raw).hexdigest())]
+    doc, raw = read_yaml(path, display=_shown(path))
+    layers = [(_shown(path), hashlib.sha256(raw).hexdigest())]
     base_name = doc.data.get("extends") if isinstance(doc.data, dict) else None
     if base_name is None:
         return doc, layers
@@ -63,10 +63,12 @@ class _Merged:
         if isinstance(b, dict) and isinstance(c, dict):
             out = {}
             for key in b:
+                if key in c and c[key] is None:  # "key: null" in the child removes the base's entry
+                    continue
                 out[key] = self.merge(base, child, bpath + (key,), cpath + (key,), at + (key,)) if key in c \
                     else self.copy(base, bpath + (key,), at + (key,))
             for key in c:
-                if key not in b:
+                if key not in b and c[key] is not None:
                     out[key] = self.copy(child, cpath + (key,), at + (key,))
             return out
         if _by_id(b) and _by_id(c):
@@ -100,6 +102,17 @@ class _Merged:
         if path in doc.marks:
             self.marks[at] = doc.marks[path]
             self.origins[at] = (doc.origins or {}).get(path, doc.file)
+
+
+def _shown(path: Path) -> str:
+    """A base found through extends is shown relative to where the user stands, when it can be."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 def _get(data: Any, path: tuple) -> Any:

@@ -36,6 +36,7 @@ class Fact:
     date: str | None  # ISO date for date facts
     groups: tuple[tuple[str, float], ...]  # per-group values overriding ``value``
     source: str | None
+    placeholder: bool = False  # value not yet known (a national figure not checked): cannot evaluate
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class Band:
     id: str
     label: str
     severity: int
-    op: str  # below | at_most | at_least | above | otherwise
+    op: str  # below | at_most | at_least | above | otherwise | vetoed
     threshold: float | None
     threshold_text: str | None  # as written, e.g. "80%"
     threshold_fact: str | None  # a fact's name, when the line differs by group
@@ -132,7 +133,7 @@ class Tier:
     label: str
     metric: str
     bands: tuple[Band, ...]
-    vetoed_band: str | None
+    vetoed_band: str | None  # the band a vetoed unit lands in, whatever its value
     where: Where
 
     def band(self, band_id: str) -> Band | None:

@@ -76,7 +76,9 @@ def _one_of(branches: list[dict], path: tuple) -> str:
         return "规则集要么写 units（一张单位表），要么写 parts（分几部分、各有数据表），不能两者都写，也不能都不写。"
     keys = [b["required"][0] for b in branches if b.get("required")]
     if "otherwise" in keys:
-        return "每一档必须且只能写一个界限：below、at_most、at_least、above 之一，或最后一档写 otherwise: true。"
+        return "每一档必须且只能写一个界限：below、at_most、at_least、above 之一；或写 vetoed: true（单项否决档）；或最后一档写 otherwise: true。"
+    if "placeholder" in keys:
+        return "事实必须且只能写 value（数值）、date（日期）之一；数值未核实时写 placeholder: true 且不写 value。"
     return f"必须且只能写以下键之一：{'、'.join(keys)}。"
 
 

@@ -256,8 +256,8 @@ def _band_id(tier: Any, k: int) -> str | None:
 
 
 def _rule(band: Any) -> str:
-    if band.op == "otherwise":
-        return "otherwise"
+    if band.op in ("otherwise", "vetoed"):
+        return band.op
     words = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
     line = band.threshold_fact or band.threshold_text or f"{band.threshold:.12g}"
     return f"{words[band.op]} {line}"
