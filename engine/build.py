@@ -120,7 +120,7 @@ def _facts(b: _Builder, raw: dict, scope: Scope) -> tuple[Fact, ...]:
         groups = tuple((g, float(v)) for g, v in spec.get("groups", {}).items())
         value = float(spec["value"]) if "value" in spec else None
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
-                        bool(spec.get("placeholder")) and value is None))
+                        bool(spec.get("placeholder")) and value is None, b.where(("facts", name))))
     return tuple(out)
 
 

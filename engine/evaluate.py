@@ -32,14 +32,30 @@ def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None)
 
 
 def _refuse_placeholders(ruleset: Ruleset) -> None:
-    """A placeholder is a figure nobody has checked yet: evaluating with it would invent a rule."""
-    open_ones = [f for f in ruleset.facts if f.placeholder]
+    """A placeholder is a figure nobody has checked yet: evaluating a rule that uses it would invent the rule."""
+    used = used_names(ruleset)
+    open_ones = [f for f in ruleset.facts if f.placeholder and f.name in used]
     if open_ones:
-        from .errors import Problem
+        raise RulesetError([f.where.problem(
+            f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值，而规则要用它。"
+            f"请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。") for f in open_ones])
 
-        raise RulesetError([Problem(ruleset.file, None, None, f"facts.{f.name}",
-                                    f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值。请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。")
-                            for f in open_ones])
+
+def used_names(ruleset: Ruleset) -> set[str]:
+    """Every name some expression or band line of the ruleset reads."""
+    names: set[str] = set()
+    for part in ruleset.parts:
+        exprs = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
+        exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
+        exprs += [part.ranking.by] if part.ranking else []
+        for findings in part.findings:
+            exprs += [m.expr for m in findings.metrics] + [f.when for f in findings.flags]
+            exprs += [a.expr for a in findings.per_unit if a.expr is not None]
+        names |= {n for e in exprs for n in e.names}
+        names |= {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
+        names |= {t.metric for t in part.tiers}
+    names |= {n for f in ruleset.summary for n in f.expr.names}
+    return names
 
 
 def load_table(ruleset: Ruleset, data: TableInput, encoding: str | None = None) -> Table:

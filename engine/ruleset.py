@@ -37,6 +37,7 @@ class Fact:
     groups: tuple[tuple[str, float], ...]  # per-group values overriding ``value``
     source: str | None
     placeholder: bool = False  # value not yet known (a national figure not checked): cannot evaluate
+    where: "Where | None" = None
 
 
 @dataclass(frozen=True)

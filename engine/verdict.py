@@ -181,7 +181,8 @@ class Verdict:
         return {
             "tongbao": {"verdict_format": VERDICT_FORMAT, "engine": __version__},
             "ruleset": {"id": r.id, "version": r.version, "title": r.title, "issuer": r.issuer,
-                        "region": r.region, "period": r.period, "sha256": r.sha256},
+                        "region": r.region, "period": r.period, "sha256": r.sha256,
+                        "layers": [{"file": _basename(f), "sha256": sha} for f, sha in r.layers]},
             "input": {"sha256": _combined(sources), "tables": [{**s, "file": _basename(s["file"])} for s in sources]},
             "facts": [{"id": f.name, "label": f.label, "value": f.date if f.date else _json_value(f.value, Format("number", 6)),
                        **({"groups": dict(f.groups)} if f.groups else {}), **({"source": f.source} if f.source else {})}

@@ -86,7 +86,10 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         what = exc.problem or exc.context or "YAML 语法错误"
-        raise RulesetError([Problem(name, line, col, "", f"YAML 语法错误：{what}。请检查缩进、冒号和引号。")]) from None
+        hint = "请检查缩进、冒号和引号。"
+        if "expected ',' or '}'" in what:  # the commonest cause: days(a, b) inside {…}
+            hint = "在 {…} 写法中，表达式里的逗号会把它截断：请给表达式加引号，例如 when: 'contains(problem, \"首页\")'，或改用多行写法。"
+        raise RulesetError([Problem(name, line, col, "", f"YAML 语法错误：{what}。{hint}")]) from None
     except yaml.YAMLError as exc:
         raise RulesetError([Problem(name, None, None, "", f"YAML 语法错误：{exc}")]) from None
     builder = _Builder(name)
