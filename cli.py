@@ -122,6 +122,24 @@ def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件")) 
 
 
 @app.command()
+@_guard
+def show(
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
+    resolved: bool = typer.Option(False, "--resolved", help="显示继承（extends）合并后的完整规则集，并注明每个值的来源"),
+) -> None:
+    """显示规则集；--resolved 显示合并各层后的结果及每个值来自哪个文件、第几行。"""
+    from engine.loader import resolve
+    from engine.show import resolved_yaml
+
+    doc, layers = resolve(ruleset)
+    if not resolved:
+        sys.stdout.write(Path(ruleset).read_text(encoding="utf-8-sig"))
+        return
+    chain = " → ".join(f for f, _ in layers)
+    sys.stdout.write(f"# 继承链：{chain}\n" + resolved_yaml(doc))
+
+
+@app.command()
 def version() -> None:
     """显示 tongbao 的版本。"""
     from engine import __version__
