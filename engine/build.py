@@ -17,7 +17,7 @@ from .ruleset import (Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, 
                       Ranking, Ruleset, Tier, UnitTable, Where)
 from .templates import template_names
 from .workdays import Calendar
-from .yamlfile import YamlDoc
+from .yamlfile import YamlDoc, dotted
 
 RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
 DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
@@ -42,7 +42,7 @@ class _Builder:
 
     def where(self, path: tuple) -> Where:
         file, line, col = self.doc.locate(path)
-        return Where(file, line, col, ".".join(str(p) for p in path))
+        return Where(file, line, col, dotted(path))
 
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
@@ -65,6 +65,8 @@ class _Builder:
             return None
         if check:
             check(compiled, path)
+        elif any(fn == "in_band" for fn, _ in compiled.calls):  # bands are assigned after metrics and vetoes
+            self.fail(path, "in_band 只能用在标记（flags）、通报和汇总（summary）中：分档要在指标算完之后才确定。")
         return compiled
 
 
@@ -160,8 +162,8 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
     # Names, not compiled flags: a flag whose expression is wrong still exists, so one typo gives one error.
     flag_names = set(raw.get("vetoes", {})) | set(raw.get("flags", {}))
     notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flag_names, scope)
+    ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups)  # before summary: ranks are per unit
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
-    ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups)
     columns = tuple(raw.get("report", {}).get("columns", ()))
     shown = {f.name for f in units.fields} | {m.name for m in metrics} | {a.name for f in findings for a in f.per_unit}
     for i, name in enumerate(columns):
@@ -179,9 +181,11 @@ def _field(b: _Builder, name: str, spec: dict, path: tuple) -> FieldSpec:
         if key in spec and threshold(spec[key]) is None:
             b.fail(path + (key,), f"{key} 应为数字或百分数（如 \"100%\"），这里是 {spec[key]!r}。")
     total = spec.get("total", "sum" if kind in ("integer", "number") else "none")
+    # An empty text cell (备注) is ordinary; for other types a blank must be declared.
+    blank = spec.get("blank", "zero" if kind == "text" else "error")
     return FieldSpec(
         name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
-        blank=spec.get("blank", "error"), not_applicable=tuple(spec.get("not_applicable", ())),
+        blank=blank, not_applicable=tuple(spec.get("not_applicable", ())),
         min=threshold(spec.get("min")), max=threshold(spec.get("max")),
         format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), total=total, where=b.where(path),
     )
@@ -448,7 +452,7 @@ def _published(b: _Builder, raw: Any, path: tuple, group_ids: set[str]) -> tuple
 def _ranking(b: _Builder, raw: dict | None, at: tuple, scope: Scope, groups: tuple) -> Ranking | None:
     if raw is None:
         return None
-    compiled = b.expr(raw["by"], at + ("by",), scope.names())
+    compiled = b.expr(raw["by"], at + ("by",), scope.names(), lambda e, p: None)  # ranks come after bands
     within = raw.get("within", "all")
     if within == "group" and not groups:
         b.fail(at + ("within",), "within: group 需要先在 groups 中定义分组。")

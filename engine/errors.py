@@ -98,6 +98,6 @@ class DataWarning:
         for key in ("file", "line", "column", "unit"):
             value = getattr(self, key)
             if value is not None:
-                out[key] = value
+                out[key] = value.replace("\\", "/").rsplit("/", 1)[-1] if key == "file" else value
         out.update(self.extra)
         return out

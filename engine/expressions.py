@@ -239,6 +239,8 @@ class _Checker:
     def _BinOp(self, node: ast.BinOp, depth: int) -> None:
         if isinstance(node.op, ast.Pow):
             exp = node.right
+            if isinstance(exp, ast.UnaryOp) and isinstance(exp.op, (ast.USub, ast.UAdd)):
+                exp = exp.operand  # x ** -1 is a constant exponent too
             ok = isinstance(exp, ast.Constant) and isinstance(exp.value, (int, float)) and abs(exp.value) <= MAX_POWER
             if not ok:
                 raise ExpressionError(f"乘方 ** 的指数必须是不超过 {MAX_POWER} 的数字常量。")
@@ -254,8 +256,13 @@ class _Checker:
             raise ExpressionError(f"函数 {name} 不接受“名称=值”形式的参数。")
         n = len(node.args)
         if n < fn.min_args or (fn.max_args is not None and n > fn.max_args):
-            want = f"{fn.min_args}" if fn.min_args == fn.max_args else f"至少 {fn.min_args}"
-            raise ExpressionError(f"函数 {name} 需要 {want} 个参数，这里给了 {n} 个。")
+            if fn.max_args is None:
+                want = f"至少 {fn.min_args} 个"
+            elif fn.min_args == fn.max_args:
+                want = f" {fn.min_args} 个"
+            else:
+                want = f" {fn.min_args} 到 {fn.max_args} 个"
+            raise ExpressionError(f"函数 {name} 需要{want}参数，这里给了 {n} 个。")
         consts = []
         for i, arg in enumerate(node.args):
             if i in fn.text_args and not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
@@ -280,7 +287,9 @@ def _compare_op(op: ast.cmpop) -> Callable[[Any, Any], Any]:
     table: dict[type, Callable[[Any, Any], Any]] = {
         ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater, ast.GtE: np.greater_equal,
         ast.Eq: np.equal, ast.NotEq: np.not_equal,
-        ast.In: lambda a, b: np.isin(a, list(b)), ast.NotIn: lambda a, b: ~np.isin(a, list(b)),
+        # ("县委办") is one text in parentheses, not a tuple: compare whole texts, never characters.
+        ast.In: lambda a, b: np.isin(a, [b] if isinstance(b, str) else list(b)),
+        ast.NotIn: lambda a, b: ~np.isin(a, [b] if isinstance(b, str) else list(b)),
     }
     return table[type(op)]
 

@@ -45,7 +45,7 @@ def _part(part: dict, console: Console, titled: bool) -> None:
     for tier in summary["tiers"]:
         rows = [(b["label"], b, b["severity"]) for b in tier["bands"]]
         if tier["unbanded"]["count"]:
-            rows.append(("无法分档（缺少数值）", tier["unbanded"], 1))
+            rows.append(("未落入任何一档（缺少数值或不在各档范围内）", tier["unbanded"], 1))
         console.print(_listing(tier["label"], rows, groups))
     if summary["flags"]:
         console.print(_listing("标记", [(f["label"], f, f["severity"]) for f in summary["flags"]], groups))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -114,8 +115,13 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
     table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text)
     table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
                     if f.total == "sum"]
-    table.sources = [{"file": file, "sha256": sha256, "encoding": encoding, "rows": len(names)}]
+    table.sources = [{"file": _basename(file), "sha256": sha256, "encoding": encoding, "rows": len(names)}]
     return _freeze(table)
+
+
+def _basename(path: str) -> str:
+    """Verdicts name files, not paths: the same data gives the same JSON wherever it was typed from."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _split_totals(rows: list, label: str | None) -> tuple[list, list]:
@@ -132,7 +138,7 @@ def _total_check(f: FieldSpec, index: dict, line: int, cells: Sequence[Any], tab
     printed = _normalise(cells[i]) if i < len(cells) else ""
     computed = float(np.nansum(np.where(table.not_applicable[f.name], np.nan, table.columns[f.name])))
     value = _number(printed, printed, f) if printed else None
-    check = {"file": file, "line": line, "field": f.name, "column": f.column, "published": printed,
+    check = {"file": _basename(file), "line": line, "field": f.name, "column": f.column, "published": printed,
              "computed": computed, "agrees": value is not None and abs(value - computed) < 1e-9}
     if not check["agrees"]:
         table.warnings.append(DataWarning(
@@ -357,7 +363,8 @@ def _number(raw: Any, text: str, f: FieldSpec) -> float | None:
         if not text.endswith("%"):
             return None
         body = text[:-1].strip().replace(",", "")
-        return float(body) / 100 if _NUMBER.match(body) else None
+        # Divide in decimal: float("93.1") / 100 is 0.9309999…, which would fall below a 93.1% line.
+        return float(Decimal(body) / 100) if _NUMBER.match(body) else None
     body = text.replace(",", "")
     return float(body) if _NUMBER.match(body) else None
 

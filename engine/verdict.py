@@ -227,8 +227,8 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -
         if published.agrees(value):
             continue
         who = "" if scope == "all" else f"（{labels.get(scope, scope)}）"
-        computed = published.show(value) if _finite(value) else "无法计算"
-        out.append(DataWarning("TB-P001", f"通报公布的“{fig.label}”{who}为 {published.text}，按表格计算为 {computed}。",
+        computed = f"按表格计算为 {published.show(value)}" if _finite(value) else "按表格无法计算"
+        out.append(DataWarning("TB-P001", f"通报公布的“{fig.label}”{who}为 {published.text}，{computed}。",
                                extra={"figure": fig.id, "scope": scope, "published": published.text,
                                       "computed": _json_value(value, fig.format)}))
     return out

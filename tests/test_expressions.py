@@ -87,7 +87,9 @@ def test_percent_literal_is_a_fraction_but_not_inside_text() -> None:
     ("activity.real", "不能使用属性访问（.）"),
     ("activity[0]", "不能使用下标（[]）"),
     ("activity ** 4000000", "乘方 ** 的指数必须是不超过 10 的数字常量"),
-    ("min()", "函数 min 需要 至少 1 个参数"),
+    ("min()", "函数 min 需要至少 1 个参数，这里给了 0 个"),
+    ("round(activity, 1, 2)", "函数 round 需要 1 到 2 个参数，这里给了 3 个"),
+    ("activity ** -1", None),
     ("contains(activity, activity)", "第 2 个参数必须是带引号的文字"),
     ("(lambda: 1)()", "只能调用文档列出的函数"),
     ("activity % 3", "不能使用取余 %"),
@@ -110,3 +112,11 @@ def test_arrays_given_to_expressions_cannot_be_changed() -> None:
     a.flags.writeable = False
     with pytest.raises(ValueError):
         a.fill(0)
+
+
+def test_in_with_one_parenthesised_text_compares_whole_names() -> None:
+    names = np.array(["县委办", "县", "委"], dtype=object)
+    expr = compile_expression('name in ("县委办")', ["name"])
+    functions = {k: f.impl for k, f in BASE_FUNCTIONS.items()}
+    got = ColumnEvaluator({"name": names}, functions).run(expr)
+    np.testing.assert_array_equal(got, [True, False, False])

@@ -1,0 +1,65 @@
+"""Edges found by review: printed percents on a band line, and expressions used where they cannot work."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import engine
+
+HEAD = """\
+tongbao: 1
+id: edges
+version: "1"
+title: 边界
+issuer: 测试
+region: 测试
+period: "2024"
+units:
+  file: units.csv
+  key: 单位
+  fields:
+    rate: {column: 合格率, type: percent}
+"""
+
+
+def _load(tmp_path: Path, body: str) -> engine.Ruleset:
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return engine.load_ruleset(path)
+
+
+@pytest.mark.parametrize("printed", ["93.1%", "0.07%", "57.7%", "14.3%", "28.9%"])
+def test_a_printed_percent_on_the_line_is_not_below_it(tmp_path: Path, printed: str) -> None:
+    rules = _load(tmp_path, f"tiers:\n  t:\n    label: 档\n    metric: rate\n    bands:\n"
+                            f"      - {{id: low, label: 低, below: \"{printed}\", severity: 1}}\n"
+                            f"      - {{id: ok, label: 达标, otherwise: true, severity: 0}}\n")
+    unit = engine.evaluate(rules, [{"单位": "甲", "合格率": printed}]).to_dict()["parts"][0]["units"][0]
+    assert unit["bands"]["t"] == "ok"
+
+
+def test_in_band_in_a_metric_is_a_ruleset_error(tmp_path: Path) -> None:
+    with pytest.raises(engine.RulesetError) as err:
+        _load(tmp_path, "metrics:\n  m: {label: m, expr: 'count(in_band(\"t\", \"ok\"))'}\n")
+    assert "r.yaml:14:17: metrics.m.expr: in_band 只能用在标记" in str(err.value)
+
+
+def test_a_ranking_cannot_read_a_summary_figure(tmp_path: Path) -> None:
+    with pytest.raises(engine.RulesetError) as err:
+        _load(tmp_path, "summary:\n  - {id: total, label: 合计, expr: sum(rate)}\nranking: {by: rate / total}\n")
+    assert "ranking.by: 未知的名称“total”" in str(err.value)
+
+
+def test_verdict_json_does_not_depend_on_how_the_path_was_typed(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    rules = engine.load_ruleset(root / "rulesets/jiujiang-wangzhan-2022q2.yaml")
+    absolute = engine.evaluate(rules, root / "examples/jiujiang-wangzhan-2022q2").to_json()
+    import os
+
+    here = os.getcwd()
+    try:
+        os.chdir(root / "examples")
+        relative = engine.evaluate(rules, "jiujiang-wangzhan-2022q2").to_json()
+    finally:
+        os.chdir(here)
+    assert absolute == relative
