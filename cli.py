@@ -58,6 +58,7 @@ def evaluate(
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 终端报告；json 判定结果"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件（整份写成后才替换），而不是屏幕"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
+    explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
     import engine
@@ -67,7 +68,7 @@ def evaluate(
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset, data)
     rules = engine.load_ruleset(ruleset)
-    verdict = engine.evaluate(rules, data, encoding=encoding).to_dict()
+    verdict = engine.evaluate(rules, data, encoding=encoding).to_dict(explain=explain)
     text = _render_json(verdict) if format is OutputFormat.json else _render_table(verdict, output is None)
     if output is None:
         sys.stdout.write(text)
@@ -104,6 +105,28 @@ def _render_table(verdict: dict, to_stdout: bool) -> str:
     buffer = io.StringIO()
     render(verdict, make_console(file=buffer, width=80))
     return buffer.getvalue()
+
+
+@app.command()
+@_guard
+def explain(
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
+    data: Path = typer.Argument(..., help="数据：CSV 文件或文件夹"),
+    unit: str = typer.Argument(..., help="单位名称（按表格中的写法）"),
+    part: Optional[str] = typer.Option(None, "--part", help="多部分的规则集中，在哪一部分查找（部分的 id）"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 文字说明；json 评定过程数据"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码"),
+) -> None:
+    """说明一个单位为什么得到这样的评定：读了哪些数、每条规则怎么算、离更好的一档还差多少。"""
+    import engine
+    from engine.explain import explain_unit, find_units
+
+    verdict = engine.evaluate(engine.load_ruleset(ruleset), data, encoding=encoding)
+    traces = [explain_unit(result, i) for result, i in find_units(verdict, unit, part)]
+    if format is OutputFormat.json:
+        sys.stdout.write(_render_json({"unit": unit, "traces": traces}))
+    else:
+        sys.stdout.write("\n\n".join("\n".join(t["lines"]) for t in traces) + "\n")
 
 
 @app.command()

@@ -297,7 +297,11 @@ def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, .
         vetoed = next((x.id for x in bands if x.op == "vetoed"), None)
         if vetoed is not None and not has_vetoes:
             b.fail(path + ("bands",), "有一档写了 vetoed: true，但这一部分没有 vetoes（单项否决）。")
-        out.append(Tier(name, spec["label"], spec["metric"], bands, vetoed, b.where(path)))
+        gap = spec.get("gap_in")
+        if gap and gap["of"] not in scope.owner:
+            b.fail(path + ("gap_in", "of"), unknown_message("名称", gap["of"], scope.names()))
+        out.append(Tier(name, spec["label"], spec["metric"], bands, vetoed, b.where(path),
+                        (gap["of"], gap["unit"]) if gap else None))
     return tuple(out)
 
 

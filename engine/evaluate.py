@@ -168,7 +168,7 @@ class _PartRun:
         notices = {n.id: self._notice(n.bands, n.flags, {**vetoes, **flags}) for n in self.part.notifications}
         figures = self._figures()
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
-                          flags, rank, notices, figures, self.warnings)
+                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts)
 
     # ------------------------------------------------------------ groups and facts
 

@@ -136,6 +136,7 @@ class Tier:
     bands: tuple[Band, ...]
     vetoed_band: str | None  # the band a vetoed unit lands in, whatever its value
     where: Where
+    gap_in: tuple[str, str] | None = None  # (field or metric, unit word): a shortfall in people, for explain
 
     def band(self, band_id: str) -> Band | None:
         return next((b for b in self.bands if b.id == band_id), None)

@@ -40,8 +40,11 @@ class PartResult:
     notifications: dict[str, np.ndarray]
     figures: dict[str, dict[str, Any]]  # figure -> {"all" or group id: value}
     warnings: list[DataWarning]
+    names: dict[str, Any]  # every column an expression could read, for explaining one unit
+    functions: dict[str, Any]  # the date functions bound to the ruleset's calendar
+    facts: tuple = ()  # the ruleset's facts, for their labels when explaining
 
-    def to_dict(self) -> dict:
+    def to_dict(self, explain: bool = False) -> dict:
         p, t = self.part, self.table
         return {
             "id": p.id, "label": p.label,
@@ -54,7 +57,7 @@ class PartResult:
             "ranking": None if p.ranking is None else {
                 "label": p.ranking.label, "by": p.ranking.by.text, "order": p.ranking.order, "ties": p.ranking.ties,
                 "within": p.ranking.within},
-            "units": [self._unit(i) for i in range(len(t))],
+            "units": [self._unit(i, explain) for i in range(len(t))],
         }
 
     # ------------------------------------------------------------ summary
@@ -119,7 +122,7 @@ class PartResult:
 
     # ------------------------------------------------------------ units
 
-    def _unit(self, i: int) -> dict:
+    def _unit(self, i: int, explain: bool = False) -> dict:
         p, t = self.part, self.table
         unit: dict[str, Any] = {"name": t.names[i], "file": _basename(t.file_of(i)), "line": int(t.lines[i])}
         if self.groups is not None:
@@ -138,6 +141,10 @@ class PartResult:
         na = [f.name for f in p.units.fields if t.not_applicable[f.name][i]]
         if na:
             unit["not_applicable"] = na
+        if explain:
+            from .explain import explain_unit
+
+            unit["explain"] = explain_unit(self, i)
         return unit
 
     def message(self, notification: Any, i: int) -> str:
@@ -175,7 +182,8 @@ class Verdict:
     parts: tuple[PartResult, ...]
     overall: dict[str, Any]  # figures across parts
 
-    def to_dict(self) -> dict:
+    def to_dict(self, explain: bool = False) -> dict:
+        """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict)."""
         r = self.ruleset
         sources = [s for p in self.parts for s in p.table.sources]
         return {
@@ -188,7 +196,7 @@ class Verdict:
                        **({"groups": dict(f.groups)} if f.groups else {}), **({"source": f.source} if f.source else {})}
                       for f in r.facts],
             "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
-            "parts": [p.to_dict() for p in self.parts],
+            "parts": [p.to_dict(explain) for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
         }
 
