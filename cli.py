@@ -59,6 +59,8 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件（整份写成后才替换），而不是屏幕"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
     explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
+    history: Optional[list[Path]] = typer.Option(None, "--history", help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
+    period: Optional[str] = typer.Option(None, "--period", help="本期的名称（例如 2022-05）；默认用规则集的 period"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
     import engine
@@ -66,9 +68,12 @@ def evaluate(
     from engine.errors import TongbaoError
 
     if output is not None:
-        _refuse_overwriting_inputs(output, ruleset, data)
+        _refuse_overwriting_inputs(output, ruleset, data, history)
+    from engine.history import read_history
+
     rules = engine.load_ruleset(ruleset)
-    verdict = engine.evaluate(rules, data, encoding=encoding).to_dict(explain=explain)
+    earlier = read_history(history or [])
+    verdict = engine.evaluate(rules, data, encoding=encoding, period=period, history=earlier).to_dict(explain=explain)
     text = _render_json(verdict) if format is OutputFormat.json else _render_table(verdict, output is None)
     if output is None:
         sys.stdout.write(text)
@@ -77,11 +82,11 @@ def evaluate(
     del TongbaoError
 
 
-def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path) -> None:
+def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
     from engine.errors import TongbaoError
 
     target = output.resolve()
-    inputs = {ruleset.resolve(), data.resolve()}
+    inputs = {ruleset.resolve(), data.resolve(), *(p.resolve() for p in (history or []))}
     if data.is_dir():
         inputs |= {p.resolve() for p in data.iterdir()}
     if target in inputs:

@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    units = len(json.loads(run(CLI).stdout)["units"])
+    units = sum(len(part["units"]) for part in json.loads(run(CLI).stdout)["parts"])
     times = wall_clock(args.runs)
     results = {name.strip(): {"median_s": statistics.median(t), "min_s": min(t), "runs_s": [round(x, 4) for x in t]}
                for name, t in times.items()}

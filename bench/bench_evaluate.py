@@ -107,15 +107,17 @@ def hand_written(columns: dict[str, Any], rank_shared: Callable[[np.ndarray], np
 
 def check_same(verdict: engine.Verdict, hand: HandResult) -> None:
     """Stop unless the engine and the hand-written version agree exactly."""
-    pairs = [("band", verdict.bands["activity_band"], hand.band), ("rank", verdict.rank, hand.rank)]
-    pairs += [(f"metric {k}", verdict.metrics[k], v) for k, v in hand.metrics.items()]
-    pairs += [(f"flag {k}", verdict.flags[k], v) for k, v in hand.flags.items()]
-    pairs += [(f"notice {k}", verdict.notifications[k], v) for k, v in hand.notices.items()]
+    part = verdict.parts[0]  # the Tonggu ruleset has one part
+    pairs = [("band", part.bands["activity_band"], hand.band), ("rank", part.rank, hand.rank)]
+    pairs += [(f"metric {k}", part.metrics[k], v) for k, v in hand.metrics.items()]
+    pairs += [(f"flag {k}", part.flags[k], v) for k, v in hand.flags.items()]
+    pairs += [(f"notice {k}", part.notifications[k], v) for k, v in hand.notices.items()]
     for what, ours, theirs in pairs:
         if not np.array_equal(ours, theirs):
             raise SystemExit(f"engine and hand-written differ: {what}")
-    if verdict.figures != hand.figures:
-        raise SystemExit(f"engine and hand-written differ: figures {verdict.figures} vs {hand.figures}")
+    figures = {k: v["all"] for k, v in part.figures.items()}
+    if figures != hand.figures:
+        raise SystemExit(f"engine and hand-written differ: figures {figures} vs {hand.figures}")
 
 
 def interleaved(cases: dict[str, Callable[[], Any]], runs: int) -> dict[str, list[float]]:

@@ -21,7 +21,8 @@ from .yamlfile import YamlDoc, dotted
 
 RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
 DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
-PART_KEYS = ("units", "groups", "findings", "metrics", "vetoes", "tiers", "flags", "notifications", "summary", "ranking", "report")
+PART_KEYS = ("units", "groups", "findings", "metrics", "vetoes", "tiers", "flags", "notifications", "escalations",
+             "summary", "ranking", "report")
 
 
 class Scope:
@@ -169,8 +170,49 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
     for i, name in enumerate(columns):
         if name not in shown:
             b.fail(at + ("report", "columns", i), unknown_message("字段或指标", name, shown))
+    escalations = _escalations(b, raw.get("escalations", []), at + ("escalations",), tiers, flag_names,
+                               {n.id for n in notifications}, scope)
     return Part(raw["id"], raw["label"], units, groups, findings, metrics, vetoes, tiers, flags, notifications,
-                summary, ranking, columns)
+                summary, ranking, columns, escalations)
+
+
+def _escalations(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flag_names: set[str],
+                 notice_ids: set[str], scope: Scope) -> tuple:
+    from .ruleset import Escalation
+
+    out = []
+    ids: set[str] = set()
+    for i, spec in enumerate(raw):
+        path = at + (i,)
+        if spec["id"] in ids:
+            b.fail(path + ("id",), f"升级处理的 id“{spec['id']}”重复。")
+        ids.add(spec["id"])
+        when = spec["when"]
+        bands = _band_refs(b, when.get("bands", {}), path + ("when", "bands"), tiers)
+        for j, flag in enumerate(when.get("flags", [])):
+            if flag not in flag_names:
+                b.fail(path + ("when", "flags", j), unknown_message("标记或否决项", flag, flag_names))
+        for j, notice in enumerate(when.get("notifications", [])):
+            if notice not in notice_ids:
+                b.fail(path + ("when", "notifications", j), unknown_message("通报措施", notice, notice_ids))
+        _check_template(b, path + ("message",), spec["message"], scope.names() | {"periods", "cited"}, tiers)
+        out.append(Escalation(spec["id"], spec["action"], spec.get("label", spec["action"]), bands,
+                              tuple(when.get("flags", [])), tuple(when.get("notifications", [])), spec["periods"], spec["message"]))
+    return tuple(out)
+
+
+def _band_refs(b: _Builder, raw: dict, at: tuple, tiers: tuple[Tier, ...]) -> tuple:
+    out = []
+    for tier_name, band_ids in raw.items():
+        tier = next((t for t in tiers if t.name == tier_name), None)
+        if tier is None:
+            b.fail(at + (tier_name,), unknown_message("分档", tier_name, {t.name for t in tiers}))
+            continue
+        for j, band_id in enumerate(band_ids):
+            if tier.band(band_id) is None:
+                b.fail(at + (tier_name, j), f"分档“{tier_name}”里没有“{band_id}”这一档。已有：{'、'.join(x.id for x in tier.bands)}。")
+        out.append((tier_name, tuple(band_ids)))
+    return tuple(out)
 
 
 def _field(b: _Builder, name: str, spec: dict, path: tuple) -> FieldSpec:

@@ -39,6 +39,8 @@ PERIOD_LABELS = {
     "named_again": "连续被点名", "no_longer_named": "不再被点名", "appeared": "新出现", "disappeared": "已消失",
 }
 SIDE_LABELS = {"rules": ("原规则", "新规则"), "periods": ("上期", "本期")}
+HEADER_LABELS = {"rules": {"ruleset": ("原规则", "新规则"), "input": ("原规则的数据", "新规则的数据")},
+                 "periods": {"ruleset": ("上期规则集", "本期规则集"), "input": ("上期数据", "本期数据")}}
 UNBANDED = "无法分档"
 _ABSENT = object()  # a key one side lacks, which is not the same as a null value
 
@@ -477,7 +479,7 @@ class _Renderer:
         many = len(self.d["parts"]) > 1
         for part in self.d["parts"]:
             if many:
-                self.c.print(Text(f"━━ {part['label']} ━━", style="bold cyan"))
+                self.c.print(Text(f"━━ {part['label']} ━━" + ("" if part["changed"] else "（无变化）"), style="bold cyan"))
             self._rules_part(part) if self.kind == "rules" else self._periods_part(part)
         for key, what in (("parts_only_before", f"只在{self.old}中的部分"), ("parts_only_after", f"只在{self.new}中的部分")):
             if self.d[key]:
@@ -488,14 +490,17 @@ class _Renderer:
     # ------------------------------------------------------------ header and common tables
 
     def _header(self) -> None:
+        """Which rulesets and which data: a line per side where they differ, one line where they agree."""
         b, a = self.d["before"], self.d["after"]
         title = "规则比较：同一份数据，两套规则" if self.kind == "rules" else "按期比较：同一规则集，两期数据"
         self.c.print(Text(title, style="bold"))
-        for label, side in ((self.old, b), (self.new, a)):
-            r, i = side["ruleset"], side["input"]
-            self.c.print(Text(f"  {label}：规则集 {r['id']} 版本 {r['version']}（sha256 {(r['sha256'] or '')[:12]}）", style="dim"))
-            self.c.print(Text(f"  {' ' * len(label) * 2}  数据 {'、'.join(f for f in i['files'] if f)}（sha256 {(i['sha256'] or '')[:12]}）",
-                              style="dim"))
+        for what, key, show in (("规则集", "ruleset", _ruleset_line), ("数据", "input", _input_line)):
+            if b[key] == a[key]:
+                self.c.print(Text(f"  {what}：{show(a[key])}", style="dim"))
+            else:
+                old, new = HEADER_LABELS[self.kind][key]
+                self.c.print(Text(f"  {old}：{show(b[key])}", style="dim"))
+                self.c.print(Text(f"  {new}：{show(a[key])}", style="dim"))
         self.c.print(Text(""))
 
     def _facts(self) -> None:
@@ -640,6 +645,17 @@ def _period_side(unit: dict, side: str) -> Text:
     if not out:
         out.append("被点名" if unit["named_before" if side == "before" else "named_after"] else "未被点名")
     return out
+
+
+def _ruleset_line(r: dict) -> str:
+    return f"{r['id']} 版本 {r['version']}（sha256 {(r['sha256'] or '')[:12]}）"
+
+
+def _input_line(i: dict) -> str:
+    files = [f for f in i["files"] if f]
+    # A folder of several tables would wrap the line: name the first and count the rest.
+    names = "、".join(files) if len(files) <= 2 else f"{files[0]} 等 {len(files)} 个文件"
+    return f"{names}（sha256 {(i['sha256'] or '')[:12]}）"
 
 
 def _values(move: dict) -> str:

@@ -6,6 +6,7 @@ every call builds its own evaluators.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -14,21 +15,31 @@ from . import datefuncs
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .formatting import Published
+from .history import Period, check_history, streaks
 from .inputs import Inputs, TableInput
 from .ruleset import Aggregate, Findings, Part, Ruleset, Tier, Where
 from .tables import Layout, Table, concat_tables
 from .verdict import PartResult, Verdict
 
 
-def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None) -> Verdict:
-    """Evaluate ``ruleset`` over ``data`` (a folder, a CSV path, records or columns) and return the Verdict."""
+def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None, period: str | None = None,
+             history: list[Period] | None = None) -> Verdict:
+    """Evaluate ``ruleset`` over ``data`` (a folder, a CSV path, records or columns) and return the Verdict.
+
+    ``period`` names this evaluation's period when the ruleset's own is not it (the same rules month
+    after month); ``history`` holds earlier periods' verdicts, oldest first, for escalations.
+    """
+    if period is not None:
+        ruleset = dataclasses.replace(ruleset, period=period)
+    history = list(history or [])
+    check_history(history, ruleset.id, ruleset.period)
     _refuse_placeholders(ruleset)
     inputs = Inputs(ruleset, data, encoding)
     tables = [(part, load_part_table(part, inputs)) for part in ruleset.parts]
     with np.errstate(all="ignore"):  # rates over zero become NaN, reported as "not computable"
-        results = [_PartRun(ruleset, part, table, inputs).result() for part, table in tables]
+        results = [_PartRun(ruleset, part, table, inputs, history).result() for part, table in tables]
         overall = _overall(ruleset, results)
-    return Verdict(ruleset, tuple(results), overall)
+    return Verdict(ruleset, tuple(results), overall, tuple(history))
 
 
 def _refuse_placeholders(ruleset: Ruleset) -> None:
@@ -129,8 +140,9 @@ class Context:
 
 
 class _PartRun:
-    def __init__(self, ruleset: Ruleset, part: Part, table: Table, inputs: Inputs) -> None:
+    def __init__(self, ruleset: Ruleset, part: Part, table: Table, inputs: Inputs, history: list[Period]) -> None:
         self.ruleset, self.part, self.table, self.inputs = ruleset, part, table, inputs
+        self.history = history
         self.n = len(table)
         self.dates = datefuncs.bind(ruleset.calendar)
         self.warnings: list[DataWarning] = []
@@ -167,8 +179,19 @@ class _PartRun:
         rank = self._rank()
         notices = {n.id: self._notice(n.bands, n.flags, {**vetoes, **flags}) for n in self.part.notifications}
         figures = self._figures()
+        escalations = self._escalations(flags, vetoes, notices)
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
-                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts)
+                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations)
+
+    def _escalations(self, flags: dict, vetoes: dict, notices: dict) -> dict[str, tuple[np.ndarray, list[list[str]]]]:
+        out = {}
+        names = self.table.names.tolist()
+        for esc in self.part.escalations:
+            now = self._notice(esc.bands, esc.flags, {**vetoes, **flags})
+            for notice in esc.notifications:
+                now = now | notices[notice]
+            out[esc.id] = streaks(esc, now, names, self.part.id, self.history, self.ruleset.period)
+        return out
 
     # ------------------------------------------------------------ groups and facts
 

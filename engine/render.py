@@ -53,6 +53,8 @@ def _part(part: dict, console: Console, titled: bool) -> None:
         console.print(_listing("通报措施", [(f"{n['action']}：{n['label']}", n, 2) for n in summary["notifications"]], groups))
     if summary["top"]:
         console.print(_top(summary["top"], groups))
+    if summary["escalations"]:
+        console.print(_escalations(summary["escalations"], part["units"]))
     if part["totals_rows"]:
         console.print(_totals(part["totals_rows"]))
     console.print(_units(part))
@@ -126,6 +128,18 @@ def _top(top: dict, groups: list[dict]) -> Group:
         lines += [Text(f"  {g['label']}：" + "、".join(top["groups"][g["id"]])) for g in groups]
     else:
         lines.append(Text("  " + "、".join(top["units"])))
+    lines.append(Text(""))
+    return Group(*lines)
+
+
+def _escalations(items: list[dict], units: list[dict]) -> Group:
+    lines = [Text("升级处理（结合以往各期）", style="bold")]
+    cited = {(e["id"], u["name"]): e["periods"] for u in units for e in u.get("escalations", [])}
+    for esc in items:
+        head = Text("  ")
+        head.append(f"{esc['action']}：{esc['label']}（{esc['count']}个）", style="bold red" if esc["count"] else "")
+        lines.append(head)
+        lines += [Text(f"    {name}（{'、'.join(cited[(esc['id'], name)])}）") for name in esc["units"]]
     lines.append(Text(""))
     return Group(*lines)
 

@@ -153,6 +153,20 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """A heavier action when a unit meets a condition in several periods running."""
+
+    id: str
+    action: str
+    label: str
+    bands: tuple[tuple[str, tuple[str, ...]], ...]
+    flags: tuple[str, ...]
+    notifications: tuple[str, ...]
+    periods: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Figure:
     id: str
     label: str
@@ -190,6 +204,7 @@ class Part:
     summary: tuple[Figure, ...]
     ranking: Ranking | None
     report_columns: tuple[str, ...]
+    escalations: tuple[Escalation, ...] = ()
 
     def format_of(self, name: str) -> Format:
         for item in (*self.units.fields, *self.metrics, *self.aggregates()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ class PartResult:
     names: dict[str, Any]  # every column an expression could read, for explaining one unit
     functions: dict[str, Any]  # the date functions bound to the ruleset's calendar
     facts: tuple = ()  # the ruleset's facts, for their labels when explaining
+    escalations: dict = field(default_factory=dict)  # id -> (units escalated, periods cited per unit)
 
     def to_dict(self, explain: bool = False) -> dict:
         p, t = self.part, self.table
@@ -81,6 +82,7 @@ class PartResult:
             "notifications": [{"id": n.id, "action": n.action, "label": n.label, **self._members(self.notifications[n.id])}
                               for n in p.notifications],
             "top": self._top(),
+            "escalations": [_escalation_summary(e, self.escalations[e.id][0], self.table.names) for e in p.escalations],
         }
 
     def _members(self, mask: np.ndarray) -> dict:
@@ -138,6 +140,8 @@ class PartResult:
         unit["rank"] = None if self.rank is None or math.isnan(self.rank[i]) else int(self.rank[i])
         unit["notifications"] = [{"id": n.id, "action": n.action, "message": self.message(n, i)}
                                  for n in p.notifications if self.notifications[n.id][i]]
+        if p.escalations:
+            unit["escalations"] = [self._escalated(e, i) for e in p.escalations if self.escalations[e.id][0][i]]
         na = [f.name for f in p.units.fields if t.not_applicable[f.name][i]]
         if na:
             unit["not_applicable"] = na
@@ -147,9 +151,16 @@ class PartResult:
             unit["explain"] = explain_unit(self, i)
         return unit
 
-    def message(self, notification: Any, i: int) -> str:
+    def _escalated(self, esc: Any, i: int) -> dict:
+        cited = self.escalations[esc.id][1][i]
+        extra = {"periods": str(len(cited)), "cited": "、".join(cited)}
+        return {"id": esc.id, "action": esc.action, "periods": cited, "message": self.message(esc, i, extra)}
+
+    def message(self, notification: Any, i: int, extra: dict[str, str] | None = None) -> str:
         """Fill a notification's template from unit ``i``'s values, formatted as the ruleset says."""
         def lookup(name: str) -> str:
+            if extra and name in extra:
+                return extra[name]
             if name == "unit":
                 return str(self.table.names[i])
             if name == "group":
@@ -181,6 +192,7 @@ class Verdict:
     ruleset: Ruleset
     parts: tuple[PartResult, ...]
     overall: dict[str, Any]  # figures across parts
+    history: tuple = ()  # earlier periods (history.Period) this evaluation looked back on
 
     def to_dict(self, explain: bool = False) -> dict:
         """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict)."""
@@ -195,6 +207,7 @@ class Verdict:
             "facts": [{"id": f.name, "label": f.label, "value": f.date if f.date else _json_value(f.value, Format("number", 6)),
                        **({"groups": dict(f.groups)} if f.groups else {}), **({"source": f.source} if f.source else {})}
                       for f in r.facts],
+            "history": [{"period": h.period, "ruleset_version": h.ruleset_version, "file": _basename(h.file)} for h in self.history],
             "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
             "parts": [p.to_dict(explain) for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
@@ -240,6 +253,12 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -
                                extra={"figure": fig.id, "scope": scope, "published": published.text,
                                       "computed": _json_value(value, fig.format)}))
     return out
+
+
+def _escalation_summary(esc: Any, hit: np.ndarray, names: np.ndarray) -> dict:
+    from .history import summary
+
+    return summary(esc, hit, names)
 
 
 def dumps(data: dict) -> str:

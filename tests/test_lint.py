@@ -1,0 +1,170 @@
+"""``engine.lint``: one small fixture ruleset per problem, the shipped rulesets, and the terminal lines.
+
+Each case names the line a finding must point at by a piece of text on that line
+(so the fixture reads as its own expectation), and a piece of the message.
+"""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import engine
+from engine import lint as lint_module
+from engine.lint import CODES, Finding, lint, render_lint
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "lint"
+
+# fixture → [(code, text on the line it points at, part of the message)]
+CASES: dict[str, list[tuple[str, str, str]]] = {
+    "gap": [("TB-L001", "    bands:", "“rate”取值 ≥ 50% 且 ≤ 100% 的单位不落入任何一档")],
+    "no-otherwise": [("TB-L001", "    bands:", "“share”取值 < 25% 的单位不落入任何一档")],
+    "shadowed": [("TB-L002", "{id: very_low", "（按 fail_below = 60）：前面的档 “fail” 已包含它能取到的全部值")],
+    "integer-shadowed": [("TB-L002", "{id: under_one", "前面的档 “none” 已包含它能取到的全部值")],
+    "unreachable": [("TB-L003", "{id: negative", "“rate”只能取 ≥ 0% 且 ≤ 100%（字段的 min/max）")],
+    "unused-fact": [("TB-L004", "  spare:", "事实“spare”（备用数字）没有被任何表达式")],
+    "unused-field": [("TB-L005", "    note:", "字段“note”（列“备注”）没有被任何表达式")],
+    "unused-metric": [("TB-L006", "  doubled:", "指标“doubled”（两倍）算出后没有被")],
+    "dead-notification": [("TB-L007", "  - id: name_never", "所列标记的条件恒为假（never: 1 > 2）")],
+    "dead-notification-band": [
+        ("TB-L003", "{id: over", "档“over”（> 100%）永远不会生效"),
+        ("TB-L007", "  - id: name_over", "所列的档 rate_band.over 都永远不会生效"),
+    ],
+    "not-notified": [("TB-L008", "{id: low", "这一档的单位不会被通报")],
+    "group-fact": [("TB-L009", "  points:", "departments 为 6，其余为 8），但没有写 source 或 description")],
+    "percent-threshold": [("TB-L010", "{id: low", "界限却写作 90：按原样它表示 9000%")],
+    "percent-bound": [("TB-L011", "    rate:", "max 却写作 100：按原样它表示 10000%")],
+    # A fact's line that differs by group: 50 is shadowed by 60 for departments, not by 40 for towns.
+    "group-lines": [],
+}
+
+
+def _line_of(path: Path, text: str) -> int:
+    hits = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+    assert len(hits) == 1, f"{text!r} should be on exactly one line of {path.name}: {hits}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fixture_findings(name: str) -> None:
+    path = FIXTURES / f"{name}.yaml"
+    found = lint(engine.load_ruleset(path))
+    assert [f.code for f in found] == [code for code, _, _ in CASES[name]]
+    for finding, (code, anchor, message) in zip(found, CASES[name]):
+        assert finding.line == _line_of(path, anchor), finding
+        assert message in finding.message
+        assert finding.name == CODES[code][0]
+        assert finding.file == engine.load_ruleset(path).file and finding.column is not None
+
+
+def test_every_code_has_a_fixture_and_a_row_in_the_docstring() -> None:
+    covered = {code for cases in CASES.values() for code, _, _ in cases}
+    assert covered == set(CODES)
+    for code, (name, _) in CODES.items():
+        assert f"{code}   {name}" in (lint_module.__doc__ or ""), code
+
+
+def test_the_fixes_say_what_to_write() -> None:
+    threshold = lint(engine.load_ruleset(FIXTURES / "percent-threshold.yaml"))[0]
+    assert threshold.fix == '若指 90%，请写 "90%" 或 0.9。'
+    assert threshold.path == "tiers.share_band.bands[0].below"
+    bound = lint(engine.load_ruleset(FIXTURES / "percent-bound.yaml"))[0]
+    assert bound.fix == '请写 max: "100%" 或 1。' and bound.path == "units.fields.rate.max"
+    gap = lint(engine.load_ruleset(FIXTURES / "gap.yaml"))[0]
+    assert "otherwise: true" in gap.fix
+
+
+def test_a_gap_is_what_the_engine_leaves_unbanded() -> None:
+    """The lint's reading of first-match bands agrees with evaluation: 80% lands in no band."""
+    rules = engine.load_ruleset(FIXTURES / "gap.yaml")
+    tier = engine.evaluate(rules, FIXTURES / "units.csv").to_dict()["parts"][0]["summary"]["tiers"][0]
+    assert tier["unbanded"] == {"count": 1, "units": ["丙局"]}
+
+
+def test_to_dict_is_plain_json_with_the_level() -> None:
+    found = lint(engine.load_ruleset(FIXTURES / "not-notified.yaml"))[0].to_dict()
+    assert json.loads(json.dumps(found, ensure_ascii=False)) == found
+    assert set(found) == {"code", "name", "level", "file", "line", "column", "path", "message", "fix"}
+    assert found["level"] == "info" and found["path"] == "tiers.rate_band.bands[0]"
+
+
+def test_when_the_file_changed_since_loading_the_tier_line_is_given(tmp_path: Path) -> None:
+    """Exact lines come from re-reading the files; if they changed, the nearest compiled place is honest."""
+    copy = tmp_path / "unreachable.yaml"
+    shutil.copy(FIXTURES / "unreachable.yaml", copy)
+    rules = engine.load_ruleset(copy)
+    copy.write_text("# 改过了\n" + copy.read_text(encoding="utf-8"), encoding="utf-8")
+    found = lint(rules)
+    tier = rules.parts[0].tiers[0]
+    assert [(f.code, f.line, f.path) for f in found] == [("TB-L003", tier.where.line, "tiers.rate_band.bands[0]")]
+
+
+def test_facts_inherited_from_a_base_are_not_reported_unused() -> None:
+    """ganzhou-jiance drops the baseline's scoring, so ten of its facts go unread: the base's library, not an error."""
+    rules = engine.load_ruleset(ROOT / "rulesets/ganzhou-jiance-2023-08.yaml")
+    assert "TB-L004" not in {f.code for f in lint(rules)}
+
+
+# ---------------------------------------------------------------- shipped rulesets
+
+KNOWN = {
+    "demo-county-websites-2024": [("TB-L008", "tiers.result.bands[0]"), ("TB-L008", "tiers.result.bands[1]")],
+    "ganzhou-gongkai-2022-07": [("TB-L005", "parts[0].units.fields.note"),
+                                ("TB-L006", "parts[2].findings.messages.per_unit.messages_total")],
+    "ganzhou-jiance-2023-08": [("TB-L005", "units.fields.note")],
+    "national-2019-websites": [("TB-L008", "tiers.result.bands[0]"), ("TB-L008", "tiers.result.bands[1]")],
+    "yanjiang-xinxi-2020q3": [("TB-L008", "parts[1].tiers.adoption_band.bands[1]")],
+}
+REASONS = {
+    "demo-county-websites-2024": "TB-L008 提示 ×2：继承的 result 档 vetoed（4）、fail（3）没有通报措施（基线不写通报）",
+    "ganzhou-gongkai-2022-07": "TB-L005 市直部门表的 note（备注）无人读取；TB-L006 messages_total（留言数）算出后无人用",
+    "ganzhou-jiance-2023-08": "TB-L005 units.fields.note（备注）无人读取",
+    "national-2019-websites": "TB-L008 提示 ×2：result 档 vetoed（4）、fail（3）没有通报措施（基线不写通报）",
+    "yanjiang-xinxi-2020q3": "TB-L008 提示：adoption_band.behind（严重程度 2）只计数，没有通报措施",
+}
+SHIPPED = sorted(p.stem for p in (ROOT / "rulesets").glob("*.yaml") if not p.name.endswith(".test.yaml"))  # those are rule tests
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=REASONS[n])) if n in REASONS else n for n in SHIPPED])
+def test_shipped_rulesets_are_clean(name: str) -> None:
+    assert [(f.code, f.path) for f in lint(engine.load_ruleset(ROOT / "rulesets" / f"{name}.yaml"))] == []
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN))
+def test_shipped_findings_are_exactly_the_known_ones(name: str) -> None:
+    """Pins the xfailed cases above, so a new finding in them cannot hide behind the xfail."""
+    assert [(f.code, f.path) for f in lint(engine.load_ruleset(ROOT / "rulesets" / f"{name}.yaml"))] == KNOWN[name]
+
+
+# ---------------------------------------------------------------- terminal
+
+def _render(findings: list[Finding], file: str) -> str:
+    out = io.StringIO()
+    render_lint([f.to_dict() for f in findings], Console(file=out, width=80), file)
+    return out.getvalue()
+
+
+def test_render_lint_one_line_per_finding_then_a_summary() -> None:
+    rules = engine.load_ruleset(FIXTURES / "dead-notification-band.yaml")
+    found = lint(rules)
+    text = _render(found, rules.file)
+    lines = text.splitlines()
+    assert len(lines) == len(found) + 1
+    for finding, line in zip(found, lines):
+        assert line.startswith(f"{finding.file}:{finding.line}:{finding.column}: {finding.code} {finding.name} ")
+        assert line.endswith(f" — {finding.fix}")
+    assert lines[-1] == f"{rules.file}：发现 2 处问题。"
+
+
+def test_render_lint_counts_hints_apart_and_says_when_clean() -> None:
+    rules = engine.load_ruleset(FIXTURES / "not-notified.yaml")
+    lines = _render(lint(rules), rules.file).splitlines()
+    assert "when: {bands: {rate_band: [low]}}" in lines[0]  # printed as text: Rich would eat [low] as markup
+    assert lines[-1] == f"{rules.file}：发现 1 条提示。"
+    assert _render([], "rulesets/tonggu-ganzhengtong.yaml") == "rulesets/tonggu-ganzhengtong.yaml：没有发现问题。\n"
