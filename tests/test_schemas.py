@@ -27,7 +27,7 @@ RULESET_SCHEMA = SCHEMAS / "ruleset.schema.json"
 VERDICT_SCHEMA = SCHEMAS / "verdict.schema.json"
 TONGGU = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
 TONGGU_DATA = ROOT / "examples" / "tonggu-ganzhengtong"
-RULESETS = sorted((ROOT / "rulesets").glob("*.yaml"))
+RULESETS = sorted(p for p in (ROOT / "rulesets").glob("*.yaml") if not p.name.endswith(".test.yaml"))  # *.test.yaml are rule tests
 
 # Every keyword of JSON Schema draft-07 (validation, core, hyper-schema-free annotations).
 DRAFT7_KEYWORDS = frozenset({
