@@ -193,23 +193,25 @@ def main() -> None:
     results["Verdict.to_dict()"] = summary(dict_times)
 
     hand = results["hand-written numpy"]["median_s"]
-    print(f"\n{'case':40} {'median s':>9} {'µs/unit':>8} {'× hand':>7}")
+    print(f"\n{'case':40} {'median s':>9} {'min s':>7} {'µs/unit':>8} {'× hand':>7}")
     for name in [*cases, "Verdict.to_dict()"]:
-        med = results[name.strip()]["median_s"]
-        print(f"{name:40} {med:9.3f} {med / args.units * 1e6:8.3f} {med / hand:7.2f}")
+        med, low = results[name.strip()]["median_s"], results[name.strip()]["min_s"]
+        print(f"{name:40} {med:9.3f} {low:7.3f} {med / args.units * 1e6:8.3f} {med / hand:7.2f}")
     ratio = results["engine.evaluate(ruleset, columns)"]["median_s"] / hand
     rules_ratio = results["engine.evaluate(ruleset, table)"]["median_s"] / hand
     floor_ratio = results["engine.evaluate(ruleset, columns)"]["median_s"] / results["same, rank by argsort (not the target)"]["median_s"]
+    min_ratio = results["engine.evaluate(ruleset, columns)"]["min_s"] / results["hand-written numpy"]["min_s"]
     verdict_line = "met" if ratio <= 3 else "MISSED"
     print(f"\ntarget: engine within 3x of hand-written -> {ratio:.2f}x, {verdict_line} "
-          f"(rule evaluation alone {rules_ratio:.2f}x; {floor_ratio:.2f}x the argsort-rank version; "
-          f"medians of {args.runs}, to_dict of {args.dict_runs})")
+          f"(by minimums {min_ratio:.2f}x; rule evaluation alone {rules_ratio:.2f}x; {floor_ratio:.2f}x the "
+          f"argsort-rank version; medians of {args.runs}, to_dict of {args.dict_runs})")
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     out = {"benchmark": "bench/bench_evaluate.py", "units": args.units, "runs": args.runs, "warmup_runs": 1,
            "machine": machine(), "results": results,
            "ratio_engine_to_hand": round(ratio, 3), "ratio_rules_only_to_hand": round(rules_ratio, 3),
            "ratio_engine_to_hand_argsort_rank": round(floor_ratio, 3),
+           "ratio_engine_to_hand_by_minimums": round(min_ratio, 3),
            "target": {"max_ratio": 3.0, "met": ratio <= 3}}
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {RESULTS.relative_to(ROOT)}")

@@ -158,7 +158,8 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
     if vetoes:
         scope.owner["vetoed"] = at + ("vetoes",)
     metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
-    tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes))
+    text_fields = frozenset(f.name for f in units.fields if f.type in ("text", "date"))
+    tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes), text_fields)
     flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
     # Names, not compiled flags: a flag whose expression is wrong still exists, so one typo gives one error.
     flag_names = set(raw.get("vetoes", {})) | set(raw.get("flags", {}))
@@ -326,7 +327,8 @@ def _flag_list(b: _Builder, raw: dict, at: tuple, scope: Scope, tiers: tuple, se
     return tuple(out)
 
 
-def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, ...], has_vetoes: bool) -> tuple[Tier, ...]:
+def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, ...], has_vetoes: bool,
+           text_fields: frozenset[str] = frozenset()) -> tuple[Tier, ...]:
     out = []
     numeric_facts = {f.name for f in facts if f.date is None}
     for name, spec in raw.items():
@@ -334,6 +336,8 @@ def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, .
         b.claim(scope, name, path)
         if spec["metric"] not in scope.owner:
             b.fail(path + ("metric",), unknown_message("名称", spec["metric"], scope.names()))
+        elif spec["metric"] in text_fields:
+            b.fail(path + ("metric",), f"“{spec['metric']}”是文字或日期字段，不能按界限分档。请改为数字字段或指标。")
         bands = tuple(_band(b, raw_band, path + ("bands", i), numeric_facts) for i, raw_band in enumerate(spec["bands"]))
         _check_bands(b, path + ("bands",), bands)
         vetoed = next((x.id for x in bands if x.op == "vetoed"), None)
@@ -390,7 +394,7 @@ def _check_bands(b: _Builder, path: tuple, bands: tuple[Band, ...]) -> None:
         if kind != direction:
             b.fail(path + (i,), "同一分档里不能混用 below/at_most（从低往高）与 at_least/above（从高往低）。请拆成两个分档或统一方向。")
             continue
-        if band.threshold is None:  # a fact's line: its order is checked per group at run time
+        if band.threshold is None:  # a fact's line: its value may differ by group, so order is lint's job (TB-L002)
             previous = None
             continue
         key = (band.threshold, _ASCENDING[band.op]) if kind == "up" else (-band.threshold, _DESCENDING[band.op])

@@ -17,8 +17,11 @@ the later (after) verdict's table order, units it no longer has come last.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -28,6 +31,7 @@ from . import __version__
 from .errors import TongbaoError
 from .formatting import MISSING, NOT_APPLICABLE, Format, format_value
 from .render import SEVERITY_STYLE
+from .schema import load_schema
 
 DIFF_FORMAT = 1
 VERDICT_FORMAT = 1  # the verdict layout this module reads
@@ -39,8 +43,11 @@ PERIOD_LABELS = {
     "named_again": "连续被点名", "no_longer_named": "不再被点名", "appeared": "新出现", "disappeared": "已消失",
 }
 SIDE_LABELS = {"rules": ("原规则", "新规则"), "periods": ("上期", "本期")}
-HEADER_LABELS = {"rules": {"ruleset": ("原规则", "新规则"), "input": ("原规则的数据", "新规则的数据")},
-                 "periods": {"ruleset": ("上期规则集", "本期规则集"), "input": ("上期数据", "本期数据")}}
+HEADER_LABELS = {
+    "rules": {"ruleset": ("原规则", "新规则"), "period": ("原规则的考核期", "新规则的考核期"), "input": ("原规则的数据", "新规则的数据")},
+    "periods": {"ruleset": ("上期规则集", "本期规则集"), "period": ("上期", "本期"), "input": ("上期数据", "本期数据")},
+}
+COUNTED = ("flags", "vetoes", "notifications", "escalations")  # the named lists whose sizes a diff compares
 UNBANDED = "无法分档"
 _ABSENT = object()  # a key one side lacks, which is not the same as a null value
 
@@ -103,6 +110,15 @@ def _check_verdict(v: Any, which: str) -> None:
     if fmt != VERDICT_FORMAT:
         raise TongbaoError(f"{which}的格式版本为 {fmt!r}，这个版本的 tongbao 只能比较格式 {VERDICT_FORMAT}。"
                            "请用当前版本的 tongbao 重新评定后再比较。")
+    # A hand-edited or truncated file would otherwise fail deep inside with a KeyError (exit 3, "a bug").
+    error = best_match(_verdict_validator().iter_errors(v))
+    if error is not None:
+        raise TongbaoError(f"{which}不符合判定结果的格式：{error.json_path}（{error.message}）。{hint}")
+
+
+@lru_cache(maxsize=1)
+def _verdict_validator() -> Any:
+    return Draft7Validator(load_schema("verdict"))
 
 
 def _head(kind: str, before: dict, after: dict) -> dict:
@@ -113,7 +129,9 @@ def _head(kind: str, before: dict, after: dict) -> dict:
 
 def _side(v: dict) -> dict:
     r, i = v["ruleset"], v["input"]
+    # The period sits beside the ruleset, not in it: one ruleset serves many periods (evaluate --period).
     return {"ruleset": {"id": r.get("id"), "version": r.get("version"), "title": r.get("title"), "sha256": r.get("sha256")},
+            "period": r.get("period"),
             "input": {"sha256": i.get("sha256"), "files": [t.get("file") for t in i.get("tables", [])]}}
 
 
@@ -134,6 +152,8 @@ def _periods_notes(earlier: dict, later: dict) -> list[str]:
                      "下列变化可能部分来自规则的改动。")
     if earlier["input"].get("sha256") == later["input"].get("sha256"):
         notes.append("两期的数据完全相同，请确认没有把同一期数据评定了两次。")
+    elif e.get("period") == l.get("period"):
+        notes.append(f"两份结果的考核期都写作“{e.get('period')}”。评定各期数据时可用 --period 写明考核期，以免混淆。")
     return notes
 
 
@@ -161,6 +181,7 @@ class _Part:
     flags: dict[str, dict]
     vetoes: dict[str, dict]
     notifications: dict[str, dict]
+    escalations: dict[str, dict]  # absent from verdicts written before escalations existed
     columns: dict[str, dict]
     units: dict[str, dict]
 
@@ -169,7 +190,8 @@ class _Part:
         s = part["summary"]
         return cls(part, {t["id"]: t for t in s["tiers"]}, {t["id"]: {b["id"]: b for b in t["bands"]} for t in s["tiers"]},
                    {f["id"]: f for f in s["flags"]}, {v["id"]: v for v in s["vetoes"]},
-                   {n["id"]: n for n in s["notifications"]}, {c["id"]: c for c in part["columns"]},
+                   {n["id"]: n for n in s["notifications"]}, {e["id"]: e for e in s.get("escalations", [])},
+                   {c["id"]: c for c in part["columns"]},
                    {u["name"]: u for u in part["units"]})
 
     def band(self, tier: str, band_id: str | None) -> dict | None:
@@ -319,11 +341,12 @@ def _rules_part(b: _Part, a: _Part) -> dict:
            "flags": _counts(b.flags, a.flags, ("severity",)),
            "vetoes": _counts(b.vetoes, a.vetoes),
            "notifications": _counts(b.notifications, a.notifications, ("action",)),
+           "escalations": _counts(b.escalations, a.escalations, ("action",)),
            "figures": _figures(b.raw["summary"]["figures"], a.raw["summary"]["figures"]),
            "top": _top(b, a)}
     top = out["top"]
     out["changed"] = bool(units) or _tiers_changed(out["tiers"]) or _figures_changed(out["figures"]) or any(
-        _rows_changed(out[k]) for k in ("flags", "vetoes", "notifications")) or bool(top and (top["gained"] or top["lost"]))
+        _rows_changed(out[k]) for k in COUNTED) or bool(top and (top["gained"] or top["lost"]))
     return out
 
 
@@ -343,15 +366,17 @@ def _rules_unit(name: str, b: _Part, a: _Part, bu: dict | None, au: dict | None)
         "vetoes": _gained_lost(old.get("vetoes", []), new.get("vetoes", []), b.vetoes, a.vetoes),
         "values": _value_changes(b, a, bu, au) if presence == "both" else [],
         "rank": None if old["rank"] == new["rank"] else {"before": old["rank"], "after": new["rank"]},
-        "notifications": _notification_changes(old["notifications"], new["notifications"], b, a),
+        "notifications": _action_changes(old["notifications"], new["notifications"], b.notifications, a.notifications),
+        "escalations": _action_changes(old.get("escalations", []), new.get("escalations", []), b.escalations, a.escalations),
     }
     moved = (presence != "both" or entry["bands"] or entry["values"] or entry["rank"]
              or any(entry[k][x] for k in ("flags", "vetoes") for x in ("gained", "lost"))
-             or any(entry["notifications"].values()))
+             or any(entry["notifications"].values()) or any(entry["escalations"].values()))
     return entry if moved else None
 
 
-_EMPTY_UNIT: dict = {"bands": {}, "flags": [], "vetoes": [], "rank": None, "notifications": [], "fields": {}, "metrics": {}}
+_EMPTY_UNIT: dict = {"bands": {}, "flags": [], "vetoes": [], "rank": None, "notifications": [], "escalations": [],
+                     "fields": {}, "metrics": {}}
 
 
 def _gained_lost(before: list[str], after: list[str], b: dict[str, dict], a: dict[str, dict]) -> dict:
@@ -360,13 +385,13 @@ def _gained_lost(before: list[str], after: list[str], b: dict[str, dict], a: dic
     return {"gained": named([x for x in after if x not in before]), "lost": named([x for x in before if x not in after])}
 
 
-def _notification_changes(before: list[dict], after: list[dict], bp: _Part, ap: _Part) -> dict:
-    """Gained and lost by id; "reworded" when the same notification now says something else."""
+def _action_changes(before: list[dict], after: list[dict], bl: dict[str, dict], al: dict[str, dict]) -> dict:
+    """Notifications or escalations gained and lost by id; "reworded" when one now says something else."""
     b = {n["id"]: n for n in before}
     a = {n["id"]: n for n in after}
 
     def labelled(n: dict) -> dict:  # a unit's notification carries no label; the summary has it
-        return {**n, "label": _label(bp.notifications, ap.notifications, n["id"], n["id"])}
+        return {**n, "label": _label(bl, al, n["id"], n["id"])}
     return {"gained": [labelled(n) for n in after if n["id"] not in b],
             "lost": [labelled(n) for n in before if n["id"] not in a],
             "reworded": [{"id": i, "action": a[i]["action"], "before": b[i]["message"], "after": a[i]["message"]}
@@ -406,9 +431,10 @@ def _periods_part(e: _Part, l: _Part) -> dict:
            "flags": _counts(e.flags, l.flags, ("severity",)),
            "vetoes": _counts(e.vetoes, l.vetoes),
            "notifications": _counts(e.notifications, l.notifications, ("action",)),
+           "escalations": _counts(e.escalations, l.escalations, ("action",)),
            "figures": _figures(e.raw["summary"]["figures"], l.raw["summary"]["figures"])}
     out["changed"] = any(lists[k] for k in PERIOD_LISTS if k != "named_again") or _tiers_changed(out["tiers"]) \
-        or _figures_changed(out["figures"]) or any(_rows_changed(out[k]) for k in ("flags", "vetoes", "notifications"))
+        or _figures_changed(out["figures"]) or any(_rows_changed(out[k]) for k in COUNTED)
     return out
 
 
@@ -434,15 +460,21 @@ def _period_unit(name: str, e: _Part, l: _Part, eu: dict | None, lu: dict | None
         lists.append("newly_named")
     return {"name": name, "group": _group(eu, lu), "lists": lists, "tiers": tiers,
             "named_before": named_before, "named_after": named_after,
-            "notifications_before": [n["action"] for n in (eu or {}).get("notifications", [])],
-            "notifications_after": [n["action"] for n in (lu or {}).get("notifications", [])]}
+            "actions_before": _actions(eu), "actions_after": _actions(lu)}
+
+
+def _actions(unit: dict | None) -> list[str]:
+    """What the circular does to the unit (点名, 通报批评, 约谈 …), once each, in the verdict's order."""
+    if unit is None:
+        return []
+    return list(dict.fromkeys(n["action"] for n in [*unit["notifications"], *unit.get("escalations", [])]))
 
 
 def _named(p: _Part, unit: dict | None) -> bool:
-    """Named = in a band of severity above 0, or the subject of a notification."""
+    """Named = in a band of severity above 0, or the subject of a notification (or an escalation of one)."""
     if unit is None:
         return False
-    if unit["notifications"]:
+    if unit["notifications"] or unit.get("escalations"):
         return True
     return any((p.band(t, bid) or {}).get("severity", 0) > 0 for t, bid in unit["bands"].items())
 
@@ -494,7 +526,8 @@ class _Renderer:
         b, a = self.d["before"], self.d["after"]
         title = "规则比较：同一份数据，两套规则" if self.kind == "rules" else "按期比较：同一规则集，两期数据"
         self.c.print(Text(title, style="bold"))
-        for what, key, show in (("规则集", "ruleset", _ruleset_line), ("数据", "input", _input_line)):
+        lines = (("规则集", "ruleset", _ruleset_line), ("考核期", "period", _plain), ("数据", "input", _input_line))
+        for what, key, show in lines:
             if b[key] == a[key]:
                 self.c.print(Text(f"  {what}：{show(a[key])}", style="dim"))
             else:
@@ -537,6 +570,7 @@ class _Renderer:
         rows = [(r["label"], r, r.get("severity", 2)) for r in part["flags"] if r["before"] != r["after"]]
         rows += [(r["label"], r, 3) for r in part["vetoes"] if r["before"] != r["after"]]
         rows += [(f"{r['action']}：{r['label']}", r, 2) for r in part["notifications"] if r["before"] != r["after"]]
+        rows += [(f"{r['action']}：{r['label']}", r, 3) for r in part["escalations"] if r["before"] != r["after"]]
         if rows:
             table = self._table("名单人数", ("项目", self.old, self.new, "增减"))
             for label, row, severity in rows:
@@ -610,10 +644,10 @@ def _rules_changes(unit: dict, old: str, new: str) -> Text:
     for key, what in (("flags", "标记"), ("vetoes", "否决")):
         lines += [f"新增{what}：{x['label']}" for x in unit[key]["gained"]]
         lines += [f"去掉{what}：{x['label']}" for x in unit[key]["lost"]]
-    n = unit["notifications"]
-    lines += [f"新增{x['action']}：{x['label']}" for x in n["gained"]]
-    lines += [f"不再{x['action']}：{x['label']}" for x in n["lost"]]
-    lines += [f"{x['action']}的措辞改变：{x['after']}" for x in n["reworded"]]
+    for n in (unit["notifications"], unit["escalations"]):
+        lines += [f"新增{x['action']}：{x['label']}" for x in n["gained"]]
+        lines += [f"不再{x['action']}：{x['label']}" for x in n["lost"]]
+        lines += [f"{x['action']}的措辞改变：{x['after']}" for x in n["reworded"]]
     if unit["rank"]:
         lines.append(f"排名：{_plain(unit['rank']['before'])} → {_plain(unit['rank']['after'])}")
     lines += [f"{v['label']}：{v['before_display']} → {v['after_display']}" for v in unit["values"]]
@@ -637,11 +671,11 @@ def _period_side(unit: dict, side: str) -> Text:
         out.append((f"{t['label']} " if many else "") + f"{t[short]}（{t[value]}）", style=_severity_style(t[severity]))
         if t["from"] != t["to"] and side == "after":
             out.append({"improved": "，好转", "worsened": "，变差"}.get(_direction([t]) or "", ""))
-    actions = unit["notifications_before" if side == "before" else "notifications_after"]
+    actions = unit["actions_before" if side == "before" else "actions_after"]
     if actions:
         if out:
             out.append("\n")
-        out.append("、".join(dict.fromkeys(actions)), style="yellow")
+        out.append("、".join(actions), style="yellow")
     if not out:
         out.append("被点名" if unit["named_before" if side == "before" else "named_after"] else "未被点名")
     return out

@@ -6,28 +6,37 @@ fall in no band, names nobody reads, a circular's 90% written as 90. Each check
 is a generator of findings; a finding has a stable code, a dotted name, a place
 and a message with a fix, in Chinese for the administrators who write rulesets.
 
-========  =================================  ======  ==============================================
-code      name                               level   what it finds
-========  =================================  ======  ==============================================
-TB-L001   bands.gap                          警告     values that no band catches (no ``otherwise``)
-TB-L002   bands.shadowed                     警告     a band whose every value an earlier band takes
-                                                      (only possible with a fact's line: load
-                                                      rejects it for written lines)
-TB-L003   bands.unreachable                  警告     a band outside the values the metric can take
-                                                      (a field's min/max; a count is ≥ 0)
-TB-L004   unused.fact                        警告     a fact nothing reads (facts inherited from a
-                                                      base are a shared library: not reported)
-TB-L005   unused.field                       警告     a field nothing reads: its column is still
+========  =================================  =======  ============================================
+code      name                               level    what it finds
+========  =================================  =======  ============================================
+TB-L001   bands.gap                          warning  values no band catches: no ``otherwise`` and
+                                                      the last line stops short of what the metric
+                                                      can be (load refuses mixed directions, so a
+                                                      gap sits at the far end)
+TB-L002   bands.shadowed                     warning  a band whose every value an earlier band
+                                                      takes: load refuses the plain case, left are
+                                                      a fact's line and whole numbers
+                                                      (``at_most: 0`` then ``below: 1``)
+TB-L003   bands.unreachable                  warning  a band outside what the metric can be (a
+                                                      field's min/max; a count is ≥ 0)
+TB-L004   unused.fact                        warning  a fact nothing reads; facts inherited from a
+                                                      base are its shared library: not reported
+TB-L005   unused.field                       warning  a field nothing reads: its column is still
                                                       required and checked
-TB-L006   unused.metric                      警告     a metric or per-unit figure nothing reads
-TB-L007   notifications.never                警告     a notification whose bands are all unreachable
-                                                      and whose flags are all constant-false
-TB-L008   bands.not_notified                 提示     a band of severity ≥ 2 no notification names
-TB-L009   facts.groups_unexplained           警告     a fact with per-group values but no source or
+TB-L006   unused.metric                      warning  a metric or per-unit figure nothing reads
+TB-L007   notifications.never                warning  a notification whose bands are all dead and
+                                                      whose flags are all constant-false
+TB-L008   bands.not_notified                 info     a band of severity ≥ 2 no notification or
+                                                      escalation names
+TB-L009   facts.groups_unexplained           warning  a fact with per-group values but no source or
                                                       description saying why
-TB-L010   percent.threshold_not_percent      警告     a line over 1 written without % on a rate
-TB-L011   percent.bound_not_percent          警告     a percent field's min/max over 1 without %
-========  =================================  ======  ==============================================
+TB-L010   percent.threshold_not_percent      warning  a line over 1 written without % on a rate
+TB-L011   percent.bound_not_percent          warning  a percent field's min/max over 1 without %
+========  =================================  =======  ============================================
+
+Not reported: a missing value (a blank read as missing, a rate over zero) lands
+in no band even past ``otherwise``. That is the engine's meaning of "no value",
+and the report lists such units as unbanded.
 
 Places: a finding points at the exact key when the ruleset's files on disk are
 still the ones loaded (their sha256 match); otherwise at the nearest compiled
@@ -69,7 +78,6 @@ CODES: dict[str, tuple[str, str]] = {
 
 NOTIFY_FROM_SEVERITY = 2  # bands this severe are named in circulars; lower ones are "fine" or "watch"
 NUMERIC = ("integer", "number", "percent")
-TEMPLATE_BUILTINS = frozenset({"unit", "rank", "group"})
 _OP_SYMBOL = {"below": "<", "at_most": "≤", "at_least": "≥", "above": ">"}
 
 
@@ -113,6 +121,18 @@ class _Context:
     def parts(self) -> Iterator[tuple[Part, tuple]]:
         for i, part in enumerate(self.ruleset.parts):
             yield part, (() if self.ruleset.single else ("parts", i))
+
+    def tiers(self) -> Iterator[tuple[int, Part, tuple, Tier]]:
+        for index, (part, prefix) in enumerate(self.parts()):
+            for tier in part.tiers:
+                yield index, part, prefix, tier
+
+    def field_tables(self) -> Iterator[tuple[tuple, tuple[FieldSpec, ...], bool]]:
+        """(key path, fields, is the unit table) for every table a ruleset reads."""
+        for part, prefix in self.parts():
+            yield prefix + ("units", "fields"), part.units.fields, True
+            for f in part.findings:
+                yield prefix + ("findings", f.name, "fields"), f.fields, False
 
     def finding(self, code: str, path: tuple, near: Where | None, message: str, fix: str) -> Finding:
         file, line, column = self.place(path, near)
@@ -347,44 +367,42 @@ def _reading_text(part: Part, reading: _Pass) -> str:
 
 def check_gaps(ctx: _Context) -> Iterator[Finding]:
     """TB-L001: with no ``otherwise``, values between or beyond the lines land in no band."""
-    for index, (part, prefix) in enumerate(ctx.parts()):
-        for tier in part.tiers:
-            scan = ctx.scan(index, part, tier)
-            reading = scan.gap() if scan else None
-            if reading is None:
-                continue
-            values = "；".join(_span_text(s, scan.metric.rate) for s in reading.gaps)
-            yield ctx.finding(
-                "TB-L001", prefix + ("tiers", tier.name, "bands"), tier.where,
-                f"分档“{tier.name}”中，“{tier.metric}”取值 {values} 的单位不落入任何一档{_reading_text(part, reading)}："
-                f"它们只会列为“未落入任何一档”，也不会被按分档的通报措施点到。",
-                "在最后加一档 otherwise: true 收容其余的值，或调整界限使各档首尾相接。")
+    for index, part, prefix, tier in ctx.tiers():
+        scan = ctx.scan(index, part, tier)
+        reading = scan.gap() if scan else None
+        if reading is None:
+            continue
+        values = "；".join(_span_text(s, scan.metric.rate) for s in reading.gaps)
+        yield ctx.finding(
+            "TB-L001", prefix + ("tiers", tier.name, "bands"), tier.where,
+            f"分档“{tier.name}”中，“{tier.metric}”取值 {values} 的单位不落入任何一档{_reading_text(part, reading)}："
+            f"它们只会列为“未落入任何一档”，也不会被按分档的通报措施点到。",
+            "在最后加一档 otherwise: true 收容其余的值，或调整界限使各档首尾相接。")
 
 
 def check_unreachable_bands(ctx: _Context) -> Iterator[Finding]:
     """TB-L002, TB-L003: first match wins, so a band needs a value that no earlier band took."""
-    for index, (part, prefix) in enumerate(ctx.parts()):
-        for tier in part.tiers:
-            scan = ctx.scan(index, part, tier)
-            for i, band in enumerate(tier.bands):
-                dead = scan.dead(i) if scan else None
-                if dead is not None:
-                    yield _dead_band(ctx, part, prefix, tier, i, scan, dead)
+    for index, part, prefix, tier in ctx.tiers():
+        scan = ctx.scan(index, part, tier)
+        for i in range(len(tier.bands)):
+            dead = scan.dead(i) if scan else None
+            if dead is not None:
+                yield _dead_band(ctx, part, prefix, tier, i, scan, dead)
 
 
 def _dead_band(ctx: _Context, part: Part, prefix: tuple, tier: Tier, i: int, scan: _TierScan, dead: _Dead) -> Finding:
     band, metric = tier.bands[i], scan.metric
     head = f"档“{band.id}”（{_band_text(band)}）永远不会生效"
-    when = _reading_text(part, scan.passes[0]) if len(scan.passes) == 1 else ("（各组的事实取值下都如此）" if scan.passes[0].lines else "")
+    when = _reading_text(part, scan.passes[0]) if len(scan.passes) == 1 else "（各组的事实取值下都如此）"
     path = _band_path(prefix, tier, i)
     if dead.why == "range":
         known = f"（{metric.bounded_by}）" if metric.bounded_by else ""
-        return ctx.finding("TB-L003", path, tier.where,
-                           f"{head}{when}：“{metric.name}”只能取 {_span_text(metric.domain, metric.rate)}{known}，没有值落在这一档。",
+        domain = _span_text(metric.domain, metric.rate)
+        return ctx.finding("TB-L003", path, tier.where, f"{head}{when}：“{metric.name}”只能取 {domain}{known}，没有值落在这一档。",
                            "删去这一档，或改正它的界限；若界限没错，检查字段的 min/max 是否写对。")
-    earlier = "、".join(f"“{b}”" for b in dead.by) or "前面各档"
+    earlier = "、".join(f"“{b}”" for b in dead.by) or "各档"
     return ctx.finding("TB-L002", path, tier.where,
-                       f"{head}{when}：前面的档 {earlier} 已包含它能取到的全部值（第一个符合的档生效）。",
+                       f"{head}{when}：前面的档{earlier}已包含它能取到的全部值（第一个符合的档生效）。",
                        "调整界限或各档的先后顺序，使这一档能取到值；或删去它。")
 
 
@@ -419,13 +437,15 @@ def _row_reads(part: Part) -> dict[str, set[str]]:
 def check_unused(ctx: _Context) -> Iterator[Finding]:
     """TB-L004–6: facts, fields and metrics that nothing reads. Flags are outputs in themselves: never reported."""
     everything: set[str] = {n for f in ctx.ruleset.summary for n in f.expr.names}
+    reads: dict[tuple, set[str]] = {}  # by the key path of each table's fields
     for part, prefix in ctx.parts():
         unit, rows = _unit_reads(part), _row_reads(part)
         everything |= unit | set().union(*rows.values())
-        yield from _unused_fields(ctx, prefix + ("units", "fields"), part.units.fields, unit, True)
+        reads[prefix + ("units", "fields")] = unit
+        reads |= {prefix + ("findings", name, "fields"): names for name, names in rows.items()}
         yield from _unused_metrics(ctx, prefix, part, unit, rows)
-        for f in part.findings:
-            yield from _unused_fields(ctx, prefix + ("findings", f.name, "fields"), f.fields, rows[f.name], False)
+    for at, fields, unit_table in ctx.field_tables():
+        yield from _unused_fields(ctx, at, fields, reads[at], unit_table)
     yield from _unused_facts(ctx, everything)
 
 
@@ -435,12 +455,13 @@ _TYPE_WORDS = {"integer": "整数", "number": "数字", "percent": "百分数", 
 def _unused_fields(ctx: _Context, at: tuple, fields: tuple[FieldSpec, ...], reads: set[str], unit_table: bool) -> Iterator[Finding]:
     also = "，或把它加入 report.columns 在报告中显示" if unit_table else ""
     for f in fields:
-        if f.name not in reads:
-            cells = f"，且每格都必须是{_TYPE_WORDS[f.type]}" if f.type in _TYPE_WORDS else ""
-            yield ctx.finding("TB-L005", at + (f.name,), f.where,
-                              f"字段“{f.name}”（列“{f.column}”）没有被任何表达式、分档、通报文字、报告列或核对（check）读取，"
-                              f"但数据表仍必须有这一列{cells}。",
-                              f"删去这个字段（数据表里的这一列会被忽略）{also}。")
+        if f.name in reads:
+            continue
+        cells = f"，且每格都必须是{_TYPE_WORDS[f.type]}" if f.type in _TYPE_WORDS else ""
+        yield ctx.finding("TB-L005", at + (f.name,), f.where,
+                          f"字段“{f.name}”（列“{f.column}”）没有被任何表达式、分档、通报文字、报告列或核对（check）读取，"
+                          f"但数据表仍必须有这一列{cells}。",
+                          f"删去这个字段（数据表里的这一列会被忽略）{also}。")
 
 
 def _unused_metrics(ctx: _Context, prefix: tuple, part: Part, unit: set[str], rows: dict[str, set[str]]) -> Iterator[Finding]:
@@ -450,8 +471,7 @@ def _unused_metrics(ctx: _Context, prefix: tuple, part: Part, unit: set[str], ro
         items += [(a, prefix + ("findings", f.name, "per_unit", a.name), unit, "按单位汇总的数字") for a in f.per_unit]
     for item, path, reads, kind in items:
         if item.name not in reads:
-            yield ctx.finding("TB-L006", path, item.where,
-                              f"{kind}“{item.name}”（{item.label}）算出后没有被任何表达式、分档、通报文字或报告列用到。",
+            yield ctx.finding("TB-L006", path, item.where, f"{kind}“{item.name}”（{item.label}）算出后没有被任何表达式、分档、通报文字或报告列用到。",
                               "删去它，或把它加入 report.columns 在报告中显示；也请检查本该用到它的表达式是否写错了名称。")
 
 
@@ -494,11 +514,15 @@ def check_dead_notifications(ctx: _Context) -> Iterator[Finding]:
             bands = [(t, b) for t, ids in note.bands for b in ids]
             if any(x not in dead for x in bands) or any(not _constant_false(conditions[f]) for f in note.flags):
                 continue
-            why = [f"所列的档 {'、'.join(f'{t}.{b}' for t, b in bands)} 都永远不会生效"] if bands else []
-            why += [f"所列标记的条件恒为假（{'、'.join(f'{f}: {conditions[f].text}' for f in note.flags)}）"] if note.flags else []
             yield ctx.finding("TB-L007", prefix + ("notifications", i), None,
-                              f"通报措施“{note.id}”（{_action_text(note)}）不会点到任何单位：{'；'.join(why) or '没有列出任何档或标记'}。",
+                              f"通报措施“{note.id}”（{_action_text(note)}）不会点到任何单位：{_never_why(bands, note.flags, conditions)}。",
                               "改正所列档的界限或标记的条件，或删去这条通报措施。")
+
+
+def _never_why(bands: list[tuple[str, str]], flags: tuple[str, ...], conditions: dict[str, Expression]) -> str:
+    why = [f"所列的档 {'、'.join(f'{t}.{b}' for t, b in bands)} 都永远不会生效"] if bands else []
+    why += [f"所列标记的条件恒为假（{'、'.join(f'{f}: {conditions[f].text}' for f in flags)}）"] if flags else []
+    return "；".join(why) or "没有列出任何档或标记"
 
 
 def _action_text(note: Notification) -> str:
@@ -520,16 +544,15 @@ def _notified(part: Part) -> set[tuple[str, str]]:
 
 def check_unnotified_bands(ctx: _Context) -> Iterator[Finding]:
     """TB-L008 (a hint): a severe band no notification names. A circular may only count it; then ignore this."""
-    for index, (part, prefix) in enumerate(ctx.parts()):
-        named, dead = _notified(part), _dead_bands(ctx, index, part)
-        for tier in part.tiers:
-            for i, band in enumerate(tier.bands):
-                key = (tier.name, band.id)
-                if band.severity >= NOTIFY_FROM_SEVERITY and key not in named and key not in dead:
-                    yield ctx.finding("TB-L008", _band_path(prefix, tier, i), tier.where,
-                                      f"档“{band.id}”（{band.label}，严重程度 {band.severity}）没有出现在任何通报措施中：这一档的单位不会被通报。",
-                                      f"若通报原文点名这些单位，在 notifications 中加一条 when: {{bands: {{{tier.name}: [{band.id}]}}}}；"
-                                      f"若原文只计数不点名，可以忽略这条提示。")
+    for index, part, prefix, tier in ctx.tiers():
+        quiet = _notified(part) | _dead_bands(ctx, index, part)
+        for i, band in enumerate(tier.bands):
+            if band.severity < NOTIFY_FROM_SEVERITY or (tier.name, band.id) in quiet:
+                continue
+            yield ctx.finding("TB-L008", _band_path(prefix, tier, i), tier.where,
+                              f"档“{band.id}”（{band.label}，严重程度 {band.severity}）没有出现在任何通报措施中：这一档的单位不会被通报。",
+                              f"若通报原文点名这些单位，在 notifications 中加一条 when: {{bands: {{{tier.name}: [{band.id}]}}}}；"
+                              f"若原文只计数不点名，可以忽略这条提示。")
 
 
 # ---------------------------------------------------------------- check 5: per-group facts
@@ -543,7 +566,8 @@ def check_group_facts(ctx: _Context) -> Iterator[Finding]:
         values = "、".join(f"{g} 为 {v:g}" for g, v in fact.groups)
         base = "" if fact.value is None else f"，其余为 {fact.value:g}"
         yield ctx.finding("TB-L009", ("facts", fact.name, "groups"), fact.where,
-                          f"事实“{fact.name}”（{fact.label}）按组取不同的值（{values}{base}），但没有写 source 或 description 说明为什么各组不同。",
+                          f"事实“{fact.name}”（{fact.label}）按组取不同的值（{values}{base}），"
+                          f"但没有写 source 或 description 说明为什么各组不同。",
                           "加上 source: 出处（例如 附件2脚注），或 description: 为什么这几组与其余不同。")
 
 
@@ -552,18 +576,17 @@ def check_group_facts(ctx: _Context) -> Iterator[Finding]:
 def check_percent_thresholds(ctx: _Context) -> Iterator[Finding]:
     """TB-L010: a rate is stored 0–1, so a line of 90 means 9000%, never reached."""
     facts = {f.name: f for f in ctx.ruleset.facts}
-    for part, prefix in ctx.parts():
-        for tier in part.tiers:
-            if not _metric(part, tier.metric).rate:
-                continue
-            for i, band in enumerate(tier.bands):
-                path = _band_path(prefix, tier, i) + (band.op,)
-                if band.threshold is not None and band.threshold_text is None and band.threshold > 1:
-                    yield _percent_line(ctx, path, tier, band, band.threshold, None)
-                fact = facts.get(band.threshold_fact or "")
-                over = [v for v in (fact.value, *dict(fact.groups).values()) if v is not None and v > 1] if fact else []
-                if over:
-                    yield _percent_line(ctx, path, tier, band, over[0], fact)
+    for _, part, prefix, tier in ctx.tiers():
+        if not _metric(part, tier.metric).rate:
+            continue
+        for i, band in enumerate(tier.bands):
+            path = _band_path(prefix, tier, i) + (band.op,)
+            if band.threshold is not None and band.threshold_text is None and band.threshold > 1:
+                yield _percent_line(ctx, path, tier, band, band.threshold, None)
+            fact = facts.get(band.threshold_fact or "")
+            over = [v for v in (fact.value, *dict(fact.groups).values()) if v is not None and v > 1] if fact else []
+            if over:
+                yield _percent_line(ctx, path, tier, band, over[0], fact)
 
 
 def _percent_line(ctx: _Context, path: tuple, tier: Tier, band: Band, value: float, fact: Fact | None) -> Finding:
@@ -571,25 +594,19 @@ def _percent_line(ctx: _Context, path: tuple, tier: Tier, band: Band, value: flo
     fix = (f"若指 {value:g}%，把事实“{fact.name}”的 value 改为 {value / 100:g}。" if fact
            else f"若指 {value:g}%，请写 \"{value:g}%\" 或 {value / 100:g}。")
     return ctx.finding("TB-L010", path, tier.where,
-                       f"分档“{tier.name}”依据的“{tier.metric}”是比率（按 0–1 存放，90% 即 0.9），档“{band.id}”的界限却{written}："
-                       f"按原样它表示 {value * 100:g}%。", fix)
+                       f"分档“{tier.name}”依据的“{tier.metric}”是比率（按 0–1 存放，90% 即 0.9），"
+                       f"档“{band.id}”的界限却{written}：按原样它表示 {value * 100:g}%。", fix)
 
 
 def check_percent_bounds(ctx: _Context) -> Iterator[Finding]:
     """TB-L011: min/max on a percent field read as fractions too. Needs the value as written, so only with the source."""
-    for part, prefix in ctx.parts():
-        tables = [(prefix + ("units", "fields"), part.units.fields)]
-        tables += [(prefix + ("findings", f.name, "fields"), f.fields) for f in part.findings]
-        for at, fields in tables:
-            for f in fields:
-                if f.type != "percent":
-                    continue
-                for key in ("min", "max"):
-                    raw = ctx.raw(at + (f.name, key))
-                    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw > 1:
-                        yield ctx.finding("TB-L011", at + (f.name, key), f.where,
-                                          f"字段“{f.name}”是百分数字段（按 0–1 存放，90% 即 0.9），{key} 却写作 {raw:g}：按原样它表示 {raw * 100:g}%。",
-                                          f"请写 {key}: \"{raw:g}%\" 或 {raw / 100:g}。")
+    for at, fields, _ in ctx.field_tables():
+        for f, key in ((f, key) for f in fields if f.type == "percent" for key in ("min", "max")):
+            raw = ctx.raw(at + (f.name, key))
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw > 1:
+                yield ctx.finding("TB-L011", at + (f.name, key), f.where,
+                                  f"字段“{f.name}”是百分数字段（按 0–1 存放，90% 即 0.9），{key} 却写作 {raw:g}：按原样它表示 {raw * 100:g}%。",
+                                  f"请写 {key}: \"{raw:g}%\" 或 {raw / 100:g}。")
 
 
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (

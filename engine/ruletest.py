@@ -29,22 +29,21 @@ administrator's table will give. The format, for the people who write it:
         expect_summary:                    # 可选：汇总
           figures: {registered_total: 20}  # 汇总数字；分组的写 {all: …, 组id: …}
           units: 2                         # 单位数
-          top: [甲]                         # 排名前列的单位（不计顺序）
 
 单位的期望项还可写 vetoes（单项否决项 id 的完整清单）、rank（名次，无名次写 null）、
-group（所属组的 id）。
+group（所属组的 id）；expect_summary 还可写 top（排名前列的单位名单，不计顺序）。
 
-规则集读多个文件时（分部分、分组或有明细表），用 ``tables`` 按文件名给出各表的行：
+规则集读多个文件时（分部分、分组或有明细表），用 ``tables`` 按文件名给出各表的行（节选）：
 
     tables:                                # 文件顶层：各用例共用的行
-      市直部门.csv: [{责任单位: 市政府办, 累计总条数: 1, 本月发布数: 1, 备注: ""}]
+      市直部门.csv: [{责任单位: 市政府办, 累计总条数: 1, 本月发布数: 1}]
     cases:
       - name: 国庆调休的周六算工作日
         part: frequency
         units: [{账号: 赣州发布, 类型: 市县政府账号}]   # 该部分的单位表（只有一个文件时可用）
         tables:                            # 用例里的 tables 替换顶层同名文件的行
           留言记录.csv: [{账号: 赣州发布, 留言类型: 一般性, 收到日期: 2022-09-30, 回复日期: 2022-10-08}]
-        expect: {赣州发布: {flags: []}}
+        expect: {赣州发布: {metrics: {late_replies: 0}}}
 
 规则集要读的每个文件都要有行（用例或顶层 tables 中），每个文件至少一行。行里没写的列是
 空白单元格，按规则集给该字段写的 blank 处理（按 0 计、按缺失，或报错）；值照表格里的写法，
@@ -67,6 +66,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
+
+from rich.console import Console
+from rich.text import Text
 
 from .errors import DataError, Problem, RulesetError, TongbaoError
 from .evaluate import evaluate
@@ -165,8 +167,8 @@ def load_cases(path: Path, rulesets: dict | None = None) -> list[Case]:
         raise RuleTestError(exc.problems) from None
     reader = _Reader(doc, Path(path), {} if rulesets is None else rulesets)
     cases = reader.read()
-    if reader.problems:
-        raise RuleTestError(reader.problems)
+    if reader.problems:  # in reading order, not in the order the checks happened to find them
+        raise RuleTestError(sorted(reader.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return cases
 
 
@@ -462,11 +464,12 @@ class _Reader:
                 self.fail(where + (fid,), _unknown("汇总数字", fid, list(figures)))
                 continue
             scopes = value if isinstance(value, dict) else {"all": value}
-            known = ["all"] + ([g.id for g in part.groups] if fig in part.summary else [])
+            known = _scopes(fig, part if fig in part.summary else None)
             for scope, expected in scopes.items():
                 at = where + (fid,) + ((scope,) if isinstance(value, dict) else ())
                 if scope not in known:
-                    self.fail(at, _unknown("范围", scope, known) + "all 表示全部单位，其余是组的 id。")
+                    self.fail(at, _unknown("范围", scope, known) + "all 表示全部单位，其余是组的 id；"
+                                  "只按组计算的汇总数字请写成 {组id: 值}。")
                 elif not _is_scalar(expected):
                     self.fail(at, "期望值应是一个数字、文字（如 \"80%\"）或 null。")
                 else:
@@ -516,6 +519,14 @@ def _unit_names(part: Part, tables: dict[str, Rows]) -> set[str]:
             if name and name != part.units.totals_row:
                 names.add(name)
     return names
+
+
+def _scopes(fig: Any, part: Part | None) -> list[str]:
+    """Where a figure has a value: overall, per group, or both (its ``scope``)."""
+    groups = [g.id for g in part.groups] if part is not None else []
+    if not groups:
+        return ["all"]
+    return {"all": ["all"], "groups": groups}.get(fig.scope, ["all", *groups])
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:
@@ -611,10 +622,11 @@ class _Seen:
     """One evaluation's verdict, looked up the way checks ask."""
 
     def __init__(self, verdict: Verdict, part: int) -> None:
+        data = verdict.to_dict()
         self.ruleset = verdict.ruleset
         self.result: PartResult = verdict.parts[part]
-        self.overall = verdict.to_dict()["figures"]
-        self.part = self.result.to_dict()
+        self.overall = data["figures"]
+        self.part = data["parts"][part]
         self.units = {u["name"]: (i, u) for i, u in enumerate(self.part["units"])}
 
     def compare(self, check: Check) -> dict | None:
@@ -761,17 +773,15 @@ def _qualified(ruleset: Ruleset, part: Part, name: str) -> str:
 
 # ================================================================ terminal
 
-def render_tests(result: dict, console: Any) -> None:
+def render_tests(result: dict, console: Console) -> None:
     """The summary line, each failure as expected against got, then coverage per ruleset."""
-    from rich.text import Text
-
     console.print(Text(result["summary"], style="bold red" if result["failed"] else "bold green"))
     for case in result["cases"]:
         if not case["passed"]:
             console.print()
             console.print(Text(f"失败  {case['file']}:{case['line']}  {case['name']}", style="bold red"))
             for failure in case["failures"]:
-                _render_failure(case, failure, console, Text)
+                _render_failure(case, failure, console)
     if result["coverage"]:
         console.print()
         console.print(Text("覆盖（用例的期望测到的分档、标记、否决项、通报措施）", style="bold"))
@@ -789,7 +799,7 @@ def coverage_line(cov: dict) -> str:
     return "、".join(items) if items else "没有分档、标记、否决项或通报措施"
 
 
-def _render_failure(case: dict, failure: dict, console: Any, Text: Any) -> None:
+def _render_failure(case: dict, failure: dict, console: Console) -> None:
     where = case["file"] + (f":{failure['line']}" if failure.get("line") else "") + \
         (f":{failure['column']}" if failure.get("column") else "")
     console.print(Text(f"  {where}  {failure['what']}"))

@@ -12,6 +12,7 @@ from rich.console import Console
 
 import engine
 from engine.diff import diff_periods, diff_rules, render_diff
+from engine.history import period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TONGGU = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
@@ -35,8 +36,8 @@ def _what_if(folder: Path, ruleset: Path, old: str, new: str, version: str) -> P
     return out
 
 
-def _verdict(ruleset: Path, data: object) -> dict:
-    return engine.evaluate(engine.load_ruleset(ruleset), data).to_dict()
+def _verdict(ruleset: Path, data: object, **options: object) -> dict:
+    return engine.evaluate(engine.load_ruleset(ruleset), data, **options).to_dict()
 
 
 def _render(diff: dict) -> str:
@@ -163,7 +164,7 @@ LATER = [_row("己", "100%"), _row("甲", "95%"), _row("乙", "45%"), _row("丙"
 
 @pytest.fixture(scope="module")
 def periods() -> dict:
-    return diff_periods(_verdict(TONGGU, EARLIER), _verdict(TONGGU, LATER))
+    return diff_periods(_verdict(TONGGU, EARLIER, period="2022-04"), _verdict(TONGGU, LATER, period="2022-05"))
 
 
 def test_periods_sort_units_onto_the_right_lists(periods: dict) -> None:
@@ -190,12 +191,14 @@ def test_periods_moves_carry_severity_and_values(periods: dict) -> None:
     (move,) = unit["tiers"]
     assert (move["from"], move["to"], move["from_severity"], move["to_severity"]) == ("ok", "below_50", 0, 3)
     assert (move["value_before"], move["value_after"]) == ("95.00%", "45.00%")
-    assert (unit["named_before"], unit["named_after"], unit["notifications_after"]) == (False, True, ["点名"])
+    assert (unit["named_before"], unit["named_after"], unit["actions_after"]) == (False, True, ["点名"])
 
 
 def test_periods_counts_and_sides(periods: dict) -> None:
     assert periods["kind"] == "periods" and periods["changed"] is True
     assert periods["before"]["ruleset"] == periods["after"]["ruleset"]
+    assert (periods["before"]["period"], periods["after"]["period"]) == ("2022-04", "2022-05")
+    assert periods["notes"] == []
     assert periods["before"]["input"]["sha256"] != periods["after"]["input"]["sha256"]
     (tier,) = _part(periods)["tiers"]
     counts = {b["id"]: (b["before"], b["after"]) for b in tier["bands"]}
@@ -215,8 +218,26 @@ def test_periods_refuse_two_rulesets(tmp_path: Path) -> None:
 
 def test_periods_note_a_changed_ruleset_version(tmp_path: Path) -> None:
     changed = _what_if(tmp_path, TONGGU, 'below: "90%"', 'below: "85%"', "2022.06")
-    diff = diff_periods(_verdict(TONGGU, EARLIER), _verdict(changed, LATER))
+    diff = diff_periods(_verdict(TONGGU, EARLIER, period="2022-04"), _verdict(changed, LATER, period="2022-05"))
     assert diff["notes"] == ["两期所用规则集的内容不同（上期版本 2022.05，本期版本 2022.06），下列变化可能部分来自规则的改动。"]
+
+
+def test_periods_note_two_verdicts_with_the_same_period() -> None:
+    diff = diff_periods(_verdict(TONGGU, EARLIER), _verdict(TONGGU, LATER))
+    assert diff["notes"] == ["两份结果的考核期都写作“2022-05-01/2022-05-10”。评定各期数据时可用 --period 写明考核期，以免混淆。"]
+
+
+def test_april_to_may_shows_the_summons_of_units_low_twice() -> None:
+    """The constructed April table (examples/SOURCES.md): 林业局 and 人民医院 low both months → 约谈 in May."""
+    april = _verdict(TONGGU, ROOT / "examples" / "tonggu-ganzhengtong-2022-04" / "units.csv", period="2022-04")
+    may = _verdict(TONGGU, TONGGU_UNITS, period="2022-05", history=[period_of(april)])
+    part = _part(diff_periods(april, may))
+    summoned = [u["name"] for u in part["units"] if "约谈" in u["actions_after"]]
+    assert summoned == ["林业局", "人民医院"]
+    assert set(summoned) <= set(part["named_again"])
+    assert "法院" in part["worsened"] and "法院" in part["named_again"]  # < 90% in April, < 80% in May
+    rows = {r["id"]: (r["before"], r["after"]) for r in part["escalations"]}
+    assert rows["summon_repeat_low"] == (0, 2)
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -268,3 +289,23 @@ def test_render_grouped_multi_part_what_if_fits_80_columns(tmp_path: Path) -> No
 def test_render_does_not_read_brackets_in_names_as_markup() -> None:
     diff = diff_periods(_verdict(TONGGU, [_row("[bold]甲", "95%")]), _verdict(TONGGU, [_row("[bold]甲", "45%")]))
     assert "[bold]甲" in _render(diff)
+
+
+def test_a_damaged_saved_verdict_is_refused_with_its_place(tonggu: dict) -> None:
+    damaged = copy.deepcopy(tonggu)
+    damaged["parts"][0]["units"][3]["bands"] = 5
+    with pytest.raises(engine.TongbaoError, match=r"后一份判定结果不符合判定结果的格式：\$\.parts\[0\]\.units\[3\]\.bands"):
+        diff_rules(tonggu, damaged)
+
+
+def test_rules_diff_reports_escalations_gained() -> None:
+    """May alone against May read with April's history: only the 约谈 of the two units low twice differ."""
+    april = _verdict(TONGGU, ROOT / "examples" / "tonggu-ganzhengtong-2022-04" / "units.csv", period="2022-04")
+    may = _verdict(TONGGU, TONGGU_UNITS, period="2022-05")
+    diff = diff_rules(may, _verdict(TONGGU, TONGGU_UNITS, period="2022-05", history=[period_of(april)]))
+    units = _part(diff)["units"]
+    assert [u["name"] for u in units] == ["林业局", "人民医院"]
+    assert all([e["id"] for e in u["escalations"]["gained"]] == ["summon_repeat_low"] for u in units)
+    out = _render(diff)
+    _assert_fits_80(out)
+    assert "新增约谈：连续两期活跃率低于80%的单位" in out
