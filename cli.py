@@ -167,6 +167,122 @@ def show(
     sys.stdout.write(f"# 继承链：{chain}\n" + resolved_yaml(doc))
 
 
+def _emit(data: dict, format: "OutputFormat", output: Optional[Path], draw: Callable[[Any], None]) -> None:
+    """JSON or the terminal report, to stdout or atomically to a file: one path for every command."""
+    import io
+
+    from engine.atomic import write_atomic
+    from engine.render import make_console
+
+    if format is OutputFormat.json:
+        text = _render_json(data)
+    elif output is None and sys.stdout.isatty():
+        draw(make_console())
+        return
+    else:
+        buffer = io.StringIO()
+        draw(make_console(file=buffer, width=80))
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+@app.command()
+@_guard
+def lint(
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 逐条列出；json 供其他软件使用"),
+) -> None:
+    """找出规则集里语法检查看不出的问题：分档有空隙或到不了、没用到的字段、通报不到的档、百分比写成 90 ……"""
+    import engine
+    from engine.lint import lint as find, render_lint
+
+    rules = engine.load_ruleset(ruleset)
+    findings = [f.to_dict() for f in find(rules)]
+    _emit({"ruleset": rules.id, "file": str(ruleset), "findings": findings}, format, None,
+          lambda console: render_lint(findings, console, str(ruleset)))
+    if any(f["level"] == "warning" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command(name="test")
+@_guard
+def test_(
+    path: Path = typer.Argument(Path("rulesets"), help="规则集测试文件（*.test.yaml），或放着它们的文件夹"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 摘要与差异；json 全部结果"),
+) -> None:
+    """运行规则集旁边的测试（*.test.yaml）：几个单位进去，核对分档、标记、得分和通报；列出覆盖情况。"""
+    from engine.ruletest import discover, exit_code, render_tests, run_tests
+
+    files = discover(path)
+    result = run_tests(files)
+    _emit(result, format, None, lambda console: render_tests(result, console))
+    raise typer.Exit(exit_code(result))
+
+
+diff_app = typer.Typer(help="比较：两个规则集在同一数据上（rules），或同一规则集在两期数据上（periods）。", no_args_is_help=True)
+app.add_typer(diff_app, name="diff")
+
+
+@diff_app.command("rules")
+@_guard
+def diff_rules(
+    before: Path = typer.Argument(..., help="原规则集 YAML"),
+    after: Path = typer.Argument(..., help="修改后的规则集 YAML"),
+    data: Path = typer.Argument(..., help="数据：CSV 文件或文件夹"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件"),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+) -> None:
+    """假如规则这样改：哪些单位换了档、得失标记、分数、名次或通报，各档人数前后对比。"""
+    import engine
+    from engine.diff import diff_rules as compare, render_diff
+
+    if output is not None:
+        _refuse_overwriting_inputs(output, before, data, [after])
+    old = engine.evaluate(engine.load_ruleset(before), data, encoding=encoding).to_dict()
+    new = engine.evaluate(engine.load_ruleset(after), data, encoding=encoding).to_dict()
+    result = compare(old, new)
+    _emit(result, format, output, lambda console: render_diff(result, console))
+
+
+@diff_app.command("periods")
+@_guard
+def diff_periods(
+    earlier: Path = typer.Argument(..., help="上一期：判定结果 JSON，或数据（与 --ruleset 一起）"),
+    later: Path = typer.Argument(..., help="本期：判定结果 JSON，或数据（与 --ruleset 一起）"),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help="两期数据都按这个规则集评定"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件"),
+) -> None:
+    """同一规则集的两期：哪些单位好转、变差、首次被点名、再次被点名。"""
+    from engine.diff import diff_periods as compare, render_diff
+
+    if output is not None:
+        _refuse_overwriting_inputs(output, ruleset or earlier, earlier, [later])
+    result = compare(_verdict_of(earlier, ruleset, "earlier"), _verdict_of(later, ruleset, "later"))
+    _emit(result, format, output, lambda console: render_diff(result, console))
+
+
+def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict:
+    """A saved verdict (.json), or data evaluated now by ``--ruleset``."""
+    import json
+
+    import engine
+    from engine.errors import TongbaoError
+
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise TongbaoError(f"{path}：无法读取判定结果（{exc}）。") from None
+    if ruleset is None:
+        raise TongbaoError(f"{path}：这是数据而不是判定结果（.json）。请加 --ruleset 规则集.yaml，用它评定两期数据。")
+    return engine.evaluate(engine.load_ruleset(ruleset), path, period=path.name).to_dict()
+
+
 @app.command()
 def version() -> None:
     """显示 tongbao 的版本。"""

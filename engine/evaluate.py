@@ -124,16 +124,14 @@ class Context:
         wanted = [i for i, b in enumerate(spec.bands) if b.id in band_ids]
         return np.isin(self.bands[tier], wanted)
 
-    def subset(self, mask: np.ndarray, group_facts: set[str] = frozenset()) -> "Context":
+    def subset(self, mask: np.ndarray, group_facts: dict[str, float] | None = None) -> "Context":
         """The same names restricted to some units (one group), for per-group summaries.
 
-        Within one group a per-group fact is a single number again, so a figure such as
-        (units_checked - count(vetoed)) / units_checked reads naturally.
+        Within one group a per-group fact is a single number again (``group_facts`` gives it, even
+        for a group with no units this period), so (units_checked - count(vetoed)) / units_checked reads naturally.
         """
         names = {k: (v[mask] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()}
-        for name in group_facts:
-            if isinstance(names.get(name), np.ndarray) and names[name].size:
-                names[name] = float(names[name][0])
+        names.update(group_facts or {})
         bands = {k: v[mask] for k, v in self.bands.items()}
         extra = {k: v for k, v in self.evaluator.functions.items() if k not in ("count", "in_band")}
         return Context(names, int(np.count_nonzero(mask)), bands, self.tiers, extra)
@@ -273,8 +271,9 @@ class _PartRun:
     def _figures(self) -> dict[str, dict[str, Any]]:
         scopes: list[tuple[str, Context]] = [("all", self.ctx)]
         if self.groups is not None:
-            group_facts = {f.name for f in self.ruleset.facts if f.groups}
-            scopes += [(g.id, self.ctx.subset(self.groups == g.id, group_facts)) for g in self.part.groups]
+            facts = [f for f in self.ruleset.facts if f.groups]
+            scopes += [(g.id, self.ctx.subset(self.groups == g.id, {f.name: dict(f.groups).get(g.id, f.value) for f in facts}))
+                       for g in self.part.groups]
         out: dict[str, dict[str, Any]] = {}
         for fig in self.part.summary:
             out[fig.id] = {}

@@ -63,3 +63,13 @@ def test_verdict_json_does_not_depend_on_how_the_path_was_typed(tmp_path: Path) 
     finally:
         os.chdir(here)
     assert absolute == relative
+
+
+def test_a_group_with_no_units_this_period_still_has_its_figures() -> None:
+    root = Path(__file__).resolve().parent.parent
+    rules = engine.load_ruleset(root / "rulesets/ganzhou-jiance-2023-08.yaml")
+    rows = [{"网站/政务新媒体名称": "寻乌县人民政府网", "主要存在问题": "栏目逾期更新", "主办单位": "寻乌县政府办",
+             "发现日期": "2023/8/2", "整改日期": "2023/8/4", "备注": ""}]
+    figures = {f["id"]: f for f in engine.evaluate(rules, rows).to_dict()["parts"][0]["summary"]["figures"]}
+    assert figures["pass_rate"]["groups"]["websites"]["display"] == "98.3%"  # 57 of 58
+    assert figures["pass_rate"]["groups"]["accounts"]["display"] == "100.0%"  # 316 checked, none vetoed

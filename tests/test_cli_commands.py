@@ -1,0 +1,62 @@
+"""The administrator's commands end to end: lint, test, diff — their output and exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+
+
+def test_lint_clean_exit_0_and_a_problem_exit_1(tmp_path: Path) -> None:
+    assert _run("lint", "rulesets/tonggu-ganzhengtong.yaml").returncode == 0
+    bad = tmp_path / "r.yaml"
+    bad.write_text((ROOT / "rulesets/tonggu-ganzhengtong.yaml").read_text(encoding="utf-8")
+                   .replace('below: "90%"', "below: 90"), encoding="utf-8")
+    out = _run("lint", str(bad))
+    assert out.returncode == 1 and "TB-L010" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_lint_json_lists_findings() -> None:
+    data = json.loads(_run("lint", "rulesets/yanjiang-xinxi-2020q3.yaml", "--format", "json").stdout)
+    assert data["ruleset"] == "yanjiang-xinxi-2020q3" and data["findings"] == []
+
+
+def test_rule_tests_pass_for_every_shipped_ruleset() -> None:
+    out = _run("test", "rulesets")
+    assert out.returncode == 0, out.stdout
+    assert "0 失败" in out.stdout or "全部通过" in out.stdout or "失败" not in out.stdout.splitlines()[0]
+
+
+def test_a_broken_expectation_fails_with_exit_1() -> None:
+    broken = next((ROOT / "tests/fixtures/ruletest").glob("*wrong*"))
+    out = _run("test", str(broken))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+
+
+def test_diff_rules_what_if_85(tmp_path: Path) -> None:
+    what_if = tmp_path / "85.yaml"
+    what_if.write_text((ROOT / "rulesets/tonggu-ganzhengtong.yaml").read_text(encoding="utf-8")
+                       .replace('below: "90%"', 'below: "85%"'), encoding="utf-8")
+    out = _run("diff", "rules", "rulesets/tonggu-ganzhengtong.yaml", str(what_if), "examples/tonggu-ganzhengtong/", "-f", "json")
+    assert out.returncode == 0, out.stderr
+    moved = [u["name"] for u in json.loads(out.stdout)["parts"][0]["units"]]
+    assert moved == ["税务局", "卫健委", "城管局", "宣传部", "烟草公司", "带溪卫生院"]
+
+
+def test_diff_periods_from_data_names_the_worsened(tmp_path: Path) -> None:
+    out = _run("diff", "periods", "examples/tonggu-ganzhengtong-2022-04", "examples/tonggu-ganzhengtong",
+               "--ruleset", "rulesets/tonggu-ganzhengtong.yaml", "-f", "json")
+    assert out.returncode == 0, out.stderr
+    part = json.loads(out.stdout)["parts"][0]
+    assert "法院" in part["worsened"] and "林业局" in part["named_again"]
+
+
+def test_diff_periods_needs_a_ruleset_for_data() -> None:
+    out = _run("diff", "periods", "examples/tonggu-ganzhengtong-2022-04", "examples/tonggu-ganzhengtong")
+    assert out.returncode == 1 and "请加 --ruleset" in out.stderr
