@@ -22,10 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_evaluate import interleaved, machine, make_columns, rank_shared_by_argsort, summary  # noqa: E402
+import engine  # noqa: E402
 from engine import tables  # noqa: E402
 from engine.evaluate import rank_values  # noqa: E402
+from engine.history import Period, held_before, streaks  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "steps.json"
+RULESET = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
 
 
 def rank_shared_proposed(values: np.ndarray, descending: bool) -> np.ndarray:
@@ -47,6 +50,31 @@ def digest_names_by_join(names: list[str]) -> str:
     return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
 
 
+def streaks_proposed(esc: Any, now: np.ndarray, names: list[str], part_id: str,
+                     history: list[Period], period: str) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """Proposed history.streaks: visit only the units the condition holds for now, skip all when no streak can
+    be long enough, and keep cited periods by unit index (a dict) instead of one list per unit."""
+    hit = np.zeros(len(names), dtype=bool)
+    cited: dict[int, list[str]] = {}
+    if esc.periods > len(history) + 1:
+        return hit, cited
+    for i in np.flatnonzero(now).tolist():
+        run = [period]
+        for h in reversed(history):
+            if not held_before(esc, h.parts.get(part_id, {}).get(names[i])):
+                break
+            run.append(h.period)
+        if len(run) >= esc.periods:
+            hit[i] = True
+            cited[i] = run[::-1]
+    return hit, cited
+
+
+def same_streaks(current: tuple[np.ndarray, list[list[str]]], proposed: tuple[np.ndarray, dict[int, list[str]]]) -> bool:
+    hit, cited = current
+    return np.array_equal(hit, proposed[0]) and all(cited[i] == proposed[1][i] for i in np.flatnonzero(hit).tolist())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=1_000_000)
@@ -64,6 +92,16 @@ def main() -> None:
         tables._check_names(names, lines, "单位", problems)
         return not problems.items
 
+    rules = engine.load_ruleset(RULESET)
+    part, esc = rules.parts[0], rules.parts[0].escalations[0]  # Tonggu: two periods below 80% activity
+    now = np.asarray(columns["活跃率"]) < 0.8
+    earlier = {name: {"bands": {"activity_band": "below_50"}} for name in names[::3]}
+    last_period = [Period("2022-04", rules.id, rules.version, "<bench>", {part.id: earlier})]
+    streak_args = (esc, now, names, part.id)
+    for history in ([], last_period):
+        if not same_streaks(streaks(*streak_args, history, rules.period), streaks_proposed(*streak_args, history, rules.period)):
+            raise SystemExit("proposed streaks differ from history.streaks")
+
     if not np.array_equal(rank_values(activity, True, "shared"), rank_shared_proposed(activity, True), equal_nan=True):
         raise SystemExit("proposed rank differs from rank_values")
     if check_names() != names_ok_by_set(names):
@@ -77,6 +115,10 @@ def main() -> None:
         "_digest(names): repr(tolist()) (engine)": lambda: tables._digest(names),
         "names digest: sha256 of joined text (proposed)": lambda: digest_names_by_join(names),
         "[str(n) for n in names] (engine, for scale)": lambda: [str(n) for n in names],
+        "history.streaks, no history (engine)": lambda: streaks(*streak_args, [], rules.period),
+        "streaks, no history (proposed)": lambda: streaks_proposed(*streak_args, [], rules.period),
+        "history.streaks, one earlier period (engine)": lambda: streaks(*streak_args, last_period, rules.period),
+        "streaks, one earlier period (proposed)": lambda: streaks_proposed(*streak_args, last_period, rules.period),
     }
     results = {name: summary(t) for name, t in interleaved(cases, args.runs).items()}
     print(f"{args.units:,} units, medians of {args.runs}:")

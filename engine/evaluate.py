@@ -181,9 +181,9 @@ class _PartRun:
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
                           flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations)
 
-    def _escalations(self, flags: dict, vetoes: dict, notices: dict) -> dict[str, tuple[np.ndarray, list[list[str]]]]:
+    def _escalations(self, flags: dict, vetoes: dict, notices: dict) -> dict[str, tuple[np.ndarray, dict[int, list[str]]]]:
         out = {}
-        names = self.table.names.tolist()
+        names = self.table.names
         for esc in self.part.escalations:
             now = self._notice(esc.bands, esc.flags, {**vetoes, **flags})
             for notice in esc.notifications:

@@ -70,22 +70,22 @@ def held_before(esc: Escalation, unit: dict | None) -> bool:
     return bool(set(esc.notifications) & {n["id"] for n in unit.get("notifications", [])})
 
 
-def streaks(esc: Escalation, now: np.ndarray, names: list[str], part_id: str,
-            history: list[Period], period: str) -> tuple[np.ndarray, list[list[str]]]:
-    """Which units escalate, and for each the periods cited (oldest first)."""
+def streaks(esc: Escalation, now: np.ndarray, names: np.ndarray, part_id: str,
+            history: list[Period], period: str) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """Which units escalate, and for each the periods cited (oldest first), keyed by row."""
     hit = np.zeros(len(names), dtype=bool)
-    cited: list[list[str]] = [[] for _ in names]
-    for i, name in enumerate(names):
-        if not now[i]:
-            continue
+    cited: dict[int, list[str]] = {}
+    if len(history) + 1 < esc.periods:  # not enough periods on record: nobody can have the streak
+        return hit, cited
+    for i in np.flatnonzero(now):  # only units meeting the condition now need their past read
         run = [period]
         for h in reversed(history):
-            if not held_before(esc, h.parts.get(part_id, {}).get(name)):
+            if not held_before(esc, h.parts.get(part_id, {}).get(str(names[i]))):
                 break
             run.append(h.period)
         if len(run) >= esc.periods:
             hit[i] = True
-            cited[i] = list(reversed(run))
+            cited[int(i)] = list(reversed(run))
     return hit, cited
 
 

@@ -182,12 +182,14 @@ def table_from_columns(spec: UnitTable, columns: dict[str, Any], file: str = "<c
     missing = [c for c in [spec.key, *(f.column for f in spec.fields)] if c not in columns]
     if missing:
         raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
-    names = [str(n) for n in columns[spec.key]]
+    names = np.asarray(columns[spec.key]).astype(str).astype(object).tolist()
     if not names:
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
     problems = _Problems(file)
-    _check_names(names, lines, spec.key, problems)
+    distinct = set(names)
+    if len(distinct) != len(names) or "" in distinct:  # the slow, message-writing pass only when needed
+        _check_names(names, lines, spec.key, problems)
     out, na, blank, warnings = {}, {}, {}, []
     for f in spec.fields:
         col, na_mask, blank_mask = parse_column(f, columns[f.column], lines, problems)
@@ -216,7 +218,9 @@ def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any
 
 def _digest(values: Any) -> str:
     arr = np.asarray(values)
-    return hashlib.sha256(arr.tobytes() if arr.dtype.kind in "biufM" else repr(arr.tolist()).encode()).hexdigest()
+    if arr.dtype.kind in "biufM":
+        return hashlib.sha256(arr.tobytes()).hexdigest()
+    return hashlib.sha256("\x1f".join(map(str, arr.tolist())).encode()).hexdigest()
 
 
 def _freeze(table: Table) -> Table:

@@ -152,7 +152,7 @@ class PartResult:
         return unit
 
     def _escalated(self, esc: Any, i: int) -> dict:
-        cited = self.escalations[esc.id][1][i]
+        cited = self.escalations[esc.id][1].get(i, [])
         extra = {"periods": str(len(cited)), "cited": "、".join(cited)}
         return {"id": esc.id, "action": esc.action, "periods": cited, "message": self.message(esc, i, extra)}
 
