@@ -36,12 +36,12 @@ RESULTS = ROOT / "bench" / "results" / "cli.json"
 PACKAGES = {"engine", "cli", "numpy", "yaml", "_yaml", "jsonschema", "jsonschema_specifications", "referencing", "rpds",
             "attr", "attrs", "simpleeval", "typer", "click", "pydantic", "pydantic_core", "rich", "pygments",
             "typing_extensions", "annotated_types", "shellingham"}
+BASELINE = "python -c 'import numpy, yaml, jsonschema, simpleeval, typer, rich'"
 CLI_CACHED = "python cli.py evaluate … --format json"
 CLI_NO_CACHE = "  same, no bytecode cache (PYTHONDONTWRITEBYTECODE=1)"
 COMMANDS: dict[str, tuple[list[str], bool]] = {  # name -> (arguments, use a bytecode cache)
     "python -c pass": (["-c", "pass"], True),
-    "python -c 'import numpy, yaml, jsonschema, simpleeval, typer, rich'":
-        (["-c", "import numpy, yaml, jsonschema, simpleeval, typer, rich"], True),
+    BASELINE: (["-c", "import numpy, yaml, jsonschema, simpleeval, typer, rich"], True),
     CLI_CACHED: (CLI, True),
     CLI_NO_CACHE: (CLI, False),
 }
@@ -78,19 +78,20 @@ def wall_clock(runs: int) -> dict[str, list[float]]:
     return times
 
 
-def import_times(runs: int) -> dict[str, list[dict[str, Any]]]:
-    """Where the CLI's imports go, medians over ``runs`` of ``-X importtime``.
+def import_times(args: list[str], runs: int) -> dict[str, Any]:
+    """Where a command's imports go, medians over ``runs`` of ``-X importtime``.
 
     "cumulative": top-level packages (no dot in the name, at any depth) with
     everything they pulled in, so rows overlap (engine includes numpy).
-    "self_by_package": each module's own time summed by its first name part;
-    these rows do not overlap and add up to the whole import time.
+    "self_ms": each module's own time summed by its first name part; these do
+    not overlap and add up to "total_ms".
     """
     cumulative: dict[str, list[int]] = {}
     by_package: dict[str, list[int]] = {}
+    totals = []
     for _ in range(runs):
         own: dict[str, int] = {}
-        for line in run(["-X", "importtime", *CLI]).stderr.splitlines():
+        for line in run(["-X", "importtime", *args]).stderr.splitlines():
             if not line.startswith("import time:") or line.endswith("imported package"):
                 continue
             head, cumulative_us, name = line.split("|")
@@ -101,11 +102,13 @@ def import_times(runs: int) -> dict[str, list[dict[str, Any]]]:
             own[package] = own.get(package, 0) + int(head.split(":")[1])
         for package, us in own.items():
             by_package.setdefault(package, []).append(us)
+        totals.append(sum(own.values()))
 
-    def top(samples: dict[str, list[int]]) -> list[dict[str, Any]]:
-        rows = [{"module": k, "ms": round(statistics.median(v) / 1000, 1)} for k, v in samples.items()]
-        return sorted(rows, key=lambda r: -r["ms"])[:10]
-    return {"cumulative": top(cumulative), "self_by_package": top(by_package)}
+    def ms(samples: dict[str, list[int]]) -> dict[str, float]:
+        rows = {k: round(statistics.median(v + [0] * (runs - len(v))) / 1000, 1) for k, v in samples.items()}
+        return dict(sorted(rows.items(), key=lambda kv: -kv[1]))
+    return {"total_ms": round(statistics.median(totals) / 1000, 1),
+            "cumulative": dict(list(ms(cumulative).items())[:10]), "self_ms": ms(by_package)}
 
 
 def in_process(runs: int) -> dict[str, float]:
@@ -149,11 +152,16 @@ def main() -> None:
     cli = results[CLI_CACHED]["median_s"]
     print(f"target: under 0.5 s (bytecode cached) -> {cli:.3f} s, {'met' if cli < 0.5 else 'MISSED'}")
 
-    imports = import_times(5)
-    for view, rows in imports.items():
-        print(f"\nimports of the CLI (-X importtime, medians of 5), top 10 {view}:")
-        for r in rows:
-            print(f"  {r['ms']:7.1f} ms  {r['module']}")
+    imports = {"cli": import_times(CLI, 5), "baseline": import_times(COMMANDS[BASELINE][0], 5)}
+    cli_self, base_self = imports["cli"]["self_ms"], imports["baseline"]["self_ms"]
+    print(f"\nimport time (-X importtime, medians of 5): CLI {imports['cli']['total_ms']} ms, "
+          f"import baseline {imports['baseline']['total_ms']} ms; own time of each package's modules:")
+    print(f"  {'package':24} {'CLI':>7} {'baseline':>9}")
+    for package in list(cli_self)[:12]:
+        print(f"  {package:24} {cli_self[package]:7.1f} {base_self.get(package, 0.0):9.1f}")
+    print("top-level packages of the CLI with all they import (rows overlap):")
+    for package, value in imports["cli"]["cumulative"].items():
+        print(f"  {package:24} {value:7.1f}")
 
     steps = in_process(args.runs)
     print("\nin-process steps after the imports (medians):")

@@ -190,9 +190,7 @@ def _escalations(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], fla
         ids.add(spec["id"])
         when = spec["when"]
         bands = _band_refs(b, when.get("bands", {}), path + ("when", "bands"), tiers)
-        for j, flag in enumerate(when.get("flags", [])):
-            if flag not in flag_names:
-                b.fail(path + ("when", "flags", j), unknown_message("标记或否决项", flag, flag_names))
+        _flag_refs(b, when.get("flags", []), path + ("when", "flags"), flag_names)
         for j, notice in enumerate(when.get("notifications", [])):
             if notice not in notice_ids:
                 b.fail(path + ("when", "notifications", j), unknown_message("通报措施", notice, notice_ids))
@@ -429,23 +427,18 @@ def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], f
         if spec["id"] in ids:
             b.fail(path + ("id",), f"通报措施的 id“{spec['id']}”重复。")
         ids.add(spec["id"])
-        bands = []
-        for tier_name, band_ids in spec["when"].get("bands", {}).items():
-            tier = next((t for t in tiers if t.name == tier_name), None)
-            if tier is None:
-                b.fail(path + ("when", "bands", tier_name), unknown_message("分档", tier_name, {t.name for t in tiers}))
-                continue
-            for j, band_id in enumerate(band_ids):
-                if tier.band(band_id) is None:
-                    b.fail(path + ("when", "bands", tier_name, j), f"分档“{tier_name}”里没有“{band_id}”这一档。已有：{'、'.join(x.id for x in tier.bands)}。")
-            bands.append((tier_name, tuple(band_ids)))
-        for j, flag in enumerate(spec["when"].get("flags", [])):
-            if flag not in flag_names:
-                b.fail(path + ("when", "flags", j), unknown_message("标记或否决项", flag, flag_names))
+        bands = _band_refs(b, spec["when"].get("bands", {}), path + ("when", "bands"), tiers)
+        _flag_refs(b, spec["when"].get("flags", []), path + ("when", "flags"), flag_names)
         _check_template(b, path + ("message",), spec["message"], scope.names(), tiers)
-        out.append(Notification(spec["id"], spec["action"], spec.get("label", spec["action"]), tuple(bands),
+        out.append(Notification(spec["id"], spec["action"], spec.get("label", spec["action"]), bands,
                                 tuple(spec["when"].get("flags", [])), spec["message"]))
     return tuple(out)
+
+
+def _flag_refs(b: _Builder, names: list, at: tuple, flag_names: set[str]) -> None:
+    for j, flag in enumerate(names):
+        if flag not in flag_names:
+            b.fail(at + (j,), unknown_message("标记或否决项", flag, flag_names))
 
 
 def _check_template(b: _Builder, path: tuple, message: str, known: set[str], tiers: tuple[Tier, ...]) -> None:
