@@ -414,8 +414,15 @@ def rank_values(values: np.ndarray, descending: bool, ties: str) -> np.ndarray:
     valid = ~np.isnan(key)
     k = key[valid]
     if ties == "shared":
-        ordered = np.sort(k)
-        ranks[valid] = np.searchsorted(ordered, k, side="left") + 1
+        # One sort, then each value takes the position where its run of equals starts: 1, 2, 2, 4.
+        # (searchsorted would do 1M random binary searches, ~4x slower on large tables.)
+        order = np.argsort(k)
+        ordered = k[order]
+        starts = np.ones(len(k), dtype=bool)
+        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+        r = np.empty(len(k))
+        r[order] = np.maximum.accumulate(np.where(starts, np.arange(len(k)), 0)) + 1
+        ranks[valid] = r
     else:
         order = np.argsort(k, kind="stable")  # stable: equal values keep table order
         r = np.empty(len(k))
