@@ -182,21 +182,22 @@ def table_from_columns(spec: UnitTable, columns: dict[str, Any], file: str = "<c
     missing = [c for c in [spec.key, *(f.column for f in spec.fields)] if c not in columns]
     if missing:
         raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
-    names = np.asarray(columns[spec.key]).astype(str).astype(object).tolist()
+    key_column = columns[spec.key]
+    names = [str(n) for n in (key_column.tolist() if isinstance(key_column, np.ndarray) else key_column)]
     if not names:
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
     problems = _Problems(file)
-    distinct = set(names)
-    if len(distinct) != len(names) or "" in distinct:  # the slow, message-writing pass only when needed
-        _check_names(names, lines, spec.key, problems)
+    _check_names(names, lines, spec.key, problems)
     out, na, blank, warnings = {}, {}, {}, []
     for f in spec.fields:
         col, na_mask, blank_mask = parse_column(f, columns[f.column], lines, problems)
         out[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
         warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
     problems.raise_if_any()
-    sha = hashlib.sha256(repr(sorted((k, _digest(v)) for k, v in columns.items())).encode()).hexdigest()
+    digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key]
+    digests.append((spec.key, hashlib.sha256("\x1f".join(names).encode()).hexdigest()))  # the names already built
+    sha = hashlib.sha256(repr(sorted(digests)).encode()).hexdigest()
     table = Table(file, sha, None, np.array(names, dtype=object), lines, out, na, blank, warnings)
     table.sources = [{"file": file, "sha256": sha, "encoding": None, "rows": len(names)}]
     return _freeze(table)
@@ -245,6 +246,9 @@ def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, i
 
 
 def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems, unique: bool = True) -> None:
+    distinct = set(names)
+    if "" not in distinct and (not unique or len(distinct) == len(names)):
+        return  # the usual case: no blank and no repeated name, so no message to write
     first: dict[str, int] = {}
     for name, line in zip(names, lines.tolist()):
         if not name:
