@@ -65,7 +65,6 @@ def evaluate(
     """按规则集评定数据表中的各单位。"""
     import engine
     from engine.atomic import write_atomic
-    from engine.errors import TongbaoError
 
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset, data, history)
@@ -79,7 +78,6 @@ def evaluate(
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
-    del TongbaoError
 
 
 def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:

@@ -7,6 +7,7 @@ references between sections (bands, flags, groups, facts, fields) resolved.
 from __future__ import annotations
 
 import keyword
+import unicodedata
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
@@ -131,7 +132,9 @@ def _check_fact_groups(b: _Builder, facts: tuple[Fact, ...], parts: tuple[Part, 
     known = {g.id for p in parts for g in p.groups}
     for fact in facts:
         for group, _ in fact.groups:
-            if group not in known:
+            if not known:
+                b.fail(("facts", fact.name, "groups"), "规则集没有定义分组（groups），事实不能按组给值。请先定义 groups，或删去这里的 groups。")
+            elif group not in known:
                 b.fail(("facts", fact.name, "groups", group), unknown_message("组", group, known))
 
 
@@ -164,7 +167,7 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
     # Names, not compiled flags: a flag whose expression is wrong still exists, so one typo gives one error.
     flag_names = set(raw.get("vetoes", {})) | set(raw.get("flags", {}))
     notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flag_names, scope)
-    ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups)  # before summary: ranks are per unit
+    ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups, tiers)  # before summary: ranks are per unit
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
     columns = tuple(raw.get("report", {}).get("columns", ()))
     shown = {f.name for f in units.fields} | {m.name for m in metrics} | {a.name for f in findings for a in f.per_unit}
@@ -226,7 +229,8 @@ def _field(b: _Builder, name: str, spec: dict, path: tuple) -> FieldSpec:
     blank = spec.get("blank", "zero" if kind == "text" else "error")
     return FieldSpec(
         name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
-        blank=blank, not_applicable=tuple(spec.get("not_applicable", ())),
+        # Cells are read NFKC-normalised (full-width －／ become -/), so the tokens must be too.
+        blank=blank, not_applicable=tuple(unicodedata.normalize("NFKC", s).strip() for s in spec.get("not_applicable", ())),
         min=threshold(spec.get("min")), max=threshold(spec.get("max")),
         format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), total=total, where=b.where(path),
     )
@@ -329,13 +333,15 @@ def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, .
            text_fields: frozenset[str] = frozenset()) -> tuple[Tier, ...]:
     out = []
     numeric_facts = {f.name for f in facts if f.date is None}
+    date_facts = {f.name for f in facts if f.date is not None}
     for name, spec in raw.items():
         path = at + (name,)
+        metric = spec["metric"]
+        if metric not in scope.owner or metric in ("group", "vetoed"):
+            b.fail(path + ("metric",), unknown_message("名称", metric, scope.names() - {"group", "vetoed"}))
+        elif metric in text_fields or metric in date_facts or scope.owner[metric][-2:-1] in (("tiers",), ("flags",), ("vetoes",)):
+            b.fail(path + ("metric",), f"“{metric}”不是数值（文字、日期、标记或分档），不能按界限分档。请改为数字字段或指标。")
         b.claim(scope, name, path)
-        if spec["metric"] not in scope.owner:
-            b.fail(path + ("metric",), unknown_message("名称", spec["metric"], scope.names()))
-        elif spec["metric"] in text_fields:
-            b.fail(path + ("metric",), f"“{spec['metric']}”是文字或日期字段，不能按界限分档。请改为数字字段或指标。")
         bands = tuple(_band(b, raw_band, path + ("bands", i), numeric_facts) for i, raw_band in enumerate(spec["bands"]))
         _check_bands(b, path + ("bands",), bands)
         vetoed = next((x.id for x in bands if x.op == "vetoed"), None)
@@ -442,7 +448,8 @@ def _flag_refs(b: _Builder, names: list, at: tuple, flag_names: set[str]) -> Non
 
 
 def _check_template(b: _Builder, path: tuple, message: str, known: set[str], tiers: tuple[Tier, ...]) -> None:
-    allowed = known | {"unit", "rank", "group"} | {f"band.{t.name}" for t in tiers}
+    # A tier's name alone would print its band id; {band.tier} prints the band's label.
+    allowed = (known - {t.name for t in tiers} - {"vetoed"}) | {"unit", "rank"} | {f"band.{t.name}" for t in tiers}
     try:
         names = template_names(message)
     except ValueError as exc:
@@ -492,10 +499,10 @@ def _published(b: _Builder, raw: Any, path: tuple, group_ids: set[str]) -> tuple
     return tuple(out)
 
 
-def _ranking(b: _Builder, raw: dict | None, at: tuple, scope: Scope, groups: tuple) -> Ranking | None:
+def _ranking(b: _Builder, raw: dict | None, at: tuple, scope: Scope, groups: tuple, tiers: tuple = ()) -> Ranking | None:
     if raw is None:
         return None
-    compiled = b.expr(raw["by"], at + ("by",), scope.names(), lambda e, p: None)  # ranks come after bands
+    compiled = b.expr(raw["by"], at + ("by",), scope.names(), _band_check(b, tiers))  # ranks come after bands
     within = raw.get("within", "all")
     if within == "group" and not groups:
         b.fail(at + ("within",), "within: group 需要先在 groups 中定义分组。")

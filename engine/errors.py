@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def basename(path: str) -> str:
+    """Verdicts name files, not paths: the same data gives the same JSON wherever it was typed from."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 class TongbaoError(Exception):
     """Base of every error caused by the user's input (exit code 1)."""
 
@@ -98,6 +103,6 @@ class DataWarning:
         for key in ("file", "line", "column", "unit"):
             value = getattr(self, key)
             if value is not None:
-                out[key] = value.replace("\\", "/").rsplit("/", 1)[-1] if key == "file" else value
+                out[key] = basename(value) if key == "file" else value
         out.update(self.extra)
         return out

@@ -168,7 +168,7 @@ class _PartRun:
         self._audit(metrics)
         for tier in self.part.tiers:
             values = np.asarray(names[tier.metric])
-            if values.dtype.kind not in "biuf":
+            if values.dtype.kind not in "iuf":  # a yes/no condition banded as 0/1 would be a silent mistake
                 raise RulesetError([tier.where.problem(f"分档依据的“{tier.metric}”不是数字，无法分档。请改为数字字段或指标。")])
             values = np.broadcast_to(values.astype(np.float64), (self.n,))
             self.ctx.bands[tier.name] = assign_bands(tier, values, names, vetoed)
@@ -223,7 +223,7 @@ class _PartRun:
         for m in spec.metrics:
             names[m.name] = ctx.column(m.expr, m.where)
         for f in spec.flags:
-            names[f.name] = np.asarray(ctx.column(f.when, f.where), dtype=bool)
+            names[f.name] = condition(ctx.column(f.when, f.where), f)
         return {a.name: _aggregate(a, ctx, names, index, self.n) for a in spec.per_unit}
 
     # ------------------------------------------------------------ checks and verdicts
@@ -244,7 +244,7 @@ class _PartRun:
     def _booleans(self, items: tuple) -> dict[str, np.ndarray]:
         out = {}
         for item in items:
-            out[item.name] = self.ctx.names[item.name] = np.asarray(self.ctx.column(item.when, item.where), dtype=bool)
+            out[item.name] = self.ctx.names[item.name] = condition(self.ctx.column(item.when, item.where), item)
         return out
 
     def _notice(self, bands: tuple, flag_names: tuple, flags: dict[str, np.ndarray]) -> np.ndarray:
@@ -282,6 +282,13 @@ class _PartRun:
                 value = ctx.scalar(fig.expr, fig.where) if wanted else None
                 out[fig.id][scope] = ctx.names[fig.id] = value
         return out
+
+
+def condition(values: np.ndarray, item: Any) -> np.ndarray:
+    """A flag or veto answers yes or no; a number or text there is a ruleset mistake, not "true"."""
+    if values.dtype.kind != "b":
+        raise RulesetError([item.where.problem(f"条件 {item.when.text!r} 的结果不是“是/否”。请写成比较，例如 x > 0 或 status == \"不合格\"。")])
+    return values
 
 
 def _fact_values(ruleset: Ruleset, groups: np.ndarray | None) -> dict[str, Any]:

@@ -23,6 +23,9 @@ def find_units(verdict: Any, name: str, part: str | None = None) -> list[tuple[A
 
     from .errors import TongbaoError
 
+    import unicodedata
+
+    name = unicodedata.normalize("NFKC", name).strip()  # names are read NFKC-normalised: （一） is (一)
     results = [r for r in verdict.parts if part is None or r.part.id == part]
     if part is not None and not results:
         raise TongbaoError(f"没有 id 为“{part}”的部分。可用的部分：{'、'.join(r.part.id for r in verdict.parts)}。")

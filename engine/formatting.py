@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 NOT_APPLICABLE = "/"
@@ -37,7 +38,12 @@ def round_half_up(value: float, decimals: int, scale: str = "1") -> Decimal:
     0.000695 * 100 in float is 0.06949999…, which would round down.
     """
     quantum = Decimal(1).scaleb(-decimals)
-    return (Decimal(repr(float(value))) * Decimal(scale)).quantize(quantum, rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(float(value))) * Decimal(scale)
+    if not exact.is_finite():
+        return exact
+    with localcontext() as ctx:  # enough digits for any finite float, so quantize never overflows
+        ctx.prec = 400
+        return exact.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
@@ -58,7 +64,7 @@ def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
 
 
 _SCALE = {"": "1", "%": "100", "万": "0.0001"}
-_PUBLISHED = re.compile(r"^\s*(-?\d+(?:\.(\d+))?)\s*(%|万)?\s*$")
+_PUBLISHED = re.compile(r"^\s*(-?\d+(?:\.(\d+))?)\s*(%|万)?\s*$")  # after removing thousands separators
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class Published:
     @classmethod
     def parse(cls, raw: Any) -> "Published | None":
         text = str(raw)
-        m = _PUBLISHED.match(text)
+        m = _PUBLISHED.match(unicodedata.normalize("NFKC", text).replace(",", ""))
         if not m or isinstance(raw, bool):
             return None
         decimals = len(m.group(2) or "")

@@ -63,8 +63,30 @@ class Inputs:
         if isinstance(data, (str, Path)):
             return _from_path(Path(data), layout, self.encoding)
         if isinstance(data, Mapping):
-            return table_from_columns(layout, dict(data), file=name)
+            return _from_columns(layout, dict(data), name)
         return table_from_records(layout, data, file=name)
+
+
+def _from_columns(layout: Layout, columns: dict[str, Any], name: str) -> Table:
+    """Whole columns: the fast path for a plain unit table; otherwise the same row path as CSV,
+    so totals rows, findings (many rows per unit) and audited cells behave exactly alike."""
+    lengths = {k: len(v) for k, v in columns.items()}
+    if len(set(lengths.values())) > 1:
+        detail = "、".join(f"{k} {n} 行" for k, n in lengths.items())
+        raise DataError([CellProblem(name, None, None, None, f"各列的长度不一样（{detail}）。每一列都应有同样多的行。")])
+    if layout.unique and not layout.totals_row and not layout.keep_text:
+        return table_from_columns(layout, columns, file=name)
+    header = list(columns)
+    rows = [(i + 1, [columns[h][i] for h in header]) for i in range(next(iter(lengths.values()), 0))]
+    return table_from_rows(layout, name, header, rows, _columns_sha(columns), None)
+
+
+def _columns_sha(columns: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps({k: [str(x) for x in v] for k, v in columns.items()}, ensure_ascii=False,
+                                     sort_keys=True).encode()).hexdigest()
 
 
 def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | None = None) -> Table:

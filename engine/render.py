@@ -13,6 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from .errors import basename
 from .formatting import Format, format_value
 
 SEVERITY_STYLE = {0: "", 1: "yellow", 2: "dark_orange", 3: "red", 4: "bold red", 5: "bold red reverse"}
@@ -167,7 +168,7 @@ def _warnings(warnings: list[dict]) -> Group:
 
 
 def _file(w: dict) -> str | None:
-    return w["file"].replace("\\", "/").rsplit("/", 1)[-1] if w.get("file") else None
+    return basename(w["file"]) if w.get("file") else None
 
 
 def _line(w: dict) -> str | None:

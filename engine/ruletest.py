@@ -153,7 +153,7 @@ def discover(path: Path) -> list[Path]:
         raise TongbaoError(f"{path}：找不到该文件或文件夹。请给出 *{SUFFIX} 测试文件，或放着它们的文件夹。")
     found = sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file())
     if not found:
-        raise TongbaoError(f"{path}：文件夹中没有 *{SUFFIX} 测试文件。测试文件的写法见 engine/ruletest.py 开头的说明。")
+        raise TongbaoError(f"{path}：文件夹中没有 *{SUFFIX} 测试文件。测试文件的写法见 docs/rulesets.md 的“规则测试”。")
     return found
 
 
@@ -188,7 +188,7 @@ class _Reader:
     def read(self) -> list[Case]:
         data = self.doc.data
         if not isinstance(data, dict):
-            self.fail((), "测试文件应是一个映射，至少写 ruleset: 和 cases:。写法见 engine/ruletest.py 开头的说明。")
+            self.fail((), "测试文件应是一个映射，至少写 ruleset: 和 cases:。写法见 docs/rulesets.md 的“规则测试”。")
             return []
         self._keys(data, (), FILE_KEYS, "测试文件顶层")
         found, broken = self._ruleset(data.get("ruleset"))

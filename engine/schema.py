@@ -59,11 +59,10 @@ def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
                 hint = "在 {…} 写法中，表达式里的逗号会把它截断。请给表达式加引号，例如 expr: \"days(a, b)\"，或改用多行写法。"
             yield path + (key,), f"未知的键“{key}”。{hint}这里可用的键有：{'、'.join(allowed)}。"
         return
-    if kind == "required":
-        missing = [k for k in schema.get("required", []) if k not in error.instance]
-        for key in missing:
-            desc = schema.get("properties", {}).get(key, {}).get("description", "")
-            yield path, f"缺少必填的键“{key}”。{desc}"
+    if kind == "required":  # jsonschema reports each missing key as its own error: name just that one
+        key = next((k for k in schema.get("required", []) if repr(k) in error.message), None)
+        desc = schema.get("properties", {}).get(key, {}).get("description", "")
+        yield path, f"缺少必填的键“{key}”。{desc}"
         return
     if kind == "oneOf" and isinstance(error.instance, dict):
         yield path, _one_of(schema["oneOf"], path)

@@ -20,10 +20,11 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .errors import CellProblem, DataError, DataWarning
+from .errors import CellProblem, DataError, DataWarning, basename
 from .ruleset import FieldSpec, UnitTable
 
 MAX_LISTED = 20
+MAX_MAGNITUDE = 1e15  # larger "numbers" are ID numbers or typing slips, and would not print exactly
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -115,13 +116,8 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
     table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text)
     table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
                     if f.total == "sum"]
-    table.sources = [{"file": _basename(file), "sha256": sha256, "encoding": encoding, "rows": len(names)}]
+    table.sources = [{"file": basename(file), "sha256": sha256, "encoding": encoding, "rows": len(names)}]
     return _freeze(table)
-
-
-def _basename(path: str) -> str:
-    """Verdicts name files, not paths: the same data gives the same JSON wherever it was typed from."""
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _split_totals(rows: list, label: str | None) -> tuple[list, list]:
@@ -138,7 +134,7 @@ def _total_check(f: FieldSpec, index: dict, line: int, cells: Sequence[Any], tab
     printed = _normalise(cells[i]) if i < len(cells) else ""
     computed = float(np.nansum(np.where(table.not_applicable[f.name], np.nan, table.columns[f.name])))
     value = _number(printed, printed, f) if printed else None
-    check = {"file": _basename(file), "line": line, "field": f.name, "column": f.column, "published": printed,
+    check = {"file": basename(file), "line": line, "field": f.name, "column": f.column, "published": printed,
              "computed": computed, "agrees": value is not None and abs(value - computed) < 1e-9}
     if not check["agrees"]:
         table.warnings.append(DataWarning(
@@ -177,13 +173,13 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
     return _freeze(merged)
 
 
-def table_from_columns(spec: UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:
+def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:
     """Build from whole columns keyed by header; numeric arrays skip per-cell parsing."""
     missing = [c for c in [spec.key, *(f.column for f in spec.fields)] if c not in columns]
     if missing:
         raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
     key_column = columns[spec.key]
-    names = [str(n) for n in (key_column.tolist() if isinstance(key_column, np.ndarray) else key_column)]
+    names = [_normalise(n) for n in (key_column.tolist() if isinstance(key_column, np.ndarray) else key_column)]
     if not names:
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
@@ -239,8 +235,12 @@ def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, i
         if col not in index:
             near = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.5)
             hint = f"是否是“{near[0]}”？" if near else ""
-            problems.append(CellProblem(file, 1, col, None, f"缺少规则集要求的列。{hint}表中的列有：{'、'.join(h for h in header if h)}。请改表头，或改规则集中该字段的 column。"))
-    if problems:
+            problems.append(CellProblem(file, 1, col, None, f"缺少规则集要求的列。{hint}请改表头，或改规则集中该字段的 column。"))
+    if problems:  # the header is listed once, shortened: a wrongly decoded header can be kilobytes
+        listing = "、".join(h for h in header if h)
+        listing = listing if len(listing) <= 200 else listing[:200] + "……（若表头是乱码，多半是编码不对：去掉 --encoding 或换一种编码）"
+        first = problems[0]
+        problems[0] = CellProblem(first.file, first.line, first.column, first.value, first.message + f"表中的列有：{listing}。")
         raise DataError(problems)
     return index
 
@@ -272,7 +272,7 @@ def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: l
 def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse one column; returns (values, not-applicable mask, blank mask)."""
     arr = values if isinstance(values, np.ndarray) else None
-    if arr is not None and arr.dtype.kind in "biuf" and f.type in ("integer", "number", "percent"):
+    if arr is not None and arr.dtype.kind in "iuf" and f.type in ("integer", "number", "percent"):
         return _numeric_array(f, arr.astype(np.float64), lines, problems)
     n = len(values)
     na = np.zeros(n, dtype=bool)
@@ -303,16 +303,16 @@ def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _
     if f.blank == "zero":
         arr = np.where(blank, 0.0, arr)
     elif f.blank == "error" and blank.any():
-        for i in np.flatnonzero(blank)[:MAX_LISTED]:
+        for i in np.flatnonzero(blank):
             problems.add(int(lines[i]), f.column, "", _blank_message(f))
-    bad = np.zeros(len(arr), dtype=bool)
+    bad = ~blank & ~(np.abs(arr) <= MAX_MAGNITUDE)
     if f.min is not None:
         bad |= arr < f.min
     if f.max is not None:
         bad |= arr > f.max
     if f.type == "integer":
         bad |= ~blank & (arr != np.floor(arr))
-    for i in np.flatnonzero(bad)[:MAX_LISTED]:
+    for i in np.flatnonzero(bad):
         problems.add(int(lines[i]), f.column, arr[i], _range_message(f))
     return arr, np.zeros(len(arr), dtype=bool), blank
 
@@ -354,6 +354,9 @@ def _cell(f: FieldSpec, raw: Any, text: str, line: int, problems: _Problems) -> 
     value = _number(raw, text, f)
     if value is None:
         problems.add(line, f.column, raw, _expected(f))
+        return None
+    if not abs(value) <= MAX_MAGNITUDE:
+        problems.add(line, f.column, raw, f"数值过大（超过 {MAX_MAGNITUDE:.0e}）。这一列像是写进了证件号、编号之类的内容，请核对原表。")
         return None
     if (f.min is not None and value < f.min) or (f.max is not None and value > f.max) or \
             (f.type == "integer" and value != int(value)):

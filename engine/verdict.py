@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .errors import DataWarning
+from .errors import DataWarning, basename
 from .formatting import Format, format_value
 from .ruleset import Figure, Part, Ruleset, Tier
 from .tables import Table
@@ -126,7 +126,7 @@ class PartResult:
 
     def _unit(self, i: int, explain: bool = False) -> dict:
         p, t = self.part, self.table
-        unit: dict[str, Any] = {"name": t.names[i], "file": _basename(t.file_of(i)), "line": int(t.lines[i])}
+        unit: dict[str, Any] = {"name": t.names[i], "file": basename(t.file_of(i)), "line": int(t.lines[i])}
         if self.groups is not None:
             unit["group"] = self.groups[i]
         unit["fields"] = {f.name: _json_value(t.columns[f.name][i], f.format) for f in p.units.fields}
@@ -184,6 +184,11 @@ class PartResult:
                 return format_value(_py(values[name][i]), self.part.format_of(name))
         if name in self.flags or name in self.vetoes:
             return "是" if {**self.flags, **self.vetoes}[name][i] else "否"
+        fact = next((f for f in self.facts if f.name == name), None)
+        if fact is not None:  # a per-group fact is an array of the unit's group values
+            value = self.names.get(name, fact.value)
+            value = value[i] if isinstance(value, np.ndarray) and value.ndim else value
+            return fact.date or format_value(_py(value), Format("number", 2)).rstrip("0").rstrip(".")
         return name
 
 
@@ -197,17 +202,17 @@ class Verdict:
     def to_dict(self, explain: bool = False) -> dict:
         """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict)."""
         r = self.ruleset
-        sources = [s for p in self.parts for s in p.table.sources]
+        sources = list({(s["file"], s["sha256"]): s for p in self.parts for s in p.table.sources}.values())
         return {
             "tongbao": {"verdict_format": VERDICT_FORMAT, "engine": __version__},
             "ruleset": {"id": r.id, "version": r.version, "title": r.title, "issuer": r.issuer,
                         "region": r.region, "period": r.period, "sha256": r.sha256,
-                        "layers": [{"file": _basename(f), "sha256": sha} for f, sha in r.layers]},
-            "input": {"sha256": _combined(sources), "tables": [{**s, "file": _basename(s["file"])} for s in sources]},
+                        "layers": [{"file": basename(f), "sha256": sha} for f, sha in r.layers]},
+            "input": {"sha256": _combined(sources), "tables": [{**s, "file": basename(s["file"])} for s in sources]},
             "facts": [{"id": f.name, "label": f.label, "value": f.date if f.date else _json_value(f.value, Format("number", 6)),
                        **({"groups": dict(f.groups)} if f.groups else {}), **({"source": f.source} if f.source else {})}
                       for f in r.facts],
-            "history": [{"period": h.period, "ruleset_version": h.ruleset_version, "file": _basename(h.file)} for h in self.history],
+            "history": [{"period": h.period, "ruleset_version": h.ruleset_version, "file": basename(h.file)} for h in self.history],
             "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
             "parts": [p.to_dict(explain) for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
@@ -271,7 +276,7 @@ def _combined(sources: list[dict]) -> str:
 
     if len(sources) == 1:
         return sources[0]["sha256"]
-    return hashlib.sha256("".join(f"{_basename(s['file'])}\0{s['sha256']}\n" for s in sources).encode()).hexdigest()
+    return hashlib.sha256("".join(f"{basename(s['file'])}\0{s['sha256']}\n" for s in sources).encode()).hexdigest()
 
 
 def _members(names: np.ndarray, mask: np.ndarray) -> dict:
@@ -317,5 +322,3 @@ def _json_value(value: Any, fmt: Format) -> Any:
     return value
 
 
-def _basename(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
