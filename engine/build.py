@@ -9,7 +9,7 @@ from __future__ import annotations
 import keyword
 import unicodedata
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import Problem, RulesetError
 from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, unknown_message
@@ -185,12 +185,7 @@ def _escalations(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], fla
     from .ruleset import Escalation
 
     out = []
-    ids: set[str] = set()
-    for i, spec in enumerate(raw):
-        path = at + (i,)
-        if spec["id"] in ids:
-            b.fail(path + ("id",), f"升级处理的 id“{spec['id']}”重复。")
-        ids.add(spec["id"])
+    for path, spec in _with_unique_ids(b, raw, at, "升级处理"):
         when = spec["when"]
         bands = _band_refs(b, when.get("bands", {}), path + ("when", "bands"), tiers)
         _flag_refs(b, when.get("flags", []), path + ("when", "flags"), flag_names)
@@ -427,18 +422,23 @@ def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, t
 
 def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flag_names: set[str], scope: Scope) -> tuple[Notification, ...]:
     out = []
-    ids: set[str] = set()
-    for i, spec in enumerate(raw):
-        path = at + (i,)
-        if spec["id"] in ids:
-            b.fail(path + ("id",), f"通报措施的 id“{spec['id']}”重复。")
-        ids.add(spec["id"])
+    for path, spec in _with_unique_ids(b, raw, at, "通报措施"):
         bands = _band_refs(b, spec["when"].get("bands", {}), path + ("when", "bands"), tiers)
         _flag_refs(b, spec["when"].get("flags", []), path + ("when", "flags"), flag_names)
         _check_template(b, path + ("message",), spec["message"], scope.names(), tiers)
         out.append(Notification(spec["id"], spec["action"], spec.get("label", spec["action"]), bands,
                                 tuple(spec["when"].get("flags", [])), spec["message"]))
     return tuple(out)
+
+
+def _with_unique_ids(b: _Builder, raw: list, at: tuple, what: str) -> Iterator[tuple[tuple, dict]]:
+    """Each item of a list keyed by id, with its path; a repeated id is reported where it repeats."""
+    seen: set[str] = set()
+    for i, spec in enumerate(raw):
+        if spec["id"] in seen:
+            b.fail(at + (i, "id"), f"{what}的 id“{spec['id']}”重复。")
+        seen.add(spec["id"])
+        yield at + (i,), spec
 
 
 def _flag_refs(b: _Builder, names: list, at: tuple, flag_names: set[str]) -> None:
