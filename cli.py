@@ -64,20 +64,15 @@ def evaluate(
 ) -> None:
     """按规则集评定数据表中的各单位。"""
     import engine
-    from engine.atomic import write_atomic
+    from engine.history import read_history
+    from engine.render import render
 
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset, data, history)
-    from engine.history import read_history
-
     rules = engine.load_ruleset(ruleset)
     earlier = read_history(history or [])
     verdict = engine.evaluate(rules, data, encoding=encoding, period=period, history=earlier).to_dict(explain=explain)
-    text = _render_json(verdict) if format is OutputFormat.json else _render_table(verdict, output is None)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    _emit(verdict, format, output, lambda console: render(verdict, console))
 
 
 def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
@@ -95,19 +90,6 @@ def _render_json(verdict: dict) -> str:
     from engine.verdict import dumps
 
     return dumps(verdict)
-
-
-def _render_table(verdict: dict, to_stdout: bool) -> str:
-    import io
-
-    from engine.render import make_console, render
-
-    if to_stdout and sys.stdout.isatty():
-        render(verdict, make_console())  # straight to the terminal: colours and its width
-        return ""
-    buffer = io.StringIO()
-    render(verdict, make_console(file=buffer, width=80))
-    return buffer.getvalue()
 
 
 @app.command()
@@ -175,7 +157,7 @@ def _emit(data: dict, format: "OutputFormat", output: Optional[Path], draw: Call
     if format is OutputFormat.json:
         text = _render_json(data)
     elif output is None and sys.stdout.isatty():
-        draw(make_console())
+        draw(make_console())  # straight to the terminal: colours and its width
         return
     else:
         buffer = io.StringIO()

@@ -89,7 +89,7 @@ class Context:
         functions = {name: fn.impl for name, fn in BASE_FUNCTIONS.items()}
         functions.update(extra)
         functions["count"] = self._count
-        functions["in_band"] = self._in_band
+        functions["in_band"] = self.in_band
         self.evaluator = ColumnEvaluator(names, functions)
 
     def run(self, expr: Expression, where: Where) -> Any:
@@ -119,7 +119,7 @@ class Context:
             return float(self.n)
         return float(np.count_nonzero(np.broadcast_to(np.asarray(cond, dtype=bool), (self.n,))))
 
-    def _in_band(self, tier: str, *band_ids: str) -> np.ndarray:
+    def in_band(self, tier: str, *band_ids: str) -> np.ndarray:
         spec = next(t for t in self.tiers if t.name == tier)
         wanted = [i for i, b in enumerate(spec.bands) if b.id in band_ids]
         return np.isin(self.bands[tier], wanted)
@@ -148,7 +148,8 @@ class _PartRun:
         names.update(_fact_values(ruleset, None))
         self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
         self.groups = self._assign_groups()
-        names.update(_fact_values(ruleset, self.groups))
+        self.facts = _fact_values(ruleset, self.groups)  # per-group facts need the groups first
+        names.update(self.facts)
         if part.groups:
             names["group"] = self.groups
 
@@ -218,7 +219,7 @@ class _PartRun:
         self.warnings.extend(rows.warnings)
         names: dict[str, Any] = dict(rows.columns)
         names.update({k: (v[index] if isinstance(v, np.ndarray) and v.shape == (self.n,) else v)
-                      for k, v in _fact_values(self.ruleset, self.groups).items()})
+                      for k, v in self.facts.items()})
         ctx = Context(names, len(rows), {}, (), self.dates)
         for m in spec.metrics:
             names[m.name] = ctx.column(m.expr, m.where)
@@ -250,7 +251,7 @@ class _PartRun:
     def _notice(self, bands: tuple, flag_names: tuple, flags: dict[str, np.ndarray]) -> np.ndarray:
         hit = np.zeros(self.n, dtype=bool)
         for tier, band_ids in bands:
-            hit |= self.ctx._in_band(tier, *band_ids)
+            hit |= self.ctx.in_band(tier, *band_ids)
         for name in flag_names:
             hit |= flags[name]
         return hit

@@ -64,20 +64,21 @@ class _Explainer:
         self.ctx = Context(result.names, len(result.table), result.bands, result.part.tiers, result.functions)
 
     def value(self, node: ast.expr) -> Any:
+        """A sub-expression, evaluated over the table like any other, read at this unit's row."""
         with np.errstate(all="ignore"):
-            out = self.ctx.evaluator._eval(node)
-        arr = np.asarray(out)
-        return arr.item() if arr.ndim == 0 else np.broadcast_to(arr, (len(self.r.table),))[self.i].item() \
-            if arr.dtype.kind != "O" else np.broadcast_to(arr, (len(self.r.table),))[self.i]
+            arr = np.asarray(self.ctx.evaluator._eval(node))
+        if arr.ndim:
+            arr = np.broadcast_to(arr, (len(self.r.table),))[self.i]
+        return arr.item() if isinstance(arr, np.ndarray | np.generic) and arr.dtype.kind != "O" else arr
 
     def show(self, name: str) -> str:
         """A name's value for this unit, formatted as the ruleset formats it."""
-        if name in self.r.part.units.fields or name in self.r.names and name in {f.name for f in self.r.part.units.fields}:
-            return self.r.display(name, self.i)
-        if name in self.r.metrics or name in self.r.aggregates or name in self.r.flags or name in self.r.vetoes:
-            return self.r.display(name, self.i)
         if name in {t.name for t in self.r.part.tiers}:
             return str(self.r.names[name][self.i]) or "—"
+        known = {*self.r.table.columns, *self.r.metrics, *self.r.aggregates, *self.r.flags, *self.r.vetoes,
+                 *(f.name for f in self.r.facts)}
+        if name in known:
+            return self.r.display(name, self.i)
         return _plain(self.value(ast.Name(id=name, ctx=ast.Load())))
 
     def inputs(self, names: frozenset[str]) -> list[dict]:

@@ -118,11 +118,6 @@ def _text_test(method: str) -> Callable[[Any, str], Any]:
     return test
 
 
-def _contains(text: Any, part: str) -> Any:
-    arr = np.asarray(text, dtype=object)
-    return np.array([part in str(t) for t in arr.ravel()], dtype=bool).reshape(arr.shape)
-
-
 def _days(start: Any, end: Any) -> Any:
     delta = np.asarray(end, dtype="datetime64[D]") - np.asarray(start, dtype="datetime64[D]")
     out = delta.astype("float64")
@@ -139,7 +134,7 @@ BASE_FUNCTIONS: dict[str, Function] = {
     "count": Function(_count, 0, 1),
     "missing": Function(_missing, 1, 1),
     "fill": Function(_fill, 2, 2),
-    "contains": Function(_contains, 2, 2, (1,)),
+    "contains": Function(_text_test("__contains__"), 2, 2, (1,)),
     "startswith": Function(_text_test("startswith"), 2, 2, (1,)),
     "endswith": Function(_text_test("endswith"), 2, 2, (1,)),
     "days": Function(_days, 2, 2),

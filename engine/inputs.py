@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 from .csvfile import read_csv
 from .errors import CellProblem, DataError
 from .ruleset import Ruleset
-from .tables import Layout, Table, table_from_columns, table_from_records, table_from_rows
+from .tables import Layout, Table, data_sha, table_from_columns, table_from_records, table_from_rows
 
 TableInput = str | Path | Table | Sequence[Mapping[str, Any]] | Mapping[str, Any]
 
@@ -78,15 +78,7 @@ def _from_columns(layout: Layout, columns: dict[str, Any], name: str) -> Table:
         return table_from_columns(layout, columns, file=name)
     header = list(columns)
     rows = [(i + 1, [columns[h][i] for h in header]) for i in range(next(iter(lengths.values()), 0))]
-    return table_from_rows(layout, name, header, rows, _columns_sha(columns), None)
-
-
-def _columns_sha(columns: dict[str, Any]) -> str:
-    import hashlib
-    import json
-
-    return hashlib.sha256(json.dumps({k: [str(x) for x in v] for k, v in columns.items()}, ensure_ascii=False,
-                                     sort_keys=True).encode()).hexdigest()
+    return table_from_rows(layout, name, header, rows, data_sha({k: list(v) for k, v in columns.items()}), None)
 
 
 def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | None = None) -> Table:

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, RulesetError
+from .errors import RulesetError
 from .yamlfile import YamlDoc, read_yaml
 
 MAX_LAYERS = 8
@@ -124,6 +124,3 @@ def _get(data: Any, path: tuple) -> Any:
 def _by_id(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(x, dict) and isinstance(x.get("id"), str) for x in value)
 
-
-def layers_problem(file: str, message: str) -> Problem:
-    return Problem(file, None, None, "extends", message)

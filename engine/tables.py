@@ -102,22 +102,31 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
     names = [_normalise(cells[key_i]) if key_i < len(cells) else "" for _, cells in rows]
     lines = np.array([line for line, _ in rows], dtype=np.int64)
     _check_names(names, lines, layout.key, problems, layout.unique)
+
+    def cells_of(f: FieldSpec) -> list:
+        i = index[f.column]
+        return [cells[i] if i < len(cells) else "" for _, cells in rows]
+    table = _typed(layout, cells_of, names, lines, problems, file, sha256, encoding)
+    table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
+                    if f.total == "sum"]
+    return _freeze(table)
+
+
+def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, problems: _Problems,
+           file: str, sha256: str, encoding: str | None) -> Table:
+    """Parse every field's cells into a Table; the one loop shared by rows and columns."""
     columns, na, blank, text, warnings = {}, {}, {}, {}, []
     for f in layout.fields:
-        i = index[f.column]
-        values = [cells[i] if i < len(cells) else "" for _, cells in rows]
-        col, na_mask, blank_mask = parse_column(f, values, lines, problems)
-        columns[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
+        values = cells_of(f)
+        columns[f.name], na[f.name], blank[f.name] = parse_column(f, values, lines, problems)
         if f.name in layout.keep_text:  # a published column: its audit reports a blank better
             text[f.name] = np.array([_normalise(v) for v in values], dtype=object)
         else:
-            warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
+            warnings.extend(_blank_warnings(f, blank[f.name], lines, names, file))
     problems.raise_if_any()
     table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text)
-    table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
-                    if f.total == "sum"]
     table.sources = [{"file": basename(file), "sha256": sha256, "encoding": encoding, "rows": len(names)}]
-    return _freeze(table)
+    return table
 
 
 def _split_totals(rows: list, label: str | None) -> tuple[list, list]:
@@ -175,6 +184,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
 
 def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:
     """Build from whole columns keyed by header; numeric arrays skip per-cell parsing."""
+    layout = spec if isinstance(spec, Layout) else Layout.of(spec)
     missing = [c for c in [spec.key, *(f.column for f in spec.fields)] if c not in columns]
     if missing:
         raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
@@ -185,18 +195,10 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
     problems = _Problems(file)
     _check_names(names, lines, spec.key, problems)
-    out, na, blank, warnings = {}, {}, {}, []
-    for f in spec.fields:
-        col, na_mask, blank_mask = parse_column(f, columns[f.column], lines, problems)
-        out[f.name], na[f.name], blank[f.name] = col, na_mask, blank_mask
-        warnings.extend(_blank_warnings(f, blank_mask, lines, names, file))
-    problems.raise_if_any()
     digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key]
     digests.append((spec.key, hashlib.sha256("\x1f".join(names).encode()).hexdigest()))  # the names already built
     sha = hashlib.sha256(repr(sorted(digests)).encode()).hexdigest()
-    table = Table(file, sha, None, np.array(names, dtype=object), lines, out, na, blank, warnings)
-    table.sources = [{"file": file, "sha256": sha, "encoding": None, "rows": len(names)}]
-    return _freeze(table)
+    return _freeze(_typed(layout, lambda f: columns[f.column], names, lines, problems, file, sha, None))
 
 
 def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
@@ -207,10 +209,14 @@ def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any
             if key not in header:
                 header.append(str(key))
     rows = [(i + 1, [rec.get(h, "") for h in header]) for i, rec in enumerate(records)]
-    sha = hashlib.sha256(json.dumps(records, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
     if not records:
         raise DataError([CellProblem(file, None, None, None, "没有任何记录。")])
-    return table_from_rows(spec, file, header, rows, sha, None)
+    return table_from_rows(spec, file, header, rows, data_sha(records), None)
+
+
+def data_sha(data: Any) -> str:
+    """A stable fingerprint of in-memory data (records or columns), as a file's sha256 is of its bytes."""
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _digest(values: Any) -> str:

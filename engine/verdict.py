@@ -16,6 +16,7 @@ import numpy as np
 from . import __version__
 from .errors import DataWarning, basename
 from .formatting import Format, format_value
+from .history import summary as escalation_summary
 from .ruleset import Figure, Part, Ruleset, Tier
 from .tables import Table
 from .templates import fill
@@ -82,7 +83,7 @@ class PartResult:
             "notifications": [{"id": n.id, "action": n.action, "label": n.label, **self._members(self.notifications[n.id])}
                               for n in p.notifications],
             "top": self._top(),
-            "escalations": [_escalation_summary(e, self.escalations[e.id][0], self.table.names) for e in p.escalations],
+            "escalations": [escalation_summary(e, self.escalations[e.id][0], self.table.names) for e in p.escalations],
         }
 
     def _members(self, mask: np.ndarray) -> dict:
@@ -258,12 +259,6 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -
                                extra={"figure": fig.id, "scope": scope, "published": published.text,
                                       "computed": _json_value(value, fig.format)}))
     return out
-
-
-def _escalation_summary(esc: Any, hit: np.ndarray, names: np.ndarray) -> dict:
-    from .history import summary
-
-    return summary(esc, hit, names)
 
 
 def dumps(data: dict) -> str:

@@ -60,3 +60,19 @@ def test_diff_periods_from_data_names_the_worsened(tmp_path: Path) -> None:
 def test_diff_periods_needs_a_ruleset_for_data() -> None:
     out = _run("diff", "periods", "examples/tonggu-ganzhengtong-2022-04", "examples/tonggu-ganzhengtong")
     assert out.returncode == 1 and "请加 --ruleset" in out.stderr
+
+
+def test_show_without_resolved_prints_the_file_as_written() -> None:
+    out = _run("show", "rulesets/demo-county-websites-2024.yaml")
+    assert out.returncode == 0 and out.stdout == (ROOT / "rulesets/demo-county-websites-2024.yaml").read_text(encoding="utf-8")
+
+
+def test_a_folder_missing_a_table_names_it(tmp_path: Path) -> None:
+    (tmp_path / "区级部门报送.csv").write_text("序号,单位\n", encoding="utf-8")
+    out = _run("evaluate", "rulesets/yanjiang-xinxi-2020q3.yaml", str(tmp_path))
+    assert out.returncode == 1 and "文件夹中缺少规则集要读的文件：镇街报送.csv" in out.stderr
+
+
+def test_one_csv_for_a_several_file_ruleset_asks_for_the_folder() -> None:
+    out = _run("evaluate", "rulesets/yanjiang-xinxi-2020q3.yaml", "examples/yanjiang-xinxi-2020q3/镇街报送.csv")
+    assert out.returncode == 1 and "这个规则集要读 4 个文件" in out.stderr and "请给出放着它们的文件夹" in out.stderr
