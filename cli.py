@@ -32,7 +32,7 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's user errors into one message and exit 1; bugs into exit 3."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from engine.errors import TongbaoError
+        from tongbao.errors import TongbaoError
 
         try:
             return command(*args, **kwargs)
@@ -63,20 +63,20 @@ def evaluate(
     period: Optional[str] = typer.Option(None, "--period", help="本期的名称（例如 2022-05）；默认用规则集的 period"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
-    import engine
-    from engine.history import read_history
-    from engine.render import render
+    import tongbao
+    from tongbao.data.history import read_history
+    from tongbao.report.terminal import render
 
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset, data, history)
-    rules = engine.load_ruleset(ruleset)
+    rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
-    verdict = engine.evaluate(rules, data, encoding=encoding, period=period, history=earlier).to_dict(explain=explain)
+    verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier).to_dict(explain=explain)
     _emit(verdict, format, output, lambda console: render(verdict, console))
 
 
 def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
-    from engine.errors import TongbaoError
+    from tongbao.errors import TongbaoError
 
     target = output.resolve()
     inputs = {ruleset.resolve(), data.resolve(), *(p.resolve() for p in (history or []))}
@@ -87,7 +87,7 @@ def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history:
 
 
 def _render_json(verdict: dict) -> str:
-    from engine.verdict import dumps
+    from tongbao.verdict import dumps
 
     return dumps(verdict)
 
@@ -103,10 +103,10 @@ def explain(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码"),
 ) -> None:
     """说明一个单位为什么得到这样的评定：读了哪些数、每条规则怎么算、离更好的一档还差多少。"""
-    import engine
-    from engine.explain import explain_unit, find_units
+    import tongbao
+    from tongbao.tools.explain import explain_unit, find_units
 
-    verdict = engine.evaluate(engine.load_ruleset(ruleset), data, encoding=encoding)
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ruleset), data, encoding=encoding)
     traces = [explain_unit(result, i) for result, i in find_units(verdict, unit, part)]
     if format is OutputFormat.json:
         sys.stdout.write(_render_json({"unit": unit, "traces": traces}))
@@ -118,9 +118,9 @@ def explain(
 @_guard
 def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件")) -> None:
     """检查规则集：语法、键、类型、表达式中的名称和函数、分档顺序。"""
-    import engine
+    import tongbao
 
-    rules = engine.load_ruleset(ruleset)
+    rules = tongbao.load_ruleset(ruleset)
     parts = rules.parts
     counts = (f"{sum(len(p.units.fields) for p in parts)} 个字段、{sum(len(p.metrics) for p in parts)} 个指标、"
               f"{sum(len(p.tiers) for p in parts)} 个分档、{sum(len(p.flags) for p in parts)} 个标记、"
@@ -136,8 +136,8 @@ def show(
     resolved: bool = typer.Option(False, "--resolved", help="显示继承（extends）合并后的完整规则集，并注明每个值的来源"),
 ) -> None:
     """显示规则集；--resolved 显示合并各层后的结果及每个值来自哪个文件、第几行。"""
-    from engine.loader import resolve
-    from engine.show import resolved_yaml
+    from tongbao.rules.loader import resolve
+    from tongbao.tools.show import resolved_yaml
 
     doc, layers = resolve(ruleset)
     if not resolved:
@@ -151,8 +151,8 @@ def _emit(data: dict, format: "OutputFormat", output: Optional[Path], draw: Call
     """JSON or the terminal report, to stdout or atomically to a file: one path for every command."""
     import io
 
-    from engine.atomic import write_atomic
-    from engine.render import make_console
+    from tongbao.report.atomic import write_atomic
+    from tongbao.report.terminal import make_console
 
     if format is OutputFormat.json:
         text = _render_json(data)
@@ -176,10 +176,10 @@ def lint(
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 逐条列出；json 供其他软件使用"),
 ) -> None:
     """找出规则集里语法检查看不出的问题：分档有空隙或到不了、没用到的字段、通报不到的档、百分比写成 90 ……"""
-    import engine
-    from engine.lint import lint as find, render_lint
+    import tongbao
+    from tongbao.tools.lint import lint as find, render_lint
 
-    rules = engine.load_ruleset(ruleset)
+    rules = tongbao.load_ruleset(ruleset)
     findings = [f.to_dict() for f in find(rules)]
     _emit({"ruleset": rules.id, "file": str(ruleset), "findings": findings}, format, None,
           lambda console: render_lint(findings, console, str(ruleset)))
@@ -194,7 +194,7 @@ def test_(
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 摘要与差异；json 全部结果"),
 ) -> None:
     """运行规则集旁边的测试（*.test.yaml）：几个单位进去，核对分档、标记、得分和通报；列出覆盖情况。"""
-    from engine.ruletest import discover, exit_code, render_tests, run_tests
+    from tongbao.tools.ruletest import discover, exit_code, render_tests, run_tests
 
     files = discover(path)
     result = run_tests(files)
@@ -217,13 +217,13 @@ def diff_rules(
     encoding: Optional[str] = typer.Option(None, "--encoding"),
 ) -> None:
     """假如规则这样改：哪些单位换了档、得失标记、分数、名次或通报，各档人数前后对比。"""
-    import engine
-    from engine.diff import diff_rules as compare, render_diff
+    import tongbao
+    from tongbao.tools.diff import diff_rules as compare, render_diff
 
     if output is not None:
         _refuse_overwriting_inputs(output, before, data, [after])
-    old = engine.evaluate(engine.load_ruleset(before), data, encoding=encoding).to_dict()
-    new = engine.evaluate(engine.load_ruleset(after), data, encoding=encoding).to_dict()
+    old = tongbao.evaluate(tongbao.load_ruleset(before), data, encoding=encoding).to_dict()
+    new = tongbao.evaluate(tongbao.load_ruleset(after), data, encoding=encoding).to_dict()
     result = compare(old, new)
     _emit(result, format, output, lambda console: render_diff(result, console))
 
@@ -238,7 +238,7 @@ def diff_periods(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件"),
 ) -> None:
     """同一规则集的两期：哪些单位好转、变差、首次被点名、再次被点名。"""
-    from engine.diff import diff_periods as compare, render_diff
+    from tongbao.tools.diff import diff_periods as compare, render_diff
 
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset or earlier, earlier, [later])
@@ -250,8 +250,8 @@ def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict:
     """A saved verdict (.json), or data evaluated now by ``--ruleset``."""
     import json
 
-    import engine
-    from engine.errors import TongbaoError
+    import tongbao
+    from tongbao.errors import TongbaoError
 
     if path.suffix.lower() == ".json":
         try:
@@ -260,7 +260,7 @@ def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict:
             raise TongbaoError(f"{path}：无法读取判定结果（{exc}）。") from None
     if ruleset is None:
         raise TongbaoError(f"{path}：这是数据而不是判定结果（.json）。请加 --ruleset 规则集.yaml，用它评定两期数据。")
-    return engine.evaluate(engine.load_ruleset(ruleset), path, period=path.name).to_dict()
+    return tongbao.evaluate(tongbao.load_ruleset(ruleset), path, period=path.name).to_dict()
 
 
 @app.command()

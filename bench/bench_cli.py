@@ -113,17 +113,17 @@ def import_times(args: list[str], runs: int) -> dict[str, Any]:
 
 def in_process(runs: int) -> dict[str, float]:
     """Median seconds of each step the evaluate command does after its imports."""
-    import engine
-    from engine.verdict import dumps
+    import tongbao
+    from tongbao.verdict import dumps
 
     steps: dict[str, Callable[[], Any]] = {
-        "engine.load_ruleset": lambda: engine.load_ruleset(ROOT / RULESET),
-        "engine.evaluate (CSV path)": lambda: engine.evaluate(rules, ROOT / UNITS),
+        "tongbao.load_ruleset": lambda: tongbao.load_ruleset(ROOT / RULESET),
+        "tongbao.evaluate (CSV path)": lambda: tongbao.evaluate(rules, ROOT / UNITS),
         "Verdict.to_dict": lambda: verdict.to_dict(),
         "dumps (JSON text)": lambda: dumps(data),
     }
-    rules = engine.load_ruleset(ROOT / RULESET)
-    verdict = engine.evaluate(rules, ROOT / UNITS)
+    rules = tongbao.load_ruleset(ROOT / RULESET)
+    verdict = tongbao.evaluate(rules, ROOT / UNITS)
     data = verdict.to_dict()
     out = {}
     for name, fn in steps.items():

@@ -28,7 +28,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-import engine  # noqa: E402
+import tongbao  # noqa: E402
 
 RULESET = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
 RESULTS = ROOT / "bench" / "results" / "evaluate.json"
@@ -105,7 +105,7 @@ def hand_written(columns: dict[str, Any], rank_shared: Callable[[np.ndarray], np
                       {k: float(v) for k, v in figures.items()})
 
 
-def check_same(verdict: engine.Verdict, hand: HandResult) -> None:
+def check_same(verdict: tongbao.Verdict, hand: HandResult) -> None:
     """Stop unless the engine and the hand-written version agree exactly."""
     part = verdict.parts[0]  # the Tonggu ruleset has one part
     pairs = [("band", part.bands["activity_band"], hand.band), ("rank", part.rank, hand.rank)]
@@ -169,18 +169,18 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also print cProfile of table building and rule evaluation")
     args = parser.parse_args()
 
-    rules = engine.load_ruleset(RULESET)
+    rules = tongbao.load_ruleset(RULESET)
     columns = make_columns(args.units)
-    table = engine.load_table(rules, columns)
-    verdict = engine.evaluate(rules, table)
+    table = tongbao.load_table(rules, columns)
+    verdict = tongbao.evaluate(rules, table)
     check_same(verdict, hand_written(columns))
     check_same(verdict, hand_written(columns, rank_shared_by_argsort))
     print(f"{args.units:,} units: engine and hand-written numpy agree (metrics, bands, flags, notices, ranks, figures)")
 
     cases = {
-        "engine.evaluate(ruleset, columns)": lambda: engine.evaluate(rules, columns),
-        "  engine.load_table(ruleset, columns)": lambda: engine.load_table(rules, columns),
-        "  engine.evaluate(ruleset, table)": lambda: engine.evaluate(rules, table),
+        "tongbao.evaluate(ruleset, columns)": lambda: tongbao.evaluate(rules, columns),
+        "  tongbao.load_table(ruleset, columns)": lambda: tongbao.load_table(rules, columns),
+        "  tongbao.evaluate(ruleset, table)": lambda: tongbao.evaluate(rules, table),
         "hand-written numpy": lambda: hand_written(columns),
         "  same, rank by argsort (not the target)": lambda: hand_written(columns, rank_shared_by_argsort),
     }
@@ -197,10 +197,10 @@ def main() -> None:
     for name in [*cases, "Verdict.to_dict()"]:
         med, low = results[name.strip()]["median_s"], results[name.strip()]["min_s"]
         print(f"{name:40} {med:9.3f} {low:7.3f} {med / args.units * 1e6:8.3f} {med / hand:7.2f}")
-    ratio = results["engine.evaluate(ruleset, columns)"]["median_s"] / hand
-    rules_ratio = results["engine.evaluate(ruleset, table)"]["median_s"] / hand
-    floor_ratio = results["engine.evaluate(ruleset, columns)"]["median_s"] / results["same, rank by argsort (not the target)"]["median_s"]
-    min_ratio = results["engine.evaluate(ruleset, columns)"]["min_s"] / results["hand-written numpy"]["min_s"]
+    ratio = results["tongbao.evaluate(ruleset, columns)"]["median_s"] / hand
+    rules_ratio = results["tongbao.evaluate(ruleset, table)"]["median_s"] / hand
+    floor_ratio = results["tongbao.evaluate(ruleset, columns)"]["median_s"] / results["same, rank by argsort (not the target)"]["median_s"]
+    min_ratio = results["tongbao.evaluate(ruleset, columns)"]["min_s"] / results["hand-written numpy"]["min_s"]
     verdict_line = "met" if ratio <= 3 else "MISSED"
     print(f"\ntarget: engine within 3x of hand-written -> {ratio:.2f}x, {verdict_line} "
           f"(by minimums {min_ratio:.2f}x; rule evaluation alone {rules_ratio:.2f}x; {floor_ratio:.2f}x the "
@@ -217,8 +217,8 @@ def main() -> None:
     print(f"written {RESULTS.relative_to(ROOT)}")
 
     if args.profile:
-        profile("engine.load_table(ruleset, columns)", lambda: engine.load_table(rules, columns))
-        profile("engine.evaluate(ruleset, table)", lambda: engine.evaluate(rules, table))
+        profile("tongbao.load_table(ruleset, columns)", lambda: tongbao.load_table(rules, columns))
+        profile("tongbao.evaluate(ruleset, table)", lambda: tongbao.evaluate(rules, table))
 
 
 if __name__ == "__main__":

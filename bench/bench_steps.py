@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_evaluate import interleaved, machine, make_columns, summary  # noqa: E402
-from engine import tables  # noqa: E402
+from tongbao.data import tables  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "steps.json"
 

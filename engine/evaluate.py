@@ -11,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from . import datefuncs
+from .data import dates as datefuncs
 from .errors import CellProblem, DataError, DataWarning, RulesetError
-from .expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
-from .formatting import Published
-from .history import Period, check_history, streaks
-from .inputs import Inputs, TableInput
-from .ruleset import Aggregate, Findings, Part, Ruleset, Tier, Where
-from .tables import Layout, Table, concat_tables
+from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
+from .rules.formatting import Published
+from .data.history import Period, check_history, streaks
+from .data.inputs import Inputs, TableInput
+from .rules.model import Aggregate, Findings, Part, Ruleset, Tier, Where
+from .data.tables import Layout, Table, concat_tables
 from .verdict import PartResult, Verdict
 
 
@@ -364,7 +364,7 @@ def _audit_cell(m: Any, column: str, printed: str, na: bool, computed: float) ->
 
 
 def _show(m: Any, value: float) -> str:
-    from .formatting import format_value
+    from .rules.formatting import format_value
 
     return format_value(value, m.format)
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .errors import DataWarning, basename
-from .formatting import Format, format_value
-from .history import summary as escalation_summary
-from .ruleset import Figure, Part, Ruleset, Tier
-from .tables import Table
-from .templates import fill
+from .rules.formatting import Format, format_value
+from .data.history import summary as escalation_summary
+from .rules.model import Figure, Part, Ruleset, Tier
+from .data.tables import Table
+from .rules.templates import fill
 
 VERDICT_FORMAT = 1
 
@@ -147,7 +147,7 @@ class PartResult:
         if na:
             unit["not_applicable"] = na
         if explain:
-            from .explain import explain_unit
+            from .tools.explain import explain_unit
 
             unit["explain"] = explain_unit(self, i)
         return unit

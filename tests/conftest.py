@@ -65,7 +65,7 @@ class Cli:
 
     def run(self, *args: object) -> CliResult:
         env = dict(os.environ, TMPDIR=str(self.tmpdir), PYTHONIOENCODING="utf-8", COLUMNS="200")
-        proc = subprocess.run([sys.executable, "cli.py", *map(str, args)], cwd=ROOT, env=env,
+        proc = subprocess.run([sys.executable, "-m", "tongbao", *map(str, args)], cwd=ROOT, env=env,
                               capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=120)
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 import pytest
 
-import engine
+import tongbao
 
 TONGGU_RULESET = Path(__file__).resolve().parent.parent / "rulesets" / "tonggu-ganzhengtong.yaml"
 
@@ -108,8 +108,8 @@ def make(case: Case, units_text: str, folder: Path) -> Expected:
 
 
 @pytest.fixture(scope="module")
-def rules() -> engine.Ruleset:
-    return engine.load_ruleset(TONGGU_RULESET)
+def rules() -> tongbao.Ruleset:
+    return tongbao.load_ruleset(TONGGU_RULESET)
 
 
 @pytest.fixture
@@ -124,8 +124,8 @@ def ruleset_copy(tonggu_ruleset_text: str, tmp_path: Path) -> Path:
 def test_api_names_file_line_column_value(case: Case, rules, tonggu_units_text: str, tmp_path: Path, snapshot) -> None:
     exp = make(case, tonggu_units_text, tmp_path)
     snap = snapshot(exp.file)
-    with pytest.raises(engine.DataError) as info:
-        engine.evaluate(rules, exp.file)
+    with pytest.raises(tongbao.DataError) as info:
+        tongbao.evaluate(rules, exp.file)
     snap.assert_unchanged()
     assert len(info.value.problems) == 1, str(info.value)
     first = info.value.problems[0]
@@ -161,8 +161,8 @@ def test_encoding_option_errors(encoding: str, parts: tuple[str, ...], rules, ru
     data = tmp_path / "data" / "units.csv"
     data.parent.mkdir()
     data.write_bytes(tonggu_units_text.encode("gbk"))
-    with pytest.raises(engine.DataError) as info:
-        engine.evaluate(rules, data, encoding=encoding)
+    with pytest.raises(tongbao.DataError) as info:
+        tongbao.evaluate(rules, data, encoding=encoding)
     for part in (str(data), *parts):
         assert part in str(info.value)
     out = tmp_path / "out" / "verdict.json"
@@ -210,8 +210,8 @@ def test_chinese_encodings_read_like_utf8(name: str, encode, expected: str, rule
     data.parent.mkdir()
     data.write_bytes(encode(tonggu_units_text))
     snap = snapshot(data)
-    want = engine.evaluate(rules, baseline).to_dict()
-    got = engine.evaluate(rules, data).to_dict()
+    want = tongbao.evaluate(rules, baseline).to_dict()
+    got = tongbao.evaluate(rules, data).to_dict()
     snap.assert_unchanged()
     assert got["input"]["tables"][0]["encoding"] == expected
     assert got["input"]["tables"][0]["rows"] == 117

@@ -2,7 +2,7 @@
 
 Each case edits a copy of the Tonggu ruleset; the expected line and column are
 computed from the edited text, never guessed. Every case runs three ways: the
-API (engine.load_ruleset), `cli.py validate` and `cli.py evaluate -o`.
+API (tongbao.load_ruleset), `cli.py validate` and `cli.py evaluate -o`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-import engine
+import tongbao
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -122,15 +122,15 @@ def test_pristine_ruleset_loads(tonggu_ruleset_text: str, tmp_path: Path) -> Non
     """Control: the unedited copy is fine, so each failure below is caused by its edit alone."""
     file = tmp_path / "ruleset.yaml"
     file.write_text(tonggu_ruleset_text, encoding="utf-8")
-    assert engine.load_ruleset(file).id == "tonggu-ganzhengtong"
+    assert tongbao.load_ruleset(file).id == "tonggu-ganzhengtong"
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_api_names_place_key_and_fix(case: Case, tonggu_ruleset_text: str, tmp_path: Path, snapshot) -> None:
     exp = make(case, tonggu_ruleset_text, tmp_path)
     snap = snapshot(exp.file)
-    with pytest.raises(engine.RulesetError) as info:
-        engine.load_ruleset(exp.file)
+    with pytest.raises(tongbao.RulesetError) as info:
+        tongbao.load_ruleset(exp.file)
     snap.assert_unchanged()
     first = info.value.problems[0]
     assert (first.file, first.line, first.path) == (str(exp.file), exp.line, exp.path), str(info.value)
@@ -146,8 +146,8 @@ def test_api_one_mistake_one_problem(case: Case, tonggu_ruleset_text: str, tmp_p
     """One edit, one problem: a bad definition must not make every later use of its name
     report "unknown name" too (that buries the real error and suggests wrong fixes)."""
     exp = make(case, tonggu_ruleset_text, tmp_path)
-    with pytest.raises(engine.RulesetError) as info:
-        engine.load_ruleset(exp.file)
+    with pytest.raises(tongbao.RulesetError) as info:
+        tongbao.load_ruleset(exp.file)
     assert len(info.value.problems) == 1, str(info.value)
 
 

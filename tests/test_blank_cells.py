@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import engine
+import tongbao
 
 RULESET = """\
 tongbao: 1
@@ -36,19 +36,19 @@ summary:
 
 
 @pytest.fixture()
-def rules(tmp_path: Path) -> engine.Ruleset:
+def rules(tmp_path: Path) -> tongbao.Ruleset:
     path = tmp_path / "blanks.yaml"
     path.write_text(RULESET, encoding="utf-8")
-    return engine.load_ruleset(path)
+    return tongbao.load_ruleset(path)
 
 
-def test_each_policy(rules: engine.Ruleset) -> None:
+def test_each_policy(rules: tongbao.Ruleset) -> None:
     rows = [
         {"单位": "甲", "任务": "12", "报送": "", "得分": "", "回复率": "/"},
         {"单位": "乙", "任务": "12", "报送": "6", "得分": "3.5", "回复率": "50%"},
         {"单位": "丙", "任务": "12", "报送": "12", "得分": "5", "回复率": "100%"},
     ]
-    v = engine.evaluate(rules, rows).to_dict()
+    v = tongbao.evaluate(rules, rows).to_dict()
     a, b, _ = v["parts"][0]["units"]
     assert a["fields"]["sent"] == 0 and a["metrics"]["completion"] == 0
     assert a["fields"]["score"] is None and a["metrics"]["doubled"] is None
@@ -61,10 +61,10 @@ def test_each_policy(rules: engine.Ruleset) -> None:
     assert blanks == [("TB-D001", "得分", "甲")]  # blank: zero is the ruleset's own word for 0: no warning
 
 
-def test_blank_where_the_ruleset_forbids_it_is_an_error(rules: engine.Ruleset) -> None:
+def test_blank_where_the_ruleset_forbids_it_is_an_error(rules: tongbao.Ruleset) -> None:
     rows = [{"单位": "甲", "任务": "", "报送": "1", "得分": "1", "回复率": "1%"}]
-    with pytest.raises(engine.DataError) as err:
-        engine.evaluate(rules, rows)
+    with pytest.raises(tongbao.DataError) as err:
+        tongbao.evaluate(rules, rows)
     assert "第 1 行" in str(err.value) and "列“任务”" in str(err.value) and "blank: zero" in str(err.value)
 
 
@@ -75,9 +75,9 @@ def test_mean_of_a_rate_ignores_blank_and_not_applicable(cells) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.yaml"
         path.write_text(RULESET, encoding="utf-8")
-        rules = engine.load_ruleset(path)
+        rules = tongbao.load_ruleset(path)
     rows = [{"单位": f"单位{i}", "任务": "1", "报送": "1", "得分": "1", "回复率": c} for i, c in enumerate(cells)]
-    figures = {f["id"]: f for f in engine.evaluate(rules, rows).to_dict()["parts"][0]["summary"]["figures"]}
+    figures = {f["id"]: f for f in tongbao.evaluate(rules, rows).to_dict()["parts"][0]["summary"]["figures"]}
     present = [int(c[:-1]) / 100 for c in cells if c.endswith("%")]
     assert figures["counted"]["value"] == len(present)
     if present:

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "tongbao", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
 
 
 def test_lint_clean_exit_0_and_a_problem_exit_1(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""``engine.diff``: two rulesets on one table (what-if), one ruleset on two periods, and the 80-column report."""
+"""``tongbao.diff``: two rulesets on one table (what-if), one ruleset on two periods, and the 80-column report."""
 from __future__ import annotations
 
 import copy
@@ -10,9 +10,9 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-import engine
-from engine.diff import diff_periods, diff_rules, render_diff
-from engine.history import period_of
+import tongbao
+from tongbao.tools.diff import diff_periods, diff_rules, render_diff
+from tongbao.data.history import period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TONGGU = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
@@ -37,7 +37,7 @@ def _what_if(folder: Path, ruleset: Path, old: str, new: str, version: str) -> P
 
 
 def _verdict(ruleset: Path, data: object, **options: object) -> dict:
-    return engine.evaluate(engine.load_ruleset(ruleset), data, **options).to_dict()
+    return tongbao.evaluate(tongbao.load_ruleset(ruleset), data, **options).to_dict()
 
 
 def _render(diff: dict) -> str:
@@ -129,7 +129,7 @@ def test_what_if_names_both_sides_and_says_it_changed(what_if: dict, tonggu: dic
 
 def test_saved_json_verdicts_diff_the_same_as_fresh_ones(tmp_path: Path, tonggu: dict, what_if: dict) -> None:
     copy_ = _what_if(tmp_path, TONGGU, 'below: "90%"', 'below: "85%"', "2022.05-what-if")
-    saved = engine.evaluate(engine.load_ruleset(copy_), TONGGU_UNITS).to_json()
+    saved = tongbao.evaluate(tongbao.load_ruleset(copy_), TONGGU_UNITS).to_json()
     assert diff_rules(json.loads(json.dumps(tonggu)), json.loads(saved)) == what_if
 
 
@@ -209,7 +209,7 @@ def test_periods_refuse_two_rulesets(tmp_path: Path) -> None:
     text = TONGGU.read_text(encoding="utf-8").replace("id: tonggu-ganzhengtong", "id: tonggu-other", 1)
     other = tmp_path / "other.yaml"
     other.write_text(text, encoding="utf-8")
-    with pytest.raises(engine.TongbaoError) as caught:
+    with pytest.raises(tongbao.TongbaoError) as caught:
         diff_periods(_verdict(TONGGU, EARLIER), _verdict(other, LATER))
     assert str(caught.value) == (
         "两份判定结果来自不同的规则集：上期为“tonggu-ganzhengtong”，本期为“tonggu-other”。按期比较只能比较同一规则集的结果。"
@@ -246,7 +246,7 @@ def test_april_to_may_shows_the_summons_of_units_low_twice() -> None:
     ({"tongbao": {"verdict_format": 9}, "ruleset": {}, "input": {}, "parts": []}, "上期判定结果的格式版本为 9"),
 ])
 def test_what_is_not_a_verdict_is_refused(bad: object, message: str, tonggu: dict) -> None:
-    with pytest.raises(engine.TongbaoError, match=message):
+    with pytest.raises(tongbao.TongbaoError, match=message):
         diff_periods(bad, tonggu)  # type: ignore[arg-type]
 
 
@@ -294,7 +294,7 @@ def test_render_does_not_read_brackets_in_names_as_markup() -> None:
 def test_a_damaged_saved_verdict_is_refused_with_its_place(tonggu: dict) -> None:
     damaged = copy.deepcopy(tonggu)
     damaged["parts"][0]["units"][3]["bands"] = 5
-    with pytest.raises(engine.TongbaoError, match=r"后一份判定结果不符合判定结果的格式：\$\.parts\[0\]\.units\[3\]\.bands"):
+    with pytest.raises(tongbao.TongbaoError, match=r"后一份判定结果不符合判定结果的格式：\$\.parts\[0\]\.units\[3\]\.bands"):
         diff_rules(tonggu, damaged)
 
 

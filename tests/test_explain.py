@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _explain(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", "explain", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "tongbao", "explain", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
 
 
 def test_tonggu_forestry_bureau_band_rate_and_distance() -> None:
@@ -56,7 +56,7 @@ def test_unknown_unit_suggests_the_near_name() -> None:
 
 
 def test_evaluate_explain_puts_the_trace_in_the_verdict() -> None:
-    out = subprocess.run([sys.executable, "cli.py", "evaluate", "rulesets/tonggu-ganzhengtong.yaml", "examples/tonggu-ganzhengtong/",
+    out = subprocess.run([sys.executable, "-m", "tongbao", "evaluate", "rulesets/tonggu-ganzhengtong.yaml", "examples/tonggu-ganzhengtong/",
                           "--format", "json", "--explain"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True)
     units = json.loads(out.stdout)["parts"][0]["units"]
     assert all("explain" in u for u in units)

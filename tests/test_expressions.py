@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.expressions import BASE_FUNCTIONS, ColumnEvaluator, ExpressionError, compile_expression
+from tongbao.rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, ExpressionError, compile_expression
 
 SIZES = [0, 1, 2, 60_000]
 CASES = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import engine
-from engine.history import period_of
+import tongbao
+from tongbao.data.history import period_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rulesets/tonggu-ganzhengtong.yaml"
@@ -17,13 +17,13 @@ RULES = ROOT / "rulesets/tonggu-ganzhengtong.yaml"
 
 @pytest.fixture(scope="module")
 def april() -> dict:
-    return engine.evaluate(engine.load_ruleset(RULES), ROOT / "examples/tonggu-ganzhengtong-2022-04", period="2022-04").to_dict()
+    return tongbao.evaluate(tongbao.load_ruleset(RULES), ROOT / "examples/tonggu-ganzhengtong-2022-04", period="2022-04").to_dict()
 
 
 def _may(history: list[dict]) -> dict:
-    rules = engine.load_ruleset(RULES)
+    rules = tongbao.load_ruleset(RULES)
     periods = [period_of(h) for h in history]
-    return engine.evaluate(rules, ROOT / "examples/tonggu-ganzhengtong", period="2022-05", history=periods).to_dict()
+    return tongbao.evaluate(rules, ROOT / "examples/tonggu-ganzhengtong", period="2022-05", history=periods).to_dict()
 
 
 def test_named_twice_is_summoned_with_both_periods_cited(april: dict) -> None:
@@ -60,14 +60,14 @@ def test_a_break_in_the_streak_resets_it(april: dict) -> None:
 def test_history_from_another_ruleset_is_refused(april: dict) -> None:
     other = json.loads(json.dumps(april))
     other["ruleset"]["id"] = "someone-else"
-    with pytest.raises(engine.TongbaoError) as err:
+    with pytest.raises(tongbao.TongbaoError) as err:
         _may([other])
     assert "这是规则集“someone-else”的结果" in str(err.value)
 
 
 def test_cli_history_round_trip(tmp_path: Path) -> None:
     saved = tmp_path / "2022-04.json"
-    base = [sys.executable, "cli.py", "evaluate", "rulesets/tonggu-ganzhengtong.yaml"]
+    base = [sys.executable, "-m", "tongbao", "evaluate", "rulesets/tonggu-ganzhengtong.yaml"]
     subprocess.run(base + ["examples/tonggu-ganzhengtong-2022-04/", "--period", "2022-04", "-f", "json", "-o", str(saved)],
                    cwd=ROOT, check=True, capture_output=True)
     out = subprocess.run(base + ["examples/tonggu-ganzhengtong/", "--period", "2022-05", "--history", str(saved)],
@@ -78,6 +78,6 @@ def test_cli_history_round_trip(tmp_path: Path) -> None:
 def test_cli_bad_history_file_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text("{not json", encoding="utf-8")
-    out = subprocess.run([sys.executable, "cli.py", "evaluate", "rulesets/tonggu-ganzhengtong.yaml", "examples/tonggu-ganzhengtong/",
+    out = subprocess.run([sys.executable, "-m", "tongbao", "evaluate", "rulesets/tonggu-ganzhengtong.yaml", "examples/tonggu-ganzhengtong/",
                           "--history", str(bad)], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert out.returncode == 1 and "不是 tongbao 的判定结果（JSON）" in out.stderr and "Traceback" not in out.stderr

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-import engine
+import tongbao
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def demo() -> dict:
-    rules = engine.load_ruleset(ROOT / "rulesets/demo-county-websites-2024.yaml")
-    verdict = engine.evaluate(rules, ROOT / "examples/demo-county-websites-2024").to_dict()
+    rules = tongbao.load_ruleset(ROOT / "rulesets/demo-county-websites-2024.yaml")
+    verdict = tongbao.evaluate(rules, ROOT / "examples/demo-county-websites-2024").to_dict()
     return {u["name"]: u for u in verdict["parts"][0]["units"]}
 
 
@@ -45,16 +45,16 @@ def test_deductions_are_capped_per_indicator(demo: dict) -> None:
 
 
 def test_the_baseline_alone_refuses_its_placeholders() -> None:
-    rules = engine.load_ruleset(ROOT / "rulesets/national-2019-websites.yaml")
-    with pytest.raises(engine.RulesetError) as err:
-        engine.evaluate(rules, ROOT / "examples/demo-county-websites-2024")
+    rules = tongbao.load_ruleset(ROOT / "rulesets/national-2019-websites.yaml")
+    with pytest.raises(tongbao.RulesetError) as err:
+        tongbao.evaluate(rules, ROOT / "examples/demo-county-websites-2024")
     text = str(err.value)
     assert "national-2019-websites.yaml:32:3: facts.publish_points" in text and "占位值" in text
 
 
 def test_verdict_records_both_layers() -> None:
-    rules = engine.load_ruleset(ROOT / "rulesets/demo-county-websites-2024.yaml")
-    layers = engine.evaluate(rules, ROOT / "examples/demo-county-websites-2024").to_dict()["ruleset"]["layers"]
+    rules = tongbao.load_ruleset(ROOT / "rulesets/demo-county-websites-2024.yaml")
+    layers = tongbao.evaluate(rules, ROOT / "examples/demo-county-websites-2024").to_dict()["ruleset"]["layers"]
     assert [x["file"] for x in layers] == ["demo-county-websites-2024.yaml", "national-2019-websites.yaml"]
 
 
@@ -93,7 +93,7 @@ def test_child_overrides_a_band_by_id_and_removes_a_field_with_null(tmp_path: Pa
     child = _write(tmp_path, "child.yaml", "extends: base.yaml\nid: child\nversion: '2'\n"
                    "units:\n  fields:\n    groups: null\n"
                    "tiers:\n  level:\n    bands:\n      - {id: low, below: \"90%\"}\n")
-    rules = engine.load_ruleset(child)
+    rules = tongbao.load_ruleset(child)
     band = rules.parts[0].tiers[0].bands[0]
     assert (band.id, band.threshold, band.label) == ("low", 0.9, "低于80%")  # label kept from the base
     assert [f.name for f in rules.parts[0].units.fields] == ["rate"]
@@ -103,28 +103,28 @@ def test_child_overrides_a_band_by_id_and_removes_a_field_with_null(tmp_path: Pa
 def test_an_error_in_the_base_points_at_the_base(tmp_path: Path) -> None:
     _write(tmp_path, "base.yaml", BASE.replace("metric: rate", "metric: rat"))
     child = _write(tmp_path, "child.yaml", "extends: base.yaml\nid: child\n")
-    with pytest.raises(engine.RulesetError) as err:
-        engine.load_ruleset(child)
+    with pytest.raises(tongbao.RulesetError) as err:
+        tongbao.load_ruleset(child)
     assert "base.yaml:17:5: tiers.level.metric: 未知的名称“rat”" in str(err.value)
 
 
 def test_a_cycle_is_refused(tmp_path: Path) -> None:
     _write(tmp_path, "a.yaml", "extends: b.yaml\n" + BASE)
     _write(tmp_path, "b.yaml", "extends: a.yaml\n" + BASE)
-    with pytest.raises(engine.RulesetError) as err:
-        engine.load_ruleset(tmp_path / "a.yaml")
+    with pytest.raises(tongbao.RulesetError) as err:
+        tongbao.load_ruleset(tmp_path / "a.yaml")
     assert "extends 形成了循环" in str(err.value)
 
 
 def test_a_missing_base_is_named(tmp_path: Path) -> None:
     child = _write(tmp_path, "child.yaml", "extends: nowhere.yaml\n" + BASE)
-    with pytest.raises(engine.RulesetError) as err:
-        engine.load_ruleset(child)
+    with pytest.raises(tongbao.RulesetError) as err:
+        tongbao.load_ruleset(child)
     assert "child.yaml:1:1: extends: 找不到基础规则集“nowhere.yaml”" in str(err.value)
 
 
 def test_show_resolved_names_the_layer_of_each_value() -> None:
-    out = subprocess.run([sys.executable, "cli.py", "show", "rulesets/demo-county-websites-2024.yaml", "--resolved"],
+    out = subprocess.run([sys.executable, "-m", "tongbao", "show", "rulesets/demo-county-websites-2024.yaml", "--resolved"],
                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True).stdout
     assert "# 继承链：rulesets/demo-county-websites-2024.yaml → rulesets/national-2019-websites.yaml" in out
     assert "    value: 40  # rulesets/demo-county-websites-2024.yaml:" in out

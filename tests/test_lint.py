@@ -1,4 +1,4 @@
-"""``engine.lint``: one small fixture ruleset per problem, the shipped rulesets, and the terminal lines.
+"""``tongbao.lint``: one small fixture ruleset per problem, the shipped rulesets, and the terminal lines.
 
 Each case names the line a finding must point at by a piece of text on that line
 (so the fixture reads as its own expectation), and a piece of the message.
@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-import engine
-from engine import lint as lint_module
-from engine.evaluate import assign_bands
-from engine.lint import CODES, Finding, lint, render_lint
-from engine.ruleset import Band, Tier
+import tongbao
+from tongbao.tools import lint as lint_module
+from tongbao.evaluate import assign_bands
+from tongbao.tools.lint import CODES, Finding, lint, render_lint
+from tongbao.rules.model import Band, Tier
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
@@ -59,13 +59,13 @@ def _line_of(path: Path, text: str) -> int:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_fixture_findings(name: str) -> None:
     path = FIXTURES / f"{name}.yaml"
-    found = lint(engine.load_ruleset(path))
+    found = lint(tongbao.load_ruleset(path))
     assert [f.code for f in found] == [code for code, _, _ in CASES[name]]
     for finding, (code, anchor, message) in zip(found, CASES[name]):
         assert finding.line == _line_of(path, anchor), finding
         assert message in finding.message
         assert finding.name == CODES[code][0]
-        assert finding.file == engine.load_ruleset(path).file and finding.column is not None
+        assert finding.file == tongbao.load_ruleset(path).file and finding.column is not None
 
 
 def test_every_code_has_a_fixture_and_a_row_in_the_docstring() -> None:
@@ -76,24 +76,24 @@ def test_every_code_has_a_fixture_and_a_row_in_the_docstring() -> None:
 
 
 def test_the_fixes_say_what_to_write() -> None:
-    threshold = lint(engine.load_ruleset(FIXTURES / "percent-threshold.yaml"))[0]
+    threshold = lint(tongbao.load_ruleset(FIXTURES / "percent-threshold.yaml"))[0]
     assert threshold.fix == '若指 90%，请写 "90%" 或 0.9。'
     assert threshold.path == "tiers.share_band.bands[0].below"
-    bound = lint(engine.load_ruleset(FIXTURES / "percent-bound.yaml"))[0]
+    bound = lint(tongbao.load_ruleset(FIXTURES / "percent-bound.yaml"))[0]
     assert bound.fix == '请写 max: "100%" 或 1。' and bound.path == "units.fields.rate.max"
-    gap = lint(engine.load_ruleset(FIXTURES / "gap.yaml"))[0]
+    gap = lint(tongbao.load_ruleset(FIXTURES / "gap.yaml"))[0]
     assert "otherwise: true" in gap.fix
 
 
 def test_a_gap_is_what_the_engine_leaves_unbanded() -> None:
     """The lint's reading of first-match bands agrees with evaluation: 80% lands in no band."""
-    rules = engine.load_ruleset(FIXTURES / "gap.yaml")
-    tier = engine.evaluate(rules, FIXTURES / "units.csv").to_dict()["parts"][0]["summary"]["tiers"][0]
+    rules = tongbao.load_ruleset(FIXTURES / "gap.yaml")
+    tier = tongbao.evaluate(rules, FIXTURES / "units.csv").to_dict()["parts"][0]["summary"]["tiers"][0]
     assert tier["unbanded"] == {"count": 1, "units": ["丙局"]}
 
 
 def test_to_dict_is_plain_json_with_the_level() -> None:
-    found = lint(engine.load_ruleset(FIXTURES / "not-notified.yaml"))[0].to_dict()
+    found = lint(tongbao.load_ruleset(FIXTURES / "not-notified.yaml"))[0].to_dict()
     assert json.loads(json.dumps(found, ensure_ascii=False)) == found
     assert set(found) == {"code", "name", "level", "file", "line", "column", "path", "message", "fix"}
     assert found["level"] == "info" and found["path"] == "tiers.rate_band.bands[0]"
@@ -103,7 +103,7 @@ def test_when_the_file_changed_since_loading_the_tier_line_is_given(tmp_path: Pa
     """Exact lines come from re-reading the files; if they changed, the nearest compiled place is honest."""
     copy = tmp_path / "unreachable.yaml"
     shutil.copy(FIXTURES / "unreachable.yaml", copy)
-    rules = engine.load_ruleset(copy)
+    rules = tongbao.load_ruleset(copy)
     copy.write_text("# 改过了\n" + copy.read_text(encoding="utf-8"), encoding="utf-8")
     found = lint(rules)
     tier = rules.parts[0].tiers[0]
@@ -112,7 +112,7 @@ def test_when_the_file_changed_since_loading_the_tier_line_is_given(tmp_path: Pa
 
 def test_facts_inherited_from_a_base_are_not_reported_unused() -> None:
     """ganzhou-jiance drops the baseline's scoring, so ten of its facts go unread: the base's library, not an error."""
-    rules = engine.load_ruleset(ROOT / "rulesets/ganzhou-jiance-2023-08.yaml")
+    rules = tongbao.load_ruleset(ROOT / "rulesets/ganzhou-jiance-2023-08.yaml")
     assert "TB-L004" not in {f.code for f in lint(rules)}
 
 
@@ -123,7 +123,7 @@ SHIPPED = sorted(p.stem for p in (ROOT / "rulesets").glob("*.yaml") if not p.nam
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_rulesets_are_clean(name: str) -> None:
-    assert [(f.code, f.path, f.message) for f in lint(engine.load_ruleset(ROOT / "rulesets" / f"{name}.yaml"))] == []
+    assert [(f.code, f.path, f.message) for f in lint(tongbao.load_ruleset(ROOT / "rulesets" / f"{name}.yaml"))] == []
 
 
 # ---------------------------------------------------------------- terminal
@@ -135,7 +135,7 @@ def _render(findings: list[Finding], file: str) -> str:
 
 
 def test_render_lint_one_line_per_finding_then_a_summary() -> None:
-    rules = engine.load_ruleset(FIXTURES / "dead-notification-band.yaml")
+    rules = tongbao.load_ruleset(FIXTURES / "dead-notification-band.yaml")
     found = lint(rules)
     text = _render(found, rules.file)
     lines = text.splitlines()
@@ -147,7 +147,7 @@ def test_render_lint_one_line_per_finding_then_a_summary() -> None:
 
 
 def test_render_lint_counts_hints_apart_and_says_when_clean() -> None:
-    rules = engine.load_ruleset(FIXTURES / "not-notified.yaml")
+    rules = tongbao.load_ruleset(FIXTURES / "not-notified.yaml")
     lines = _render(lint(rules), rules.file).splitlines()
     assert "when: {bands: {rate_band: [low]}}" in lines[0]  # printed as text: Rich would eat [low] as markup
     assert lines[-1] == f"{rules.file}：发现 1 条提示。"

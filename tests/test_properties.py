@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.evaluate import assign_bands, rank_values
-from engine.formatting import Format, Published, format_value
-from engine.ruleset import Band, Tier
+from tongbao.evaluate import assign_bands, rank_values
+from tongbao.rules.formatting import Format, Published, format_value
+from tongbao.rules.model import Band, Tier
 
 rates = st.floats(min_value=0, max_value=1, allow_nan=False)
 edges = st.lists(st.sampled_from([0.2, 0.5, 0.8, 0.9, 1.0]) | rates, min_size=1, max_size=5, unique=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import engine
-from engine.render import make_console
-from engine.ruletest import RuleTestError, coverage_line, discover, exit_code, render_tests, run_tests, same_value
+import tongbao
+from tongbao.report.terminal import make_console
+from tongbao.tools.ruletest import RuleTestError, coverage_line, discover, exit_code, render_tests, run_tests, same_value
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = ROOT / "rulesets"
@@ -80,9 +80,9 @@ def test_shipped_report_is_the_summary_then_coverage(shipped: dict) -> None:
 
 
 def test_the_example_in_the_format_description_passes(tmp_path: Path) -> None:
-    import engine.ruletest
+    import tongbao.tools.ruletest
 
-    doc = engine.ruletest.__doc__
+    doc = tongbao.tools.ruletest.__doc__
     start = doc.index("    ruleset: tonggu-ganzhengtong.yaml")
     example = textwrap.dedent(doc[start:doc.index("\n\n", start)])
     (tmp_path / "tonggu-ganzhengtong.yaml").write_bytes((RULESETS / "tonggu-ganzhengtong.yaml").read_bytes())
@@ -163,7 +163,7 @@ def test_a_ruleset_that_does_not_load_fails_every_case(tmp_path: Path) -> None:
 
 def test_a_yaml_syntax_error_names_file_line_and_column() -> None:
     path = fixture("yaml-syntax.yaml")
-    with pytest.raises(engine.TongbaoError) as caught:
+    with pytest.raises(tongbao.TongbaoError) as caught:
         run_tests([path])
     assert str(caught.value).startswith(f"{path}:4:11: YAML 语法错误")
 
@@ -234,9 +234,9 @@ def test_structural_mistakes(tmp_path: Path, text: str, where: str, words: str) 
 def test_discover_a_file_a_folder_and_nothing(tmp_path: Path) -> None:
     assert discover(fixture("wrong-band.yaml")) == [fixture("wrong-band.yaml")]
     assert [p.name for p in discover(RULESETS)] == sorted(p.name for p in RULESETS.glob("*.test.yaml"))
-    with pytest.raises(engine.TongbaoError, match="文件夹中没有 \\*.test.yaml 测试文件"):
+    with pytest.raises(tongbao.TongbaoError, match="文件夹中没有 \\*.test.yaml 测试文件"):
         discover(tmp_path)
-    with pytest.raises(engine.TongbaoError, match="找不到该文件或文件夹"):
+    with pytest.raises(tongbao.TongbaoError, match="找不到该文件或文件夹"):
         discover(tmp_path / "nothing")
 
 

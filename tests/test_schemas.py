@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import engine  # noqa: E402
+import tongbao  # noqa: E402
 
 SCHEMAS = ROOT / "schemas"
 RULESET_SCHEMA = SCHEMAS / "ruleset.schema.json"
@@ -62,7 +62,7 @@ def effective_ruleset(path: Path) -> Any:
     """The document the schema judges: the file itself, or, when it ``extends`` a base, the layers merged."""
     data = load_yaml(path)
     if isinstance(data, dict) and "extends" in data:
-        from engine.layers import read_layers  # the loader's own merge: a child alone is not a whole ruleset
+        from tongbao.rules.layers import read_layers  # the loader's own merge: a child alone is not a whole ruleset
 
         return read_layers(path)[0].data
     return data
@@ -154,8 +154,8 @@ def verdict_schema() -> dict:
 
 @pytest.fixture(scope="module")
 def tonggu_verdict() -> dict:
-    rules = engine.load_ruleset(TONGGU)
-    return json.loads(engine.evaluate(rules, TONGGU_DATA).to_json())
+    rules = tongbao.load_ruleset(TONGGU)
+    return json.loads(tongbao.evaluate(rules, TONGGU_DATA).to_json())
 
 
 @pytest.fixture
@@ -187,7 +187,7 @@ def test_shipped_example_verdict_matches_the_schema(verdict_schema: dict, path: 
     folder = ROOT / "examples" / path.stem
     if not folder.is_dir():
         pytest.skip(f"{path.name} ships without example data (a base for other rulesets)")
-    verdict = json.loads(engine.evaluate(engine.load_ruleset(path), folder).to_json())
+    verdict = json.loads(tongbao.evaluate(tongbao.load_ruleset(path), folder).to_json())
     assert errors(verdict_schema, verdict) == []
     assert verdict["ruleset"]["id"] == load_yaml(path)["id"]
     assert all(part["units"] for part in verdict["parts"])
@@ -235,7 +235,7 @@ MIXED_CSV = ("单位名称,信息报送数,信息采用数,收到留言数,类�
 def test_verdict_with_blanks_dates_text_totals_and_no_ranking_matches_the_schema(verdict_schema: dict, tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(MIXED_RULESET, encoding="utf-8")
     (tmp_path / "u.csv").write_text(MIXED_CSV, encoding="utf-8")
-    verdict = json.loads(engine.evaluate(engine.load_ruleset(tmp_path / "r.yaml"), tmp_path).to_json())
+    verdict = json.loads(tongbao.evaluate(tongbao.load_ruleset(tmp_path / "r.yaml"), tmp_path).to_json())
     assert errors(verdict_schema, verdict) == []
     # What this case exists for: nulls, booleans, text, dates and totals in the places the schema allows them.
     (part,) = verdict["parts"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import engine
+import tongbao
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_FILES = sorted((ROOT / "tests" / "golden").glob("*.yaml"))
@@ -38,8 +38,8 @@ _VERDICTS: dict[str, dict] = {}
 def _verdict(spec: dict) -> dict:
     key = spec["ruleset"]
     if key not in _VERDICTS:
-        rules = engine.load_ruleset(ROOT / spec["ruleset"])
-        _VERDICTS[key] = engine.evaluate(rules, ROOT / spec["data"]).to_dict()
+        rules = tongbao.load_ruleset(ROOT / spec["ruleset"])
+        _VERDICTS[key] = tongbao.evaluate(rules, ROOT / spec["data"]).to_dict()
     return _VERDICTS[key]
 
 

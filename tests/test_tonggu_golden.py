@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import engine
+import tongbao
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = yaml.safe_load((ROOT / "tests/golden/tonggu-ganzhengtong.yaml").read_text(encoding="utf-8"))
@@ -19,7 +19,7 @@ GOLDEN = yaml.safe_load((ROOT / "tests/golden/tonggu-ganzhengtong.yaml").read_te
 def verdict() -> dict:
     """The JSON verdict as the CLI prints it: what the issue asks to be shown."""
     out = subprocess.run(
-        [sys.executable, "cli.py", "evaluate", GOLDEN["ruleset"], GOLDEN["data"], "--format", "json"],
+        [sys.executable, "-m", "tongbao", "evaluate", GOLDEN["ruleset"], GOLDEN["data"], "--format", "json"],
         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True,
     )
     return json.loads(out.stdout)
@@ -94,9 +94,9 @@ def test_verdict_records_ruleset_and_input_hashes(verdict: dict) -> None:
 
 
 def test_json_is_byte_identical_across_runs_and_through_the_api() -> None:
-    rules = engine.load_ruleset(ROOT / GOLDEN["ruleset"])
-    first = engine.evaluate(rules, ROOT / GOLDEN["data"]).to_json()
-    second = engine.evaluate(engine.load_ruleset(ROOT / GOLDEN["ruleset"]), ROOT / GOLDEN["data"]).to_json()
+    rules = tongbao.load_ruleset(ROOT / GOLDEN["ruleset"])
+    first = tongbao.evaluate(rules, ROOT / GOLDEN["data"]).to_json()
+    second = tongbao.evaluate(tongbao.load_ruleset(ROOT / GOLDEN["ruleset"]), ROOT / GOLDEN["data"]).to_json()
     assert first == second
     assert "林业局" in first and "\\u" not in first  # Chinese kept as characters
 
@@ -104,11 +104,11 @@ def test_json_is_byte_identical_across_runs_and_through_the_api() -> None:
 def test_records_input_gives_the_same_bands_as_the_csv() -> None:
     import csv
 
-    rules = engine.load_ruleset(ROOT / GOLDEN["ruleset"])
+    rules = tongbao.load_ruleset(ROOT / GOLDEN["ruleset"])
     with open(ROOT / GOLDEN["data"], encoding="utf-8") as handle:
         records = list(csv.DictReader(handle))
-    from_records = engine.evaluate(rules, records).to_dict()
-    from_csv = engine.evaluate(rules, ROOT / GOLDEN["data"]).to_dict()
+    from_records = tongbao.evaluate(rules, records).to_dict()
+    from_csv = tongbao.evaluate(rules, ROOT / GOLDEN["data"]).to_dict()
     assert from_records["parts"][0]["summary"]["tiers"] == from_csv["parts"][0]["summary"]["tiers"]
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from engine.errors import TongbaoError
-from engine.workdays import Calendar
+from tongbao.errors import TongbaoError
+from tongbao.rules.calendar import Calendar
 
 
 def _days(*iso: str) -> np.ndarray:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .csvfile import read_csv
-from .errors import CellProblem, DataError
-from .ruleset import Ruleset
+from ..errors import CellProblem, DataError
+from ..rules.model import Ruleset
 from .tables import Layout, Table, data_sha, table_from_columns, table_from_records, table_from_rows
 
 TableInput = str | Path | Table | Sequence[Mapping[str, Any]] | Mapping[str, Any]

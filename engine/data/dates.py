@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .workdays import Calendar
+from ..rules.calendar import Calendar
 
 
 def bind(calendar: Calendar) -> dict[str, Callable[..., Any]]:

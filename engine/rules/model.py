@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Problem
+from ..errors import Problem
 from .expressions import Expression
 from .formatting import Format, Published
-from .workdays import Calendar
+from .calendar import Calendar
 
 
 @dataclass(frozen=True)

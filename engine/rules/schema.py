@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import Problem
+from ..errors import Problem
 from .yamlfile import YamlDoc
 
 
@@ -20,9 +20,9 @@ def schema_text(name: str) -> str:
     """The JSON text of a shipped schema (``ruleset`` or ``verdict``)."""
     filename = f"{name}.schema.json"
     try:
-        return resources.files("engine.schemas").joinpath(filename).read_text(encoding="utf-8")
+        return resources.files("tongbao.schemas").joinpath(filename).read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):  # running from a source checkout
-        return (Path(__file__).resolve().parent.parent / "schemas" / filename).read_text(encoding="utf-8")
+        return (Path(__file__).resolve().parents[2] / "schemas" / filename).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=4)

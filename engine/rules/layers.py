@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from .errors import RulesetError
+from ..errors import RulesetError
 from .yamlfile import YamlDoc, read_yaml
 
 MAX_LAYERS = 8

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, RulesetError
+from ..errors import Problem, RulesetError
 
 try:  # the C composer is ~10x faster and keeps marks just the same
     _Loader: type = yaml.CSafeLoader

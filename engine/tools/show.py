@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .yamlfile import YamlDoc
+from ..rules.yamlfile import YamlDoc
 
 
 def resolved_yaml(doc: YamlDoc) -> str:

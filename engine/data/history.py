@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import TongbaoError
-from .ruleset import Escalation
+from ..errors import TongbaoError
+from ..rules.model import Escalation
 
 
 @dataclass(frozen=True)

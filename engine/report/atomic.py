@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import TongbaoError
+from ..errors import TongbaoError
 
 
 def write_atomic(path: str | Path, text: str) -> None:

@@ -9,9 +9,9 @@ import hashlib
 from pathlib import Path
 
 from .build import build_ruleset
-from .errors import RulesetError
+from ..errors import RulesetError
 from .layers import read_layers
-from .ruleset import Ruleset
+from .model import Ruleset
 from .schema import schema_problems
 from .yamlfile import YamlDoc
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .errors import TongbaoError
+from ..errors import TongbaoError
 
 
 @dataclass(frozen=True)

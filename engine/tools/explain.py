@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from .formatting import Format, format_value
-from .ruleset import Band, Tier
+from ..rules.formatting import Format, format_value
+from ..rules.model import Band, Tier
 
 
 def find_units(verdict: Any, name: str, part: str | None = None) -> list[tuple[Any, int]]:
     """Each part result and row holding a unit of this name (as the table writes it); a clear error if none."""
     import difflib
 
-    from .errors import TongbaoError
+    from ..errors import TongbaoError
 
     import unicodedata
 
@@ -58,7 +58,7 @@ def explain_unit(result: Any, i: int) -> dict:
 
 class _Explainer:
     def __init__(self, result: Any, i: int) -> None:
-        from .evaluate import Context  # late: evaluate imports the verdict, which imports this lazily
+        from ..evaluate import Context  # late: evaluate imports the verdict, which imports this lazily
 
         self.r, self.i = result, i
         self.ctx = Context(result.names, len(result.table), result.bands, result.part.tiers, result.functions)

@@ -13,8 +13,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from .errors import basename
-from .formatting import Format, format_value
+from ..errors import basename
+from ..rules.formatting import Format, format_value
 
 SEVERITY_STYLE = {0: "", 1: "yellow", 2: "dark_orange", 3: "red", 4: "bold red", 5: "bold red reverse"}
 

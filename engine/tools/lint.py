@@ -53,12 +53,12 @@ import numpy as np
 from rich.console import Console
 from rich.text import Text
 
-from .errors import TongbaoError
-from .expressions import ColumnEvaluator, Expression
-from .layers import read_layers
-from .ruleset import Band, Fact, FieldSpec, Notification, Part, Ruleset, Tier, Where
-from .templates import template_names
-from .yamlfile import YamlDoc, dotted
+from ..errors import TongbaoError
+from ..rules.expressions import ColumnEvaluator, Expression
+from ..rules.layers import read_layers
+from ..rules.model import Band, Fact, FieldSpec, Notification, Part, Ruleset, Tier, Where
+from ..rules.templates import template_names
+from ..rules.yamlfile import YamlDoc, dotted
 
 WARNING, INFO = "warning", "info"
 

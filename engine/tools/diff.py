@@ -27,11 +27,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .errors import TongbaoError
-from .formatting import MISSING, NOT_APPLICABLE, Format, format_value
-from .render import SEVERITY_STYLE
-from .schema import load_schema
+from .._version import __version__
+from ..errors import TongbaoError
+from ..rules.formatting import MISSING, NOT_APPLICABLE, Format, format_value
+from ..report.terminal import SEVERITY_STYLE
+from ..rules.schema import load_schema
 
 DIFF_FORMAT = 1
 VERDICT_FORMAT = 1  # the verdict layout this module reads

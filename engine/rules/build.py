@@ -11,13 +11,13 @@ import unicodedata
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import Problem, RulesetError
+from ..errors import Problem, RulesetError
 from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, unknown_message
 from .formatting import Format, Published
-from .ruleset import (Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, Group, Metric, Notification, Part,
+from .model import (Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, Group, Metric, Notification, Part,
                       Ranking, Ruleset, Tier, UnitTable, Where)
 from .templates import template_names
-from .workdays import Calendar
+from .calendar import Calendar
 from .yamlfile import YamlDoc, dotted
 
 RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
@@ -182,7 +182,7 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
 
 def _escalations(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flag_names: set[str],
                  notice_ids: set[str], scope: Scope) -> tuple:
-    from .ruleset import Escalation
+    from .model import Escalation
 
     out = []
     for path, spec in _with_unique_ids(b, raw, at, "升级处理"):

@@ -70,14 +70,14 @@ from typing import Any, Callable
 from rich.console import Console
 from rich.text import Text
 
-from .errors import DataError, Problem, RulesetError, TongbaoError
-from .evaluate import evaluate
-from .expressions import unknown_message
-from .inputs import file_names
-from .loader import load_ruleset
-from .ruleset import Part, Ruleset
-from .verdict import PartResult, Verdict
-from .yamlfile import YamlDoc, read_yaml
+from ..errors import DataError, Problem, RulesetError, TongbaoError
+from ..evaluate import evaluate
+from ..rules.expressions import unknown_message
+from ..data.inputs import file_names
+from ..rules.loader import load_ruleset
+from ..rules.model import Part, Ruleset
+from ..verdict import PartResult, Verdict
+from ..rules.yamlfile import YamlDoc, read_yaml
 
 SUFFIX = ".test.yaml"
 REL_TOL = 1e-9

@@ -20,8 +20,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .errors import CellProblem, DataError, DataWarning, basename
-from .ruleset import FieldSpec, UnitTable
+from ..errors import CellProblem, DataError, DataWarning, basename
+from ..rules.model import FieldSpec, UnitTable
 
 MAX_LISTED = 20
 MAX_MAGNITUDE = 1e15  # larger "numbers" are ID numbers or typing slips, and would not print exactly

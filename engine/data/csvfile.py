@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CellProblem, DataError
+from ..errors import CellProblem, DataError
 
 MAX_FILE_BYTES = 500_000_000
 

@@ -1,0 +1,2 @@
+"""The one place tongbao's version is written (pyproject.toml reads it from here)."""
+__version__ = "0.2.0"

@@ -1,0 +1,1 @@
+"""The administrator's tools around the pipeline: explain, lint, diff, rule tests, show."""
