@@ -248,16 +248,13 @@ def diff_periods(
 
 def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict:
     """A saved verdict (.json), or data evaluated now by ``--ruleset``."""
-    import json
-
     import tongbao
     from tongbao.errors import TongbaoError
 
     if path.suffix.lower() == ".json":
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise TongbaoError(f"{path}：无法读取判定结果（{exc}）。") from None
+        from tongbao.data.history import read_verdict
+
+        return read_verdict(path)
     if ruleset is None:
         raise TongbaoError(f"{path}：这是数据而不是判定结果（.json）。请加 --ruleset 规则集.yaml，用它评定两期数据。")
     return tongbao.evaluate(tongbao.load_ruleset(ruleset), path, period=path.name).to_dict()

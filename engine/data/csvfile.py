@@ -41,16 +41,15 @@ def read_csv(path: str | Path, encoding: str | None = None, display: str | None 
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
+    from .files import TABLE_LIMIT, FileProblem, read_bytes
+
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise DataError([CellProblem(name, None, None, None, f"文件超过 {MAX_FILE_BYTES // 1_000_000} MB。")])
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DataError([CellProblem(name, None, None, None, "找不到数据文件。请检查路径，或确认文件夹中有规则集 units.file 指定的文件。")]) from None
-    except IsADirectoryError:
-        raise DataError([CellProblem(name, None, None, None, "这是一个文件夹，不是 CSV 文件。")]) from None
-    except OSError as exc:
-        raise DataError([CellProblem(name, None, None, None, f"无法读取（{exc.strerror}）。")]) from None
+        return read_bytes(path, min(MAX_FILE_BYTES, TABLE_LIMIT), "数据")
+    except FileProblem as exc:
+        reason = exc.reason
+        if reason.startswith("找不到"):
+            reason = "找不到数据文件。请检查路径，或确认文件夹中有规则集 units.file 指定的文件。"
+        raise DataError([CellProblem(name, None, None, None, reason)]) from None
 
 
 def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:

@@ -30,19 +30,80 @@ class Period:
 
 
 def read_history(paths: list[str | Path]) -> list[Period]:
-    return [period_of(_read(Path(p)), str(p)) for p in paths]
+    return [period_of(read_verdict(Path(p), "以往的判定结果"), str(p)) for p in paths]
 
 
-def _read(path: Path) -> dict:
+def read_verdict(path: Path, what: str = "判定结果") -> dict:
+    """A verdict JSON saved by ``evaluate -f json``: read safely, parsed strictly, checked against
+    schemas/verdict.schema.json before any of it is used (a damaged file is exit 1, not a crash)."""
+    from .files import VERDICT_LIMIT, FileProblem, read_bytes
+
+    how = "请用 tongbao evaluate … --format json -o 文件 保存每期结果。"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TongbaoError(f"{path}：找不到以往的判定结果文件。") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TongbaoError(f"{path}：不是 tongbao 的判定结果（JSON）：{exc}。请用 tongbao evaluate … --format json -o 文件 保存每期结果。") from None
-    if not isinstance(data, dict) or "parts" not in data or "ruleset" not in data:
-        raise TongbaoError(f"{path}：不是 tongbao 的判定结果（缺少 ruleset 或 parts）。")
+        raw = read_bytes(path, VERDICT_LIMIT, what)
+    except FileProblem as exc:
+        raise TongbaoError(f"{path}：{exc.reason}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise TongbaoError(f"{path}：不是 UTF-8 编码的 JSON（第 {exc.start} 字节）。{how}") from None
+    except json.JSONDecodeError as exc:
+        raise TongbaoError(f"{path}：第 {exc.lineno} 行第 {exc.colno} 列：不是 tongbao 的判定结果（JSON）：JSON 格式错误，{json_reason(exc.msg)}。{how}") from None
+    except RecursionError:
+        raise TongbaoError(f"{path}：JSON 嵌套层数过多，不是 tongbao 的判定结果。{how}") from None
+    except ValueError as exc:  # NaN / Infinity, refused by _no_constant
+        raise TongbaoError(f"{path}：{exc}。{how}") from None
+    problem = verdict_problem(data)
+    if problem:
+        raise TongbaoError(f"{path}：不是有效的 tongbao 判定结果（{problem}）。{how}")
     return data
+
+
+def _no_constant(token: str) -> Any:
+    raise ValueError(f"JSON 中出现了 {token}，这不是合法的 JSON 数值")
+
+
+_JSON_REASONS = {
+    "Expecting value": "这里应有一个值",
+    "Expecting property name enclosed in double quotes": "键名应放在英文双引号里",
+    "Expecting ':' delimiter": "这里应有冒号",
+    "Expecting ',' delimiter": "这里应有逗号",
+    "Unterminated string starting at": "字符串没有结束引号",
+    "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+    "Extra data": "数据结束后还有多余内容",
+}
+
+
+def json_reason(msg: str) -> str:
+    """json's English message in Chinese (the commonest ones; others are kept as they are)."""
+    for english, chinese in _JSON_REASONS.items():
+        if msg.startswith(english):
+            return chinese
+    return msg
+
+
+def verdict_problem(data: Any) -> str | None:
+    """The first way ``data`` differs from schemas/verdict.schema.json, in words; None if it fits."""
+    from ..rules.schema import _validator
+
+    if not isinstance(data, dict):
+        return "最外层应是一个对象 {…}"
+    try:
+        error = next(iter(_validator("verdict").iter_errors(data)), None)
+    except RecursionError:
+        return "嵌套层数过多"
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "最外层"
+    from ..escape import excerpt
+
+    if error.validator == "required":
+        return f"{where} 缺少必需的键：{excerpt(error.message.split(chr(39))[1] if chr(39) in error.message else error.message)}"
+    if error.validator == "type":
+        return f"{where} 的类型不对，应为 {error.validator_value}"
+    return f"{where} 不符合判定结果的格式（{error.validator}）"
 
 
 def period_of(verdict: dict, source: str = "<verdict>") -> Period:

@@ -38,7 +38,7 @@ class Inputs:
     def _classify(self, data: TableInput) -> None:
         if isinstance(data, (str, Path)) and Path(data).is_dir():
             self.folder = Path(data)
-            missing = [f for f in self.needed if not (self.folder / f).is_file()]
+            missing = [f for f in self.needed if not (self.folder / f).exists()]  # a FIFO or folder there is refused when read, by name
             if missing:
                 have = "、".join(sorted(p.name for p in self.folder.iterdir() if p.is_file())) or "（空）"
                 raise DataError([CellProblem(str(self.folder), None, None, None,

@@ -37,6 +37,9 @@ def _validator(name: str) -> Any:
     return jsonschema.Draft7Validator(load_schema(name))
 
 
+SHOWN_UNKNOWN = 5  # unknown keys named one by one; the rest are counted
+
+
 def schema_problems(doc: YamlDoc) -> list[Problem]:
     """Every schema error in the document, each placed at its key."""
     problems: list[Problem] = []
@@ -52,12 +55,15 @@ def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
     schema = error.schema
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
-        for key in sorted(set(error.instance) - set(allowed)):
+        unknown = [k for k in error.instance if k not in allowed]  # in file order
+        for key in unknown[:SHOWN_UNKNOWN]:
             near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"是否想写“{near[0]}”？" if near else ""
             if "(" in key or ")" in key:  # a comma inside {…} ends the value: days(a, b) became two keys
                 hint = "在 {…} 写法中，表达式里的逗号会把它截断。请给表达式加引号，例如 expr: \"days(a, b)\"，或改用多行写法。"
             yield path + (key,), f"未知的键“{key}”。{hint}这里可用的键有：{'、'.join(allowed)}。"
+        if len(unknown) > SHOWN_UNKNOWN:  # a pasted table or a generated file: name a few, count the rest
+            yield path, f"还有 {len(unknown) - SHOWN_UNKNOWN} 个未知的键未列出。"
         return
     if kind == "required":  # jsonschema reports each missing key as its own error: name just that one
         key = next((k for k in schema.get("required", []) if repr(k) in error.message), None)

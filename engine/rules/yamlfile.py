@@ -24,6 +24,7 @@ MAX_ALIASES = 100
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 MAX_BYTES = 5_000_000
+MAX_KEYS = 2_000  # keys in one mapping; checked on the composed node, before any schema work
 
 Path_ = tuple  # a key path such as ("tiers", "activity", "bands", 0, "below")
 
@@ -63,15 +64,13 @@ def dotted(path: Path_) -> str:
 
 def read_yaml(path: str | Path, display: str | None = None) -> tuple[YamlDoc, bytes]:
     """Read a YAML file into a YamlDoc; return it with the file's bytes (for hashing)."""
+    from ..data.files import FileProblem, read_bytes
+
     name = display or str(path)
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise RulesetError([Problem(name, None, None, "", "找不到该文件。请检查路径是否写对。")]) from None
-    except OSError as exc:
-        raise RulesetError([Problem(name, None, None, "", f"无法读取该文件（{exc.strerror}）。")]) from None
-    if len(raw) > MAX_BYTES:
-        raise RulesetError([Problem(name, None, None, "", f"文件超过 {MAX_BYTES // 1_000_000} MB，不像是规则集。")])
+        raw = read_bytes(path, MAX_BYTES, "规则集")
+    except FileProblem as exc:
+        raise RulesetError([Problem(name, None, None, "", exc.reason)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -132,6 +131,8 @@ class _Builder:
         self.visited.add(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
+        if len(node.value) > MAX_KEYS:
+            self._fail(node, path, f"一个映射里有 {len(node.value)} 个键，超过上限 {MAX_KEYS}。这不像是规则集，请检查是否选错了文件。")
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
