@@ -65,14 +65,20 @@ def evaluate(
     """按规则集评定数据表中的各单位。"""
     import tongbao
     from tongbao.data.history import read_history
-    from tongbao.report.terminal import render
 
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset, data, history)
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
     verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier).to_dict(explain=explain)
-    _emit(verdict, format, output, lambda console: render(verdict, console))
+    _emit(verdict, format, output, lambda console: _terminal().render(verdict, console))
+
+
+def _terminal() -> Any:
+    """The terminal report module, imported only when drawing it: Rich costs ~15 ms of start-up that JSON output never needs."""
+    from tongbao.report import terminal
+
+    return terminal
 
 
 def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
@@ -152,16 +158,15 @@ def _emit(data: dict, format: "OutputFormat", output: Optional[Path], draw: Call
     import io
 
     from tongbao.report.atomic import write_atomic
-    from tongbao.report.terminal import make_console
 
     if format is OutputFormat.json:
         text = _render_json(data)
     elif output is None and sys.stdout.isatty():
-        draw(make_console())  # straight to the terminal: colours and its width
+        draw(_terminal().make_console())  # straight to the terminal: colours and its width
         return
     else:
         buffer = io.StringIO()
-        draw(make_console(file=buffer, width=80))
+        draw(_terminal().make_console(file=buffer, width=80))
         text = buffer.getvalue()
     if output is None:
         sys.stdout.write(text)
