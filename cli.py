@@ -56,7 +56,7 @@ def evaluate(
     ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
     data: Path = typer.Argument(..., help="数据：CSV 文件，或放着规则集所需表格的文件夹"),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 终端报告；json 判定结果"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件（整份写成后才替换），而不是屏幕"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件（整份写成后才替换），而不是屏幕"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
     explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
     history: Optional[list[Path]] = typer.Option(None, "--history", help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
@@ -81,10 +81,12 @@ def _terminal() -> Any:
     return terminal
 
 
-def _refuse_overwriting_inputs(output: Path, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
+def _refuse_overwriting_inputs(output: str, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
     from tongbao.errors import TongbaoError
 
-    target = output.resolve()
+    if output == "-":  # stdout
+        return
+    target = Path(output).resolve()
     inputs = {ruleset.resolve(), data.resolve(), *(p.resolve() for p in (history or []))}
     if data.is_dir():
         inputs |= {p.resolve() for p in data.iterdir()}
@@ -153,12 +155,14 @@ def show(
     sys.stdout.write(f"# 继承链：{chain}\n" + resolved_yaml(doc))
 
 
-def _emit(data: dict, format: "OutputFormat", output: Optional[Path], draw: Callable[[Any], None]) -> None:
-    """JSON or the terminal report, to stdout or atomically to a file: one path for every command."""
+def _emit(data: dict, format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:
+    """JSON or the terminal report, to stdout or atomically to a file: one path for every command.
+    ``-o -`` is stdout; what else -o may name is settled in report/atomic.py."""
     import io
 
     from tongbao.report.atomic import write_atomic
 
+    output = None if output == "-" else output
     if format is OutputFormat.json:
         text = _render_json(data)
     elif output is None and sys.stdout.isatty():
@@ -218,7 +222,7 @@ def diff_rules(
     after: Path = typer.Argument(..., help="修改后的规则集 YAML"),
     data: Path = typer.Argument(..., help="数据：CSV 文件或文件夹"),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件"),
     encoding: Optional[str] = typer.Option(None, "--encoding"),
 ) -> None:
     """假如规则这样改：哪些单位换了档、得失标记、分数、名次或通报，各档人数前后对比。"""
@@ -240,7 +244,7 @@ def diff_periods(
     later: Path = typer.Argument(..., help="本期：判定结果 JSON，或数据（与 --ruleset 一起）"),
     ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help="两期数据都按这个规则集评定"),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入此文件"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件"),
 ) -> None:
     """同一规则集的两期：哪些单位好转、变差、首次被点名、再次被点名。"""
     from tongbao.tools.diff import diff_periods as compare, render_diff

@@ -1,38 +1,114 @@
-"""Write an output file whole or not at all: temp file beside it, fsync, rename."""
+"""Write an output file whole or not at all: temp file beside it, fsync, rename.
+
+What ``-o`` may name (docs/security.md): a regular file or a new name. A folder, a device, a FIFO
+or a socket is refused, and so is a name ending in "/" (that says "folder"); replacing
+``/dev/null`` with a regular file as root would break the machine. A symbolic link is written
+through: the link stays, and the file it points to is replaced atomically (as ``>`` in a shell
+would write through it); the link's target must itself be a regular file or a new name.
+A new file gets the mode the umask gives (0666 & ~umask), an existing file keeps its mode (and,
+when we may, its owner). The temporary name is short, so any name legal for the target is legal
+for it. Every OSError becomes a Chinese message naming the cause; the old file is left as it was
+and the temporary file is removed.
+"""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+from ..data.files import os_reason
 from ..errors import TongbaoError
+
+_NOT_A_FILE = {
+    stat.S_IFDIR: "这是一个文件夹",
+    stat.S_IFCHR: "这是一个设备（字符设备）",
+    stat.S_IFBLK: "这是一个设备（块设备）",
+    stat.S_IFIFO: "这是一个命名管道（FIFO）",
+    stat.S_IFSOCK: "这是一个套接字（socket）",
+}
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise TongbaoError(f"{target}：这是一个文件夹。-o 要写文件名，例如 -o {target / 'verdict.json'}。")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise TongbaoError(f"{target}：输出文件夹“{folder}”不存在。请先建好文件夹，或换一个输出路径。")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    """Replace (or create) the file at ``path`` with ``text`` in UTF-8, all at once."""
+    shown = os.fsdecode(path)
+    target = _target(shown)
+    mode, owner = _mode_and_owner(shown)  # follows links: what would really be replaced
+    folder = os.path.dirname(target) or "."
+    if not os.path.isdir(folder):
+        raise TongbaoError(f"{shown}：输出文件夹“{folder}”不存在。请先建好文件夹，或换一个输出路径。")
+    _write(target, shown, folder, text.encode("utf-8", "surrogateescape"), mode, owner)
+
+
+def _target(shown: str) -> str:
+    """The path to replace: the name itself, or through symbolic links the file they point to."""
+    if shown.endswith(("/", os.sep)) or shown in (".", ".."):
+        raise TongbaoError(f"{shown}：以“/”结尾的是文件夹。-o 要写文件名，例如 -o {shown.rstrip('/' + os.sep) or '.'}/verdict.json。")
+    return os.path.realpath(shown) if os.path.islink(shown) else os.path.abspath(shown)
+
+
+def _mode_and_owner(shown: str) -> tuple[int, tuple[int, int] | None]:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output file should read like any other
+        info = os.stat(shown)
+    except FileNotFoundError:
+        return 0o666 & ~_umask(), None
+    except OSError as exc:
+        raise TongbaoError(f"{shown}：无法写入（{os_reason(exc)}）。") from None
+    kind = stat.S_IFMT(info.st_mode)
+    if kind != stat.S_IFREG:
+        what = _NOT_A_FILE.get(kind, "这不是普通文件")
+        hint = "；要丢弃输出，请不写 -o，改用 > /dev/null" if kind == stat.S_IFCHR else ""
+        raise TongbaoError(f"{shown}：{what}，-o 只写普通文件{hint}。请换一个文件名，例如 -o verdict.json。")
+    return stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _write(target: str, shown: str, folder: str, data: bytes, mode: int, owner: tuple[int, int] | None) -> None:
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tb", dir=folder)  # short: a 250-character target must still work
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            os.fchmod(fd, mode)  # mkstemp makes 0600
+            if owner is not None and os.geteuid() == 0:
+                os.fchown(fd, *owner)  # root rewriting a colleague's file leaves it theirs
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
-    except PermissionError:
-        _discard(tmp)
-        raise TongbaoError(f"{target}：无法写入（没有权限，或文件正被 Excel/WPS 等程序打开）。请关闭占用它的程序后重试。") from None
-    except BaseException:
-        _discard(tmp)
-        raise
+        tmp = None
+    except OSError as exc:
+        raise TongbaoError(_failure(shown, exc)) from None
+    finally:
+        if tmp is not None:
+            _discard(tmp)
+
+
+def _failure(shown: str, exc: OSError) -> str:
+    import errno
+
+    reason = os_reason(exc)
+    hint = {
+        errno.EACCES: "请换一个有写权限的文件夹；在 Windows 上也可能是文件正被 Excel/WPS 打开，请关闭后重试。",
+        errno.EPERM: "请换一个有写权限的文件夹，或关闭占用该文件的程序后重试。",
+        errno.EROFS: "请写到其他可写的位置。",
+        errno.ENOSPC: "请清理磁盘空间，或写到其他磁盘。",
+        errno.EDQUOT: "请清理空间，或写到其他位置。",
+        errno.EFBIG: "请写到其他位置，或检查文件大小限制（ulimit -f）。",
+        errno.ENAMETOOLONG: "请用短一些的文件名。",
+    }.get(exc.errno or 0, "请检查输出路径后重试。")
+    return f"{shown}：无法写入（{reason}）。原文件（如有）保持不变。{hint}"
 
 
 def _discard(tmp: str) -> None:
     try:
         os.unlink(tmp)
-    except FileNotFoundError:
+    except OSError:
         pass
