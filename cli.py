@@ -94,7 +94,7 @@ def _refuse_overwriting_inputs(output: str, ruleset: Path, data: Path, history: 
         raise TongbaoError(f"{output}：输出文件不能是输入文件，否则会覆盖原始数据。请换一个输出文件名。")
 
 
-def _render_json(verdict: dict) -> str:
+def _render_json(verdict: dict[str, Any]) -> str:
     from tongbao.verdict import dumps
 
     return dumps(verdict)
@@ -155,7 +155,7 @@ def show(
     sys.stdout.write(f"# 继承链：{chain}\n" + resolved_yaml(doc))
 
 
-def _emit(data: dict, format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:
+def _emit(data: dict[str, Any], format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:
     """JSON or the terminal report, to stdout or atomically to a file: one path for every command.
     ``-o -`` is stdout; what else -o may name is settled in report/atomic.py."""
     import io
@@ -255,7 +255,7 @@ def diff_periods(
     _emit(result, format, output, lambda console: render_diff(result, console))
 
 
-def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict:
+def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict[str, Any]:
     """A saved verdict (.json), or data evaluated now by ``--ruleset``."""
     import tongbao
     from tongbao.errors import TongbaoError
@@ -272,7 +272,7 @@ def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict:
 @app.command()
 def version() -> None:
     """显示 tongbao 的版本。"""
-    from engine import __version__
+    from tongbao import __version__
 
     print(f"tongbao {__version__}")
 

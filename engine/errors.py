@@ -7,6 +7,7 @@ the place (file, line, column, key or row) and ends with what to do next.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def basename(path: str) -> str:
@@ -96,10 +97,10 @@ class DataWarning:
     line: int | None = None
     column: str | None = None
     unit: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict[str, Any])
 
-    def to_dict(self) -> dict:
-        out: dict = {"code": self.code, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
         for key in ("file", "line", "column", "unit"):
             value = getattr(self, key)
             if value is not None:

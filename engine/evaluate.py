@@ -7,7 +7,7 @@ every call builds its own evaluators.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -47,7 +47,7 @@ def _refuse_placeholders(ruleset: Ruleset) -> None:
     used = used_names(ruleset)
     open_ones = [f for f in ruleset.facts if f.placeholder and f.name in used]
     if open_ones:
-        raise RulesetError([f.where.problem(
+        raise RulesetError([cast(Where, f.where).problem(
             f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值，而规则要用它。"
             f"请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。") for f in open_ones])
 
@@ -124,7 +124,7 @@ class Context:
         wanted = [i for i, b in enumerate(spec.bands) if b.id in band_ids]
         return np.isin(self.bands[tier], wanted)
 
-    def subset(self, mask: np.ndarray, group_facts: dict[str, float] | None = None) -> "Context":
+    def subset(self, mask: np.ndarray, group_facts: dict[str, float | None] | None = None) -> "Context":
         """The same names restricted to some units (one group), for per-group summaries.
 
         Within one group a per-group fact is a single number again (``group_facts`` gives it, even
@@ -182,7 +182,7 @@ class _PartRun:
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
                           flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations)
 
-    def _escalations(self, flags: dict, vetoes: dict, notices: dict) -> dict[str, tuple[np.ndarray, dict[int, list[str]]]]:
+    def _escalations(self, flags: dict[str, Any], vetoes: dict[str, Any], notices: dict[str, Any]) -> dict[str, tuple[np.ndarray, dict[int, list[str]]]]:
         out = {}
         names = self.table.names
         for esc in self.part.escalations:
@@ -242,13 +242,13 @@ class _PartRun:
                     self.warnings.append(DataWarning(warning[0], warning[1], self.table.file_of(i), int(self.table.lines[i]),
                                                      column, str(self.table.names[i]), warning[2]))
 
-    def _booleans(self, items: tuple) -> dict[str, np.ndarray]:
+    def _booleans(self, items: tuple[Any, ...]) -> dict[str, np.ndarray]:
         out = {}
         for item in items:
             out[item.name] = self.ctx.names[item.name] = condition(self.ctx.column(item.when, item.where), item)
         return out
 
-    def _notice(self, bands: tuple, flag_names: tuple, flags: dict[str, np.ndarray]) -> np.ndarray:
+    def _notice(self, bands: tuple[Any, ...], flag_names: tuple[Any, ...], flags: dict[str, np.ndarray]) -> np.ndarray:
         hit = np.zeros(self.n, dtype=bool)
         for tier, band_ids in bands:
             hit |= self.ctx.in_band(tier, *band_ids)
@@ -329,7 +329,7 @@ def _aggregate(agg: Aggregate, ctx: Context, names: dict[str, Any], index: np.nd
     """Gather one per-unit figure from the rows, with bincount and ufunc.at: no per-unit loop."""
     if agg.how == "dates":
         out = np.empty(n, dtype=object)
-        values = names[agg.field]
+        values = names[cast(str, agg.field)]
         for u in range(n):
             out[u] = np.sort(values[index == u])
         return out
@@ -347,7 +347,7 @@ def _aggregate(agg: Aggregate, ctx: Context, names: dict[str, Any], index: np.nd
     return out
 
 
-def _audit_cell(m: Any, column: str, printed: str, na: bool, computed: float) -> tuple[str, str, dict] | None:
+def _audit_cell(m: Any, column: str, printed: str, na: bool, computed: float) -> tuple[str, str, dict[str, Any]] | None:
     shown = "无法计算" if np.isnan(computed) else None
     if na:
         return None if np.isnan(computed) else ("TB-A001", f"附件“{column}”写作不适用，按规则计算为 {_show(m, computed)}。",
@@ -389,7 +389,7 @@ def _overall(ruleset: Ruleset, results: list[PartResult]) -> dict[str, Any]:
 
 def _band_ids(tier: Tier, index: np.ndarray) -> np.ndarray:
     ids = np.array([b.id for b in tier.bands] + [""], dtype=object)
-    out = ids[index]  # index -1 picks the trailing "" (no band)
+    out: np.ndarray = ids[index]  # index -1 picks the trailing "" (no band)
     out.flags.writeable = False
     return out
 
@@ -406,7 +406,7 @@ def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, v
         if band.op == "vetoed":
             conditions.append(np.zeros(len(v), dtype=bool) if vetoed is None else np.asarray(vetoed, dtype=bool))
             continue
-        line = names[band.threshold_fact] if band.threshold_fact else band.threshold
+        line: Any = cast(dict[str, Any], names)[band.threshold_fact] if band.threshold_fact else band.threshold
         test = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equal, "above": np.greater}[band.op]
         conditions.append(test(v, line))
     out = np.select(conditions, list(range(len(tier.bands))), default=-1).astype(np.int64) if conditions else np.full(len(v), -1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -43,10 +43,10 @@ class PartResult:
     warnings: list[DataWarning]
     names: dict[str, Any]  # every column an expression could read, for explaining one unit
     functions: dict[str, Any]  # the date functions bound to the ruleset's calendar
-    facts: tuple = ()  # the ruleset's facts, for their labels when explaining
-    escalations: dict = field(default_factory=dict)  # id -> (units escalated, periods cited per unit)
+    facts: tuple[Any, ...] = ()  # the ruleset's facts, for their labels when explaining
+    escalations: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> (units escalated, periods cited per unit)
 
-    def to_dict(self, explain: bool = False) -> dict:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         p, t = self.part, self.table
         return {
             "id": p.id, "label": p.label,
@@ -64,7 +64,7 @@ class PartResult:
 
     # ------------------------------------------------------------ summary
 
-    def _columns(self) -> list[dict]:
+    def _columns(self) -> list[dict[str, Any]]:
         p = self.part
         out = [{"id": f.name, "label": f.label, "kind": "field", "column": f.column, "format": str(f.format)} for f in p.units.fields]
         out += [{"id": a.name, "label": a.label, "kind": "aggregate", "how": a.how, "format": str(a.format)}
@@ -72,7 +72,7 @@ class PartResult:
         out += [{"id": m.name, "label": m.label, "kind": "metric", "expr": m.expr.text, "format": str(m.format)} for m in p.metrics]
         return out
 
-    def _summary(self) -> dict:
+    def _summary(self) -> dict[str, Any]:
         p = self.part
         return {
             "units": len(self.table),
@@ -86,7 +86,7 @@ class PartResult:
             "escalations": [escalation_summary(e, self.escalations[e.id][0], self.table.names) for e in p.escalations],
         }
 
-    def _members(self, mask: np.ndarray) -> dict:
+    def _members(self, mask: np.ndarray) -> dict[str, Any]:
         """Count and names in table order, overall and (when there are groups) per group."""
         mask = np.asarray(mask, dtype=bool)
         out: dict[str, Any] = _members(self.table.names, mask)
@@ -94,14 +94,14 @@ class PartResult:
             out["groups"] = {g.id: _members(self.table.names, mask & (self.groups == g.id)) for g in self.part.groups}
         return out
 
-    def _figure(self, fig: Figure) -> dict:
+    def _figure(self, fig: Figure) -> dict[str, Any]:
         values = self.figures[fig.id]
         out = figure_dict(fig, values["all"])
         if self.groups is not None:
             out["groups"] = {g.id: figure_dict(fig, values[g.id], scope=g.id) for g in self.part.groups}
         return out
 
-    def _tier(self, tier: Tier) -> dict:
+    def _tier(self, tier: Tier) -> dict[str, Any]:
         index = self.bands[tier.name]
         bands = []
         for i, band in enumerate(tier.bands):
@@ -110,7 +110,7 @@ class PartResult:
         return {"id": tier.name, "label": tier.label, "metric": tier.metric, "bands": bands,
                 "unbanded": self._members(index == -1)}
 
-    def _top(self) -> dict | None:
+    def _top(self) -> dict[str, Any] | None:
         spec = self.part.ranking
         if spec is None or spec.top is None:
             return None
@@ -125,7 +125,7 @@ class PartResult:
 
     # ------------------------------------------------------------ units
 
-    def _unit(self, i: int, explain: bool = False) -> dict:
+    def _unit(self, i: int, explain: bool = False) -> dict[str, Any]:
         p, t = self.part, self.table
         unit: dict[str, Any] = {"name": t.names[i], "file": basename(t.file_of(i)), "line": int(t.lines[i])}
         if self.groups is not None:
@@ -152,7 +152,7 @@ class PartResult:
             unit["explain"] = explain_unit(self, i)
         return unit
 
-    def _escalated(self, esc: Any, i: int) -> dict:
+    def _escalated(self, esc: Any, i: int) -> dict[str, Any]:
         cited = self.escalations[esc.id][1].get(i, [])
         extra = {"periods": str(len(cited)), "cited": "、".join(cited)}
         return {"id": esc.id, "action": esc.action, "periods": cited, "message": self.message(esc, i, extra)}
@@ -198,9 +198,9 @@ class Verdict:
     ruleset: Ruleset
     parts: tuple[PartResult, ...]
     overall: dict[str, Any]  # figures across parts
-    history: tuple = ()  # earlier periods (history.Period) this evaluation looked back on
+    history: tuple[Any, ...] = ()  # earlier periods (history.Period) this evaluation looked back on
 
-    def to_dict(self, explain: bool = False) -> dict:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict)."""
         r = self.ruleset
         sources = list({(s["file"], s["sha256"]): s for p in self.parts for s in p.table.sources}.values())
@@ -233,7 +233,7 @@ class Verdict:
         return dumps(self.to_dict())
 
 
-def figure_dict(fig: Figure, value: Any, scope: str = "all") -> dict:
+def figure_dict(fig: Figure, value: Any, scope: str = "all") -> dict[str, Any]:
     """One summary figure in one scope; ``value`` is None where the figure's scope leaves it out."""
     out = {"id": fig.id, "label": fig.label, "expr": fig.expr.text, "value": _json_value(value, fig.format),
            "display": format_value(value, fig.format)}
@@ -261,20 +261,20 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -
     return out
 
 
-def dumps(data: dict) -> str:
+def dumps(data: dict[str, Any]) -> str:
     """UTF-8 JSON, Chinese kept as characters, key order as built, no NaN."""
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def _combined(sources: list[dict]) -> str:
+def _combined(sources: list[dict[str, Any]]) -> str:
     import hashlib
 
     if len(sources) == 1:
-        return sources[0]["sha256"]
+        return str(sources[0]["sha256"])
     return hashlib.sha256("".join(f"{basename(s['file'])}\0{s['sha256']}\n" for s in sources).encode()).hexdigest()
 
 
-def _members(names: np.ndarray, mask: np.ndarray) -> dict:
+def _members(names: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
     picked = names[np.asarray(mask, dtype=bool)]
     return {"count": int(picked.size), "units": [str(x) for x in picked]}
 
@@ -285,13 +285,13 @@ def _band_id(tier: Any, k: int) -> str | None:
 
 def _rule(band: Any) -> str:
     if band.op in ("otherwise", "vetoed"):
-        return band.op
+        return str(band.op)
     words = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
     line = band.threshold_fact or band.threshold_text or f"{band.threshold:.12g}"
     return f"{words[band.op]} {line}"
 
 
-def _finite(value: Any) -> bool:
+def _finite(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -26,14 +26,14 @@ class Period:
     ruleset_id: str
     ruleset_version: str
     file: str
-    parts: dict[str, dict[str, dict]]
+    parts: dict[str, dict[str, dict[str, Any]]]
 
 
-def read_history(paths: list[str | Path]) -> list[Period]:
+def read_history(paths: Sequence[str | Path]) -> list[Period]:
     return [period_of(read_verdict(Path(p), "以往的判定结果"), str(p)) for p in paths]
 
 
-def read_verdict(path: Path, what: str = "判定结果") -> dict:
+def read_verdict(path: Path, what: str = "判定结果") -> dict[str, Any]:
     """A verdict JSON saved by ``evaluate -f json``: read safely, parsed strictly, checked against
     schemas/verdict.schema.json before any of it is used (a damaged file is exit 1, not a crash)."""
     from .files import VERDICT_LIMIT, FileProblem, read_bytes
@@ -56,7 +56,8 @@ def read_verdict(path: Path, what: str = "判定结果") -> dict:
     problem = verdict_problem(data)
     if problem:
         raise TongbaoError(f"{path}：不是有效的 tongbao 判定结果（{problem}）。{how}")
-    return data
+    verdict: dict[str, Any] = data
+    return verdict
 
 
 def _no_constant(token: str) -> Any:
@@ -106,7 +107,7 @@ def verdict_problem(data: Any) -> str | None:
     return f"{where} 不符合判定结果的格式（{error.validator}）"
 
 
-def period_of(verdict: dict, source: str = "<verdict>") -> Period:
+def period_of(verdict: dict[str, Any], source: str = "<verdict>") -> Period:
     parts = {p["id"]: {u["name"]: u for u in p["units"]} for p in verdict["parts"]}
     r = verdict["ruleset"]
     return Period(r["period"], r["id"], r["version"], source, parts)
@@ -120,7 +121,7 @@ def check_history(history: list[Period], ruleset_id: str, period: str) -> None:
             raise TongbaoError(f"{h.file}：考核期“{h.period}”与本期相同。请用 --period 写明本期，或检查是否重复给了同一期的结果。")
 
 
-def held_before(esc: Escalation, unit: dict | None) -> bool:
+def held_before(esc: Escalation, unit: dict[str, Any] | None) -> bool:
     """Did the condition hold for this unit in an earlier verdict?"""
     if unit is None:
         return False
@@ -150,6 +151,6 @@ def streaks(esc: Escalation, now: np.ndarray, names: np.ndarray, part_id: str,
     return hit, cited
 
 
-def summary(esc: Escalation, hit: np.ndarray, names: Any) -> dict:
+def summary(esc: Escalation, hit: np.ndarray, names: Any) -> dict[str, Any]:
     picked = [str(n) for n in np.asarray(names)[hit]]
     return {"id": esc.id, "action": esc.action, "label": esc.label, "periods": esc.periods, "count": len(picked), "units": picked}

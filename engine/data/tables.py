@@ -44,8 +44,8 @@ class Table:
     warnings: list[DataWarning] = field(default_factory=list)
     text: dict[str, np.ndarray] = field(default_factory=dict)  # cells as written, for audited fields
     groups: np.ndarray | None = None  # group id per unit, when the part has groups by file
-    totals: list[dict] = field(default_factory=list)  # totals-row checks
-    sources: list[dict] = field(default_factory=list)  # each file read: name, sha256, encoding, rows
+    totals: list[dict[str, Any]] = field(default_factory=list)  # totals-row checks
+    sources: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows
     unit_files: np.ndarray | None = None  # the file each unit came from, when several were read
 
     def file_of(self, i: int) -> str:
@@ -89,7 +89,7 @@ class Layout:
         return cls(spec.key, spec.fields, True, spec.totals_row, frozenset(keep_text))
 
 
-def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str], rows: list[tuple[int, Sequence[Any]]],
+def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]],
                     sha256: str, encoding: str | None) -> Table:
     """Build the typed table from rows of cells in header order."""
     layout = layout if isinstance(layout, Layout) else Layout.of(layout)
@@ -103,7 +103,7 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
     lines = np.array([line for line, _ in rows], dtype=np.int64)
     _check_names(names, lines, layout.key, problems, layout.unique)
 
-    def cells_of(f: FieldSpec) -> list:
+    def cells_of(f: FieldSpec) -> list[Any]:
         i = index[f.column]
         return [cells[i] if i < len(cells) else "" for _, cells in rows]
     table = _typed(layout, cells_of, names, lines, problems, file, sha256, encoding)
@@ -129,7 +129,7 @@ def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, p
     return table
 
 
-def _split_totals(rows: list, label: str | None) -> tuple[list, list]:
+def _split_totals(rows: Sequence[Any], label: str | None) -> tuple[Sequence[Any], list[Any]]:
     """Rows whose cell reads the totals label (合计, 合计：) are checked, never counted as units."""
     if not label:
         return rows, []
@@ -138,7 +138,7 @@ def _split_totals(rows: list, label: str | None) -> tuple[list, list]:
     return [r for r in rows if not is_total(r[1])], [r for r in rows if is_total(r[1])]
 
 
-def _total_check(f: FieldSpec, index: dict, line: int, cells: Sequence[Any], table: Table, file: str) -> dict:
+def _total_check(f: FieldSpec, index: dict[str, Any], line: int, cells: Sequence[Any], table: Table, file: str) -> dict[str, Any]:
     i = index[f.column]
     printed = _normalise(cells[i]) if i < len(cells) else ""
     computed = float(np.nansum(np.where(table.not_applicable[f.name], np.nan, table.columns[f.name])))

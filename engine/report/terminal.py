@@ -19,7 +19,7 @@ from ..rules.formatting import Format, format_value
 SEVERITY_STYLE = {0: "", 1: "yellow", 2: "dark_orange", 3: "red", 4: "bold red", 5: "bold red reverse"}
 
 
-def render(verdict: dict, console: Console) -> None:
+def render(verdict: dict[str, Any], console: Console) -> None:
     """Print the report for one verdict dict."""
     console.print(_header(verdict))
     if verdict["figures"]:
@@ -31,7 +31,7 @@ def render(verdict: dict, console: Console) -> None:
         console.print(_warnings(verdict["warnings"]))
 
 
-def _part(part: dict, console: Console, titled: bool) -> None:
+def _part(part: dict[str, Any], console: Console, titled: bool) -> None:
     groups = part["groups"]
     if titled:
         console.print(Text(f"━━ {part['label']} ━━", style="bold cyan"))
@@ -61,7 +61,7 @@ def _part(part: dict, console: Console, titled: bool) -> None:
     console.print(_units(part))
 
 
-def _header(v: dict) -> Group:
+def _header(v: dict[str, Any]) -> Group:
     r = v["ruleset"]
     return Group(
         Text(r["title"], style="bold"),
@@ -71,7 +71,7 @@ def _header(v: dict) -> Group:
     )
 
 
-def _figures(title: str, figures: list[dict], groups: list[dict]) -> Table:
+def _figures(title: str, figures: list[dict[str, Any]], groups: list[dict[str, Any]]) -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
     table.add_column("项目")
     table.add_column("全部" if groups else "按表格计算", justify="right")
@@ -84,7 +84,7 @@ def _figures(title: str, figures: list[dict], groups: list[dict]) -> Table:
     return table
 
 
-def _published(fig: dict, groups: list[dict]) -> Text:
+def _published(fig: dict[str, Any], groups: list[dict[str, Any]]) -> Text:
     scoped = [("", fig)] + [(g["label"], fig["groups"][g["id"]]) for g in groups if "groups" in fig]
     out = Text()
     for label, entry in scoped:
@@ -97,7 +97,7 @@ def _published(fig: dict, groups: list[dict]) -> Text:
     return out
 
 
-def _listing(title: str, rows: list[tuple[str, dict, int]], groups: list[dict]) -> Group:
+def _listing(title: str, rows: list[tuple[str, dict[str, Any], int]], groups: list[dict[str, Any]]) -> Group:
     lines = [Text(title, style="bold")]
     for label, members, severity in rows:
         lines += _names_lines(label, members, severity, groups)
@@ -105,7 +105,7 @@ def _listing(title: str, rows: list[tuple[str, dict, int]], groups: list[dict]) 
     return Group(*lines)
 
 
-def _names_lines(label: str, members: dict, severity: int, groups: list[dict]) -> list[Text]:
+def _names_lines(label: str, members: dict[str, Any], severity: int, groups: list[dict[str, Any]]) -> list[Text]:
     """A circular's sentence: the label, the count, and the names — unless nothing is wrong."""
     head = Text("  ")
     head.append(f"{label}（{members['count']}个）", style=SEVERITY_STYLE.get(severity, ""))
@@ -123,7 +123,7 @@ def _names_lines(label: str, members: dict, severity: int, groups: list[dict]) -
     return lines
 
 
-def _top(top: dict, groups: list[dict]) -> Group:
+def _top(top: dict[str, Any], groups: list[dict[str, Any]]) -> Group:
     lines = [Text(f"{top['label']}（前 {top['count']} 名）", style="bold green")]
     if "groups" in top:
         lines += [Text(f"  {g['label']}：" + "、".join(top["groups"][g["id"]])) for g in groups]
@@ -133,7 +133,7 @@ def _top(top: dict, groups: list[dict]) -> Group:
     return Group(*lines)
 
 
-def _escalations(items: list[dict], units: list[dict]) -> Group:
+def _escalations(items: list[dict[str, Any]], units: list[dict[str, Any]]) -> Group:
     lines = [Text("升级处理（结合以往各期）", style="bold")]
     cited = {(e["id"], u["name"]): e["periods"] for u in units for e in u.get("escalations", [])}
     for esc in items:
@@ -145,7 +145,7 @@ def _escalations(items: list[dict], units: list[dict]) -> Group:
     return Group(*lines)
 
 
-def _totals(checks: list[dict]) -> Group:
+def _totals(checks: list[dict[str, Any]]) -> Group:
     lines = [Text("合计行核对", style="bold")]
     for c in checks:
         mark = Text("一致", style="green") if c["agrees"] else Text("不一致", style="bold red")
@@ -158,7 +158,7 @@ def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 
-def _warnings(warnings: list[dict]) -> Group:
+def _warnings(warnings: list[dict[str, Any]]) -> Group:
     lines = [Text(f"提示（{len(warnings)}条）", style="bold yellow")]
     for w in warnings:
         where = "，".join(str(x) for x in (_file(w), _line(w), w.get("unit")) if x)
@@ -167,15 +167,15 @@ def _warnings(warnings: list[dict]) -> Group:
     return Group(*lines)
 
 
-def _file(w: dict) -> str | None:
+def _file(w: dict[str, Any]) -> str | None:
     return basename(w["file"]) if w.get("file") else None
 
 
-def _line(w: dict) -> str | None:
+def _line(w: dict[str, Any]) -> str | None:
     return f"第 {w['line']} 行" if w.get("line") else None
 
 
-def _units(part: dict) -> Table:
+def _units(part: dict[str, Any]) -> Table:
     columns = _report_columns(part)
     table = Table(title="单位表", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     # Cells never wrap (a split name reads as two units, a split "100.00%" as two numbers);
@@ -198,14 +198,14 @@ def _fold(label: str, width: int = 4) -> str:
     return "\n".join(label[i:i + width] for i in range(0, len(label), width))
 
 
-def _report_columns(part: dict) -> list[dict]:
+def _report_columns(part: dict[str, Any]) -> list[dict[str, Any]]:
     metrics = [c["id"] for c in part["columns"] if c["kind"] == "metric"]
     wanted = part["report"]["columns"] or metrics or [c["id"] for c in part["columns"]]
     by_id = {c["id"]: c for c in part["columns"]}
     return [by_id[name] for name in wanted if name in by_id]
 
 
-def _unit_cells(unit: dict, columns: list[dict], tiers: list[dict], ranked: bool) -> list[str]:
+def _unit_cells(unit: dict[str, Any], columns: list[dict[str, Any]], tiers: list[dict[str, Any]], ranked: bool) -> list[str]:
     cells = [str(unit["line"]), unit["name"]]
     na = set(unit.get("not_applicable", ()))
     for col in columns:
@@ -219,7 +219,7 @@ def _unit_cells(unit: dict, columns: list[dict], tiers: list[dict], ranked: bool
     return cells
 
 
-def _row_style(unit: dict, tiers: list[dict]) -> str:
+def _row_style(unit: dict[str, Any], tiers: list[dict[str, Any]]) -> str:
     worst = 3 if unit.get("vetoes") else 0
     for tier in tiers:
         band_id = unit["bands"].get(tier["id"])

@@ -30,7 +30,7 @@ class Scope:
     """Names one expression context can see; each name remembers where it was defined."""
 
     def __init__(self, parent: "Scope | None" = None) -> None:
-        self.owner: dict[str, tuple] = dict(parent.owner) if parent else {}
+        self.owner: dict[str, tuple[Any, ...]] = dict(parent.owner) if parent else {}
 
     def names(self) -> set[str]:
         return set(self.owner)
@@ -40,16 +40,16 @@ class _Builder:
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
-        self.figure_ids: dict[str, tuple] = {}
+        self.figure_ids: dict[str, tuple[Any, ...]] = {}
 
-    def where(self, path: tuple) -> Where:
+    def where(self, path: tuple[Any, ...]) -> Where:
         file, line, col = self.doc.locate(path)
         return Where(file, line, col, dotted(path))
 
-    def fail(self, path: tuple, message: str) -> None:
+    def fail(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
-    def claim(self, scope: Scope, name: str, path: tuple) -> None:
+    def claim(self, scope: Scope, name: str, path: tuple[Any, ...]) -> None:
         """Names share one namespace per table because expressions see them all alike."""
         if name in RESERVED:
             self.fail(path, f"名称“{name}”是保留字或函数名，请换一个名称。")
@@ -59,7 +59,7 @@ class _Builder:
         else:
             scope.owner[name] = path
 
-    def expr(self, raw: Any, path: tuple, known: Iterable[str], check: Callable[[Expression, tuple], None] | None = None) -> Expression | None:
+    def expr(self, raw: Any, path: tuple[Any, ...], known: Iterable[str], check: Callable[[Expression, tuple[Any, ...]], None] | None = None) -> Expression | None:
         try:
             compiled = compile_expression(raw, set(known))
         except ExpressionError as exc:
@@ -83,7 +83,7 @@ def threshold(raw: Any) -> float | None:
     return float(raw)
 
 
-def build_ruleset(doc: YamlDoc, sha256: str, layers: tuple = ()) -> Ruleset:
+def build_ruleset(doc: YamlDoc, sha256: str, layers: tuple[Any, ...] = ()) -> Ruleset:
     """Build and cross-check; raise RulesetError with every problem found."""
     b = _Builder(doc)
     data = doc.data
@@ -109,7 +109,7 @@ def build_ruleset(doc: YamlDoc, sha256: str, layers: tuple = ()) -> Ruleset:
     )
 
 
-def _unique_part_ids(b: _Builder, raw_parts: list) -> None:
+def _unique_part_ids(b: _Builder, raw_parts: list[Any]) -> None:
     seen: set[str] = set()
     for i, raw in enumerate(raw_parts):
         if raw["id"] in seen:
@@ -117,7 +117,7 @@ def _unique_part_ids(b: _Builder, raw_parts: list) -> None:
         seen.add(raw["id"])
 
 
-def _facts(b: _Builder, raw: dict, scope: Scope) -> tuple[Fact, ...]:
+def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
     out = []
     for name, spec in raw.items():
         b.claim(scope, name, ("facts", name))
@@ -138,17 +138,17 @@ def _check_fact_groups(b: _Builder, facts: tuple[Fact, ...], parts: tuple[Part, 
                 b.fail(("facts", fact.name, "groups", group), unknown_message("组", group, known))
 
 
-def _calendar(raw: dict) -> Calendar:
+def _calendar(raw: dict[str, Any]) -> Calendar:
     import datetime as dt
 
-    def dates(key: str) -> frozenset:
+    def dates(key: str) -> frozenset[Any]:
         return frozenset(dt.date.fromisoformat(d) for d in raw.get(key, ()))
     return Calendar(dates("extra_workdays"), dates("extra_holidays"))
 
 
 # ---------------------------------------------------------------- a part
 
-def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...]) -> Part:
+def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, facts: tuple[Fact, ...]) -> Part:
     scope = Scope(base)
     units = _units(b, raw["units"], at + ("units",), scope)
     groups = _groups(b, raw, at, units, scope)
@@ -180,8 +180,8 @@ def _part(b: _Builder, raw: dict, at: tuple, base: Scope, facts: tuple[Fact, ...
                 summary, ranking, columns, escalations)
 
 
-def _escalations(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flag_names: set[str],
-                 notice_ids: set[str], scope: Scope) -> tuple:
+def _escalations(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str],
+                 notice_ids: set[str], scope: Scope) -> tuple[Any, ...]:
     from .model import Escalation
 
     out = []
@@ -198,7 +198,7 @@ def _escalations(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], fla
     return tuple(out)
 
 
-def _band_refs(b: _Builder, raw: dict, at: tuple, tiers: tuple[Tier, ...]) -> tuple:
+def _band_refs(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], tiers: tuple[Tier, ...]) -> tuple[Any, ...]:
     out = []
     for tier_name, band_ids in raw.items():
         tier = next((t for t in tiers if t.name == tier_name), None)
@@ -212,7 +212,7 @@ def _band_refs(b: _Builder, raw: dict, at: tuple, tiers: tuple[Tier, ...]) -> tu
     return tuple(out)
 
 
-def _field(b: _Builder, name: str, spec: dict, path: tuple) -> FieldSpec:
+def _field(b: _Builder, name: str, spec: dict[str, Any], path: tuple[Any, ...]) -> FieldSpec:
     kind = spec["type"]
     if kind in ("text", "date") and ("min" in spec or "max" in spec):
         b.fail(path, f"{kind} 类型的字段不能设 min/max。")
@@ -231,7 +231,7 @@ def _field(b: _Builder, name: str, spec: dict, path: tuple) -> FieldSpec:
     )
 
 
-def _fields(b: _Builder, raw: dict, at: tuple, scope: Scope) -> tuple[FieldSpec, ...]:
+def _fields(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> tuple[FieldSpec, ...]:
     out = []
     columns: dict[str, str] = {}
     for name, spec in raw.items():
@@ -244,13 +244,13 @@ def _fields(b: _Builder, raw: dict, at: tuple, scope: Scope) -> tuple[FieldSpec,
     return tuple(out)
 
 
-def _units(b: _Builder, raw: dict, at: tuple, scope: Scope) -> UnitTable:
+def _units(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> UnitTable:
     fields = _fields(b, raw["fields"], at + ("fields",), scope)
     files = tuple(raw["files"].items()) if "files" in raw else ((None, raw["file"]),)
     return UnitTable(files, raw["key"], raw.get("label", "单位"), fields, raw.get("totals_row"))
 
 
-def _groups(b: _Builder, raw: dict, at: tuple, units: UnitTable, scope: Scope) -> tuple:
+def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTable, scope: Scope) -> tuple[Any, ...]:
     spec = raw.get("groups", {})
     by_file = [g for g, _ in units.files if g is not None]
     out = []
@@ -276,7 +276,7 @@ def _groups(b: _Builder, raw: dict, at: tuple, units: UnitTable, scope: Scope) -
     return tuple(out)
 
 
-def _findings(b: _Builder, name: str, spec: dict, at: tuple, base: Scope, unit_scope: Scope) -> Findings:
+def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...], base: Scope, unit_scope: Scope) -> Findings:
     row_scope = Scope(base)
     fields = _fields(b, spec["fields"], at + ("fields",), row_scope)
     metrics = _metrics(b, spec.get("metrics", {}), at + ("metrics",), row_scope, {f.name for f in fields})
@@ -299,7 +299,7 @@ def _findings(b: _Builder, name: str, spec: dict, at: tuple, base: Scope, unit_s
     return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
 
 
-def _metrics(b: _Builder, raw: dict, at: tuple, scope: Scope, field_names: set[str]) -> tuple[Metric, ...]:
+def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, field_names: set[str]) -> tuple[Metric, ...]:
     out = []
     for name, spec in raw.items():
         path = at + (name,)
@@ -313,7 +313,7 @@ def _metrics(b: _Builder, raw: dict, at: tuple, scope: Scope, field_names: set[s
     return tuple(out)
 
 
-def _flag_list(b: _Builder, raw: dict, at: tuple, scope: Scope, tiers: tuple, severity: int = 1) -> tuple[Flag, ...]:
+def _flag_list(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, tiers: tuple[Any, ...], severity: int = 1) -> tuple[Flag, ...]:
     out = []
     for name, spec in raw.items():
         path = at + (name,)
@@ -324,7 +324,7 @@ def _flag_list(b: _Builder, raw: dict, at: tuple, scope: Scope, tiers: tuple, se
     return tuple(out)
 
 
-def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, ...], has_vetoes: bool,
+def _tiers(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, facts: tuple[Fact, ...], has_vetoes: bool,
            text_fields: frozenset[str] = frozenset()) -> tuple[Tier, ...]:
     out = []
     numeric_facts = {f.name for f in facts if f.date is None}
@@ -353,7 +353,7 @@ def _tiers(b: _Builder, raw: dict, at: tuple, scope: Scope, facts: tuple[Fact, .
 _SYMBOLS = {"below": "<", "at_most": "≤", "at_least": "≥", "above": ">"}
 
 
-def _band(b: _Builder, raw: dict, path: tuple, numeric_facts: set[str]) -> Band:
+def _band(b: _Builder, raw: dict[str, Any], path: tuple[Any, ...], numeric_facts: set[str]) -> Band:
     for op in ("below", "at_most", "at_least", "above"):
         if op not in raw:
             continue
@@ -373,10 +373,10 @@ _ASCENDING = {"below": 0, "at_most": 1}
 _DESCENDING = {"above": 0, "at_least": 1}
 
 
-def _check_bands(b: _Builder, path: tuple, bands: tuple[Band, ...]) -> None:
+def _check_bands(b: _Builder, path: tuple[Any, ...], bands: tuple[Band, ...]) -> None:
     """First match wins, so each band must admit a value no earlier band took."""
     seen: set[str] = set()
-    previous: tuple[Band, tuple] | None = None
+    previous: tuple[Band, tuple[Any, ...]] | None = None
     direction = None
     for i, band in enumerate(bands):
         if band.id in seen:
@@ -404,9 +404,9 @@ def _check_bands(b: _Builder, path: tuple, bands: tuple[Band, ...]) -> None:
         previous = (band, key)
 
 
-def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, tuple], None]:
+def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, tuple[Any, ...]], None]:
     """``in_band("tier", "band", …)`` names must exist; checked at load, not at run."""
-    def check(compiled: Expression, path: tuple) -> None:
+    def check(compiled: Expression, path: tuple[Any, ...]) -> None:
         for fn, args in compiled.calls:
             if fn != "in_band":
                 continue
@@ -420,7 +420,7 @@ def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, t
     return check
 
 
-def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], flag_names: set[str], scope: Scope) -> tuple[Notification, ...]:
+def _notifications(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str], scope: Scope) -> tuple[Notification, ...]:
     out = []
     for path, spec in _with_unique_ids(b, raw, at, "通报措施"):
         bands = _band_refs(b, spec["when"].get("bands", {}), path + ("when", "bands"), tiers)
@@ -431,7 +431,7 @@ def _notifications(b: _Builder, raw: list, at: tuple, tiers: tuple[Tier, ...], f
     return tuple(out)
 
 
-def _with_unique_ids(b: _Builder, raw: list, at: tuple, what: str) -> Iterator[tuple[tuple, dict]]:
+def _with_unique_ids(b: _Builder, raw: list[Any], at: tuple[Any, ...], what: str) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Each item of a list keyed by id, with its path; a repeated id is reported where it repeats."""
     seen: set[str] = set()
     for i, spec in enumerate(raw):
@@ -441,13 +441,13 @@ def _with_unique_ids(b: _Builder, raw: list, at: tuple, what: str) -> Iterator[t
         yield at + (i,), spec
 
 
-def _flag_refs(b: _Builder, names: list, at: tuple, flag_names: set[str]) -> None:
+def _flag_refs(b: _Builder, names: list[Any], at: tuple[Any, ...], flag_names: set[str]) -> None:
     for j, flag in enumerate(names):
         if flag not in flag_names:
             b.fail(at + (j,), unknown_message("标记或否决项", flag, flag_names))
 
 
-def _check_template(b: _Builder, path: tuple, message: str, known: set[str], tiers: tuple[Tier, ...]) -> None:
+def _check_template(b: _Builder, path: tuple[Any, ...], message: str, known: set[str], tiers: tuple[Tier, ...]) -> None:
     # A tier's name alone would print its band id; {band.tier} prints the band's label.
     allowed = (known - {t.name for t in tiers} - {"vetoed"}) | {"unit", "rank"} | {f"band.{t.name}" for t in tiers}
     try:
@@ -460,7 +460,7 @@ def _check_template(b: _Builder, path: tuple, message: str, known: set[str], tie
             b.fail(path, unknown_message("占位名称", name, allowed))
 
 
-def _summary(b: _Builder, raw: list, at: tuple, scope: Scope, tiers: Any, groups: tuple, overall: bool = False) -> tuple[Figure, ...]:
+def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tiers: Any, groups: tuple[Any, ...], overall: bool = False) -> tuple[Figure, ...]:
     out = []
     group_ids = {g.id for g in groups} | {"all"}
     visible = scope.names() | (set(b.figure_ids) if overall else set())
@@ -482,7 +482,7 @@ def _summary(b: _Builder, raw: list, at: tuple, scope: Scope, tiers: Any, groups
     return tuple(out)
 
 
-def _published(b: _Builder, raw: Any, path: tuple, group_ids: set[str]) -> tuple:
+def _published(b: _Builder, raw: Any, path: tuple[Any, ...], group_ids: set[str]) -> tuple[Any, ...]:
     if raw is None:
         return ()
     items = raw.items() if isinstance(raw, dict) else [("all", raw)]
@@ -499,7 +499,7 @@ def _published(b: _Builder, raw: Any, path: tuple, group_ids: set[str]) -> tuple
     return tuple(out)
 
 
-def _ranking(b: _Builder, raw: dict | None, at: tuple, scope: Scope, groups: tuple, tiers: tuple = ()) -> Ranking | None:
+def _ranking(b: _Builder, raw: dict[str, Any] | None, at: tuple[Any, ...], scope: Scope, groups: tuple[Any, ...], tiers: tuple[Any, ...] = ()) -> Ranking | None:
     if raw is None:
         return None
     compiled = b.expr(raw["by"], at + ("by",), scope.names(), _band_check(b, tiers))  # ranks come after bands

@@ -169,7 +169,7 @@ _NODE_WORDS = {
 
 def rewrite_percents(text: str) -> str:
     """Turn ``90%`` into ``(0.9)`` outside quoted text: rates are fractions inside."""
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         if m.group(1):
             return m.group(1)
         return "(" + str(Decimal(m.group(2)) / 100) + ")"
@@ -341,5 +341,5 @@ class ColumnEvaluator(SimpleEval):
     def _ifexp(self, node: ast.IfExp) -> Any:
         return np.where(self._eval(node.test), self._eval(node.body), self._eval(node.orelse))
 
-    def _sequence(self, node: ast.Tuple | ast.List) -> tuple:
+    def _sequence(self, node: ast.Tuple | ast.List) -> tuple[Any, ...]:
         return tuple(self._eval(e) for e in node.elts)

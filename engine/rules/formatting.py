@@ -87,7 +87,7 @@ class Published:
         scale = {"": 1, "%": 0.01, "万": 10_000}[unit]
         return cls(text.strip(), float(Decimal(m.group(1)) * Decimal(str(scale))), decimals, unit)
 
-    def agrees(self, computed: float) -> bool:
+    def agrees(self, computed: float | None) -> bool:
         """Does the computed value print as the published one, at its precision?"""
         if computed is None or math.isnan(computed):
             return False

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RulesetError
-from .yamlfile import YamlDoc, read_yaml
+from .yamlfile import Path_, YamlDoc, read_yaml
 
 MAX_LAYERS = 8
 
@@ -54,10 +54,10 @@ def merge(base: YamlDoc, child: YamlDoc) -> YamlDoc:
 
 class _Merged:
     def __init__(self) -> None:
-        self.marks: dict = {}
-        self.origins: dict = {}
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.origins: dict[Path_, str] = {}
 
-    def merge(self, base: YamlDoc, child: YamlDoc, bpath: tuple, cpath: tuple, at: tuple = ()) -> Any:
+    def merge(self, base: YamlDoc, child: YamlDoc, bpath: Path_, cpath: Path_, at: Path_ = ()) -> Any:
         b, c = _get(base.data, bpath), _get(child.data, cpath)
         self._mark(child, cpath, at)
         if isinstance(b, dict) and isinstance(c, dict):
@@ -75,10 +75,10 @@ class _Merged:
             return self._merge_items(base, child, bpath, cpath, at)
         return self.copy(child, cpath, at)
 
-    def _merge_items(self, base: YamlDoc, child: YamlDoc, bpath: tuple, cpath: tuple, at: tuple) -> list:
+    def _merge_items(self, base: YamlDoc, child: YamlDoc, bpath: Path_, cpath: Path_, at: Path_) -> list[Any]:
         b, c = _get(base.data, bpath), _get(child.data, cpath)
         child_index = {item["id"]: i for i, item in enumerate(c)}
-        out = []
+        out: list[Any] = []
         for i, item in enumerate(b):
             j = child_index.get(item["id"])
             out.append(self.merge(base, child, bpath + (i,), cpath + (j,), at + (len(out),)) if j is not None
@@ -89,7 +89,7 @@ class _Merged:
                 out.append(self.copy(child, cpath + (j,), at + (len(out),)))
         return out
 
-    def copy(self, doc: YamlDoc, path: tuple, at: tuple) -> Any:
+    def copy(self, doc: YamlDoc, path: Path_, at: Path_) -> Any:
         value = _get(doc.data, path)
         self._mark(doc, path, at)
         if isinstance(value, dict):
@@ -98,7 +98,7 @@ class _Merged:
             return [self.copy(doc, path + (i,), at + (i,)) for i in range(len(value))]
         return value
 
-    def _mark(self, doc: YamlDoc, path: tuple, at: tuple) -> None:
+    def _mark(self, doc: YamlDoc, path: Path_, at: Path_) -> None:
         if path in doc.marks:
             self.marks[at] = doc.marks[path]
             self.origins[at] = (doc.origins or {}).get(path, doc.file)
@@ -115,7 +115,7 @@ def _shown(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def _get(data: Any, path: tuple) -> Any:
+def _get(data: Any, path: Path_) -> Any:
     for key in path:
         data = data[key]
     return data

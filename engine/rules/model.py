@@ -207,7 +207,8 @@ class Part:
     escalations: tuple[Escalation, ...] = ()
 
     def format_of(self, name: str) -> Format:
-        for item in (*self.units.fields, *self.metrics, *self.aggregates()):
+        items: tuple[FieldSpec | Metric | Aggregate, ...] = (*self.units.fields, *self.metrics, *self.aggregates())
+        for item in items:
             if item.name == name:
                 return item.format
         return Format("number", 2)

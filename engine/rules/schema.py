@@ -26,8 +26,9 @@ def schema_text(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_schema(name: str) -> dict:
-    return json.loads(schema_text(name))
+def load_schema(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
 
 
 @lru_cache(maxsize=4)
@@ -56,7 +57,7 @@ def schema_problems(doc: YamlDoc) -> list[Problem]:
     return problems
 
 
-def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
+def _explain(error: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     path = tuple(error.absolute_path)
     kind = error.validator
     schema = error.schema
@@ -83,7 +84,7 @@ def _explain(error: Any) -> Iterator[tuple[tuple, str]]:
     yield path, _plain(error)
 
 
-def _one_of(branches: list[dict], path: tuple) -> str:
+def _one_of(branches: list[dict[str, Any]], path: tuple[Any, ...]) -> str:
     if not path:
         return "规则集要么写 units（一张单位表），要么写 parts（分几部分、各有数据表），不能两者都写，也不能都不写。"
     keys = [b["required"][0] for b in branches if b.get("required")]
@@ -103,7 +104,7 @@ def _plain(error: Any) -> str:
         want = {"string": "文字", "number": "数字", "integer": "整数", "object": "映射（键: 值）",
                 "array": "列表", "boolean": "true 或 false"}
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"应为{'或'.join(want.get(t, t) for t in types)}，这里是 {shown}。{desc}"
+        return f"应为{'或'.join(want.get(t, str(t)) for t in types)}，这里是 {shown}。{desc}"
     if kind == "enum":
         return f"应为 {'、'.join(map(str, error.validator_value))} 之一，这里是 {shown}。"
     if kind == "const":

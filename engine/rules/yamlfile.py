@@ -26,7 +26,7 @@ MAX_NODES = 200_000
 MAX_BYTES = 5_000_000
 MAX_KEYS = 2_000  # keys in one mapping; checked on the composed node, before any schema work
 
-Path_ = tuple  # a key path such as ("tiers", "activity", "bands", 0, "below")
+Path_ = tuple[Any, ...]  # a key path such as ("tiers", "activity", "bands", 0, "below")
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class YamlDoc:
 
     file: str
     data: Any
-    marks: dict  # Path_ -> (line, column), both 1-based
-    origins: dict | None = None  # Path_ -> file, when layers (extends) were merged
+    marks: dict[Path_, tuple[int, int]]  # 1-based line and column of each key path
+    origins: dict[Path_, str] | None = None  # Path_ -> file, when layers (extends) were merged
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
         """Line and column of the longest known prefix of ``path``."""
@@ -103,10 +103,10 @@ class _Builder:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.marks: dict = {}
+        self.marks: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
-        self.visited: set = set()
+        self.visited: set[int] = set()
         self.revisits = 0
         self.constructor = yaml.SafeLoader("")  # only its scalar resolution is used
 
@@ -130,10 +130,10 @@ class _Builder:
                 self._fail(node, path, f"锚点引用（&/*）超过 {MAX_ALIASES} 处。请直接写出内容。")
         self.visited.add(id(node))
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         if len(node.value) > MAX_KEYS:
             self._fail(node, path, f"一个映射里有 {len(node.value)} 个键，超过上限 {MAX_KEYS}。这不像是规则集，请检查是否选错了文件。")
-        out: dict = {}
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._fail(key_node, path, "不支持合并键“<<”。请直接写出各项，或用 extends 继承另一个规则集。")
@@ -151,7 +151,7 @@ class _Builder:
             out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
+    def _scalar(self, node: yaml.Node) -> Any:
         # Dates and times stay as written: "2022-05-13" is text to an administrator.
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, cast
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
@@ -54,7 +54,7 @@ _ABSENT = object()  # a key one side lacks, which is not the same as a null valu
 
 # ====================================================================== public API
 
-def diff_rules(before: dict, after: dict) -> dict:
+def diff_rules(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Two rulesets on the same data: every unit-level and count-level change, before → after."""
     _check_verdict(before, "前一份判定结果")
     _check_verdict(after, "后一份判定结果")
@@ -70,7 +70,7 @@ def diff_rules(before: dict, after: dict) -> dict:
     return out
 
 
-def diff_periods(earlier: dict, later: dict) -> dict:
+def diff_periods(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
     """One ruleset on two periods' data: who improved, worsened, is named anew, again, or no longer."""
     _check_verdict(earlier, "上期判定结果")
     _check_verdict(later, "本期判定结果")
@@ -91,7 +91,7 @@ def diff_periods(earlier: dict, later: dict) -> dict:
     return out
 
 
-def render_diff(diff: dict, console: Console) -> None:
+def render_diff(diff: dict[str, Any], console: Console) -> None:
     """Print a diff (either kind) as readable tables that fit 80 columns."""
     _Renderer(diff, console).run()
 
@@ -121,13 +121,13 @@ def _verdict_validator() -> Any:
     return Draft7Validator(load_schema("verdict"))
 
 
-def _head(kind: str, before: dict, after: dict) -> dict:
+def _head(kind: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     # "changed" sits near the top so a reader of the JSON sees it first; it is filled in last.
     return {"tongbao": {"diff_format": DIFF_FORMAT, "engine": __version__}, "kind": kind, "changed": False,
             "before": _side(before), "after": _side(after)}
 
 
-def _side(v: dict) -> dict:
+def _side(v: dict[str, Any]) -> dict[str, Any]:
     r, i = v["ruleset"], v["input"]
     # The period sits beside the ruleset, not in it: one ruleset serves many periods (evaluate --period).
     return {"ruleset": {"id": r.get("id"), "version": r.get("version"), "title": r.get("title"), "sha256": r.get("sha256")},
@@ -135,7 +135,7 @@ def _side(v: dict) -> dict:
             "input": {"sha256": i.get("sha256"), "files": [t.get("file") for t in i.get("tables", [])]}}
 
 
-def _rules_notes(before: dict, after: dict) -> list[str]:
+def _rules_notes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     notes = []
     if before["input"].get("sha256") != after["input"].get("sha256"):
         notes.append("两份判定结果所用的数据不同，下列变化可能来自数据而不只是规则。规则比较应在同一份数据上评定两套规则。")
@@ -144,7 +144,7 @@ def _rules_notes(before: dict, after: dict) -> list[str]:
     return notes
 
 
-def _periods_notes(earlier: dict, later: dict) -> list[str]:
+def _periods_notes(earlier: dict[str, Any], later: dict[str, Any]) -> list[str]:
     e, l = earlier["ruleset"], later["ruleset"]
     notes = []
     if e.get("sha256") != l.get("sha256"):
@@ -162,7 +162,7 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*first, *second]))
 
 
-def _pair_parts(before: dict, after: dict) -> tuple[list[tuple[_Part, _Part]], list[dict], list[dict]]:
+def _pair_parts(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[tuple[_Part, _Part]], list[dict[str, Any]], list[dict[str, Any]]]:
     b = {p["id"]: p for p in before["parts"]}
     a = {p["id"]: p for p in after["parts"]}
     matched = [(_Part.of(b[pid]), _Part.of(a[pid])) for pid in a if pid in b]
@@ -175,18 +175,18 @@ def _pair_parts(before: dict, after: dict) -> tuple[list[tuple[_Part, _Part]], l
 class _Part:
     """One side's part with look-ups by id: the verdict keeps labels in the summary, not on each unit."""
 
-    raw: dict
-    tiers: dict[str, dict]
-    bands: dict[str, dict[str, dict]]  # tier id → band id → band summary
-    flags: dict[str, dict]
-    vetoes: dict[str, dict]
-    notifications: dict[str, dict]
-    escalations: dict[str, dict]  # absent from verdicts written before escalations existed
-    columns: dict[str, dict]
-    units: dict[str, dict]
+    raw: dict[str, Any]
+    tiers: dict[str, dict[str, Any]]
+    bands: dict[str, dict[str, dict[str, Any]]]  # tier id → band id → band summary
+    flags: dict[str, dict[str, Any]]
+    vetoes: dict[str, dict[str, Any]]
+    notifications: dict[str, dict[str, Any]]
+    escalations: dict[str, dict[str, Any]]  # absent from verdicts written before escalations existed
+    columns: dict[str, dict[str, Any]]
+    units: dict[str, dict[str, Any]]
 
     @classmethod
-    def of(cls, part: dict) -> "_Part":
+    def of(cls, part: dict[str, Any]) -> "_Part":
         s = part["summary"]
         return cls(part, {t["id"]: t for t in s["tiers"]}, {t["id"]: {b["id"]: b for b in t["bands"]} for t in s["tiers"]},
                    {f["id"]: f for f in s["flags"]}, {v["id"]: v for v in s["vetoes"]},
@@ -194,10 +194,10 @@ class _Part:
                    {c["id"]: c for c in part["columns"]},
                    {u["name"]: u for u in part["units"]})
 
-    def band(self, tier: str, band_id: str | None) -> dict | None:
+    def band(self, tier: str, band_id: str | None) -> dict[str, Any] | None:
         return self.bands.get(tier, {}).get(band_id) if band_id is not None else None
 
-    def show(self, unit: dict | None, name: str) -> str:
+    def show(self, unit: dict[str, Any] | None, name: str) -> str:
         """A unit's field or metric value, written as the ruleset formats it."""
         if unit is None:
             return MISSING
@@ -208,17 +208,17 @@ class _Part:
         return format_value(value, Format.parse(column["format"]) if column else Format("number", 2))
 
 
-def _pair_units(b: _Part, a: _Part) -> Iterator[tuple[str, dict | None, dict | None]]:
+def _pair_units(b: _Part, a: _Part) -> Iterator[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]:
     for name in _union(a.units, b.units):
         yield name, b.units.get(name), a.units.get(name)
 
 
-def _label(b: dict, a: dict, key: str, fallback: str) -> str:
+def _label(b: dict[str, Any], a: dict[str, Any], key: str, fallback: str) -> str:
     """The after side's label, else the before side's: a what-if may add or drop a definition."""
     return (a.get(key) or b.get(key) or {}).get("label") or fallback
 
 
-def _band_move(tier: str, b: _Part, a: _Part, bu: dict | None, au: dict | None) -> dict:
+def _band_move(tier: str, b: _Part, a: _Part, bu: dict[str, Any] | None, au: dict[str, Any] | None) -> dict[str, Any]:
     """One tier of one unit on both sides, with labels, severities and the tier metric's value."""
     old = bu["bands"].get(tier) if bu else None
     new = au["bands"].get(tier) if au else None
@@ -232,7 +232,7 @@ def _band_move(tier: str, b: _Part, a: _Part, bu: dict | None, au: dict | None) 
             "value_before": b.show(bu, metric), "value_after": a.show(au, metric)}
 
 
-def _counts(b: dict[str, dict], a: dict[str, dict], extra: tuple[str, ...] = ()) -> list[dict]:
+def _counts(b: dict[str, dict[str, Any]], a: dict[str, dict[str, Any]], extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Before/after count of each flag, veto or notification, matched by id."""
     rows = []
     for key in _union(a, b):
@@ -242,7 +242,7 @@ def _counts(b: dict[str, dict], a: dict[str, dict], extra: tuple[str, ...] = ())
     return rows
 
 
-def _tier_counts(b: _Part, a: _Part) -> list[dict]:
+def _tier_counts(b: _Part, a: _Part) -> list[dict[str, Any]]:
     """Per tier, each band's count (and rule) before and after, plus the unbanded."""
     out = []
     for tier in _union(a.tiers, b.tiers):
@@ -264,23 +264,23 @@ def _unbanded(p: _Part, tier: str) -> int | None:
     return p.tiers[tier]["unbanded"]["count"] if tier in p.tiers else None
 
 
-def _tiers_changed(tiers: list[dict]) -> bool:
+def _tiers_changed(tiers: list[dict[str, Any]]) -> bool:
     return any(b["before"] != b["after"] or b["rule_before"] != b["rule_after"] for t in tiers for b in t["bands"]) \
         or any(t["unbanded"]["before"] != t["unbanded"]["after"] for t in tiers)
 
 
-def _rows_changed(rows: list[dict]) -> bool:
+def _rows_changed(rows: list[dict[str, Any]]) -> bool:
     return any(r["before"] != r["after"] for r in rows)
 
 
-def _figures(before: list[dict], after: list[dict]) -> list[dict]:
+def _figures(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each summary figure's value and display on both sides, per group too where the figure has groups."""
     b = {f["id"]: f for f in before}
     a = {f["id"]: f for f in after}
     out = []
     for fid in _union(a, b):
         fb, fa = b.get(fid), a.get(fid)
-        entry = {"id": fid, "label": (fa or fb)["label"], "before": _figure_value(fb), "after": _figure_value(fa)}
+        entry = {"id": fid, "label": cast(dict[str, Any], fa or fb)["label"], "before": _figure_value(fb), "after": _figure_value(fa)}
         groups = _union((fa or {}).get("groups", {}), (fb or {}).get("groups", {}))
         if groups:
             entry["groups"] = {g: {"before": _figure_value((fb or {}).get("groups", {}).get(g)),
@@ -291,15 +291,15 @@ def _figures(before: list[dict], after: list[dict]) -> list[dict]:
     return out
 
 
-def _figure_value(fig: dict | None) -> dict | None:
+def _figure_value(fig: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if fig is None else {"value": fig.get("value"), "display": fig.get("display")}
 
 
-def _figures_changed(figures: list[dict]) -> bool:
+def _figures_changed(figures: list[dict[str, Any]]) -> bool:
     return any(f["changed"] for f in figures)
 
 
-def _facts(before: list[dict], after: list[dict]) -> list[dict]:
+def _facts(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Only the facts whose value differs: in a what-if these are often the very thing changed."""
     b = {f["id"]: f for f in before}
     a = {f["id"]: f for f in after}
@@ -315,7 +315,7 @@ def _facts(before: list[dict], after: list[dict]) -> list[dict]:
     return out
 
 
-def _top(b: _Part, a: _Part) -> dict | None:
+def _top(b: _Part, a: _Part) -> dict[str, Any] | None:
     """Who enters or leaves the praised top list (the circular names them too)."""
     tb, ta = b.raw["summary"].get("top"), a.raw["summary"].get("top")
     if tb is None and ta is None:
@@ -325,13 +325,13 @@ def _top(b: _Part, a: _Part) -> dict | None:
             "lost": [u for u in before if u not in after]}
 
 
-def _group(bu: dict | None, au: dict | None) -> str | None:
+def _group(bu: dict[str, Any] | None, au: dict[str, Any] | None) -> str | None:
     return (au or bu or {}).get("group")
 
 
 # ====================================================================== (a) rules
 
-def _rules_part(b: _Part, a: _Part) -> dict:
+def _rules_part(b: _Part, a: _Part) -> dict[str, Any]:
     units = [u for u in (_rules_unit(name, b, a, bu, au) for name, bu, au in _pair_units(b, a)) if u]
     out = {"id": a.raw["id"], "label": a.raw.get("label"), "unit_label": a.raw["report"]["unit_label"],
            "groups": _group_labels(b, a), "units": units,
@@ -354,17 +354,17 @@ def _group_labels(b: _Part, a: _Part) -> dict[str, str]:
     return {g["id"]: g["label"] for g in [*b.raw.get("groups", []), *a.raw.get("groups", [])]}
 
 
-def _rules_unit(name: str, b: _Part, a: _Part, bu: dict | None, au: dict | None) -> dict | None:
+def _rules_unit(name: str, b: _Part, a: _Part, bu: dict[str, Any] | None, au: dict[str, Any] | None) -> dict[str, Any] | None:
     """What changed for one unit, or None when nothing did."""
     presence = "both" if bu and au else ("only_before" if bu else "only_after")
     old, new = bu or _EMPTY_UNIT, au or _EMPTY_UNIT
-    entry = {
+    entry: dict[str, Any] = {
         "name": name, "group": _group(bu, au), "presence": presence,
         "bands": [_band_move(t, b, a, bu, au) for t in _union(a.tiers, b.tiers)
                   if old["bands"].get(t) != new["bands"].get(t)],
         "flags": _gained_lost(old["flags"], new["flags"], b.flags, a.flags),
         "vetoes": _gained_lost(old.get("vetoes", []), new.get("vetoes", []), b.vetoes, a.vetoes),
-        "values": _value_changes(b, a, bu, au) if presence == "both" else [],
+        "values": _value_changes(b, a, old, new) if presence == "both" else [],
         "rank": None if old["rank"] == new["rank"] else {"before": old["rank"], "after": new["rank"]},
         "notifications": _action_changes(old["notifications"], new["notifications"], b.notifications, a.notifications),
         "escalations": _action_changes(old.get("escalations", []), new.get("escalations", []), b.escalations, a.escalations),
@@ -375,22 +375,22 @@ def _rules_unit(name: str, b: _Part, a: _Part, bu: dict | None, au: dict | None)
     return entry if moved else None
 
 
-_EMPTY_UNIT: dict = {"bands": {}, "flags": [], "vetoes": [], "rank": None, "notifications": [], "escalations": [],
+_EMPTY_UNIT: dict[str, Any] = {"bands": {}, "flags": [], "vetoes": [], "rank": None, "notifications": [], "escalations": [],
                      "fields": {}, "metrics": {}}
 
 
-def _gained_lost(before: list[str], after: list[str], b: dict[str, dict], a: dict[str, dict]) -> dict:
-    def named(ids: list[str]) -> list[dict]:
+def _gained_lost(before: list[str], after: list[str], b: dict[str, dict[str, Any]], a: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def named(ids: list[str]) -> list[dict[str, Any]]:
         return [{"id": i, "label": _label(b, a, i, i)} for i in ids]
     return {"gained": named([x for x in after if x not in before]), "lost": named([x for x in before if x not in after])}
 
 
-def _action_changes(before: list[dict], after: list[dict], bl: dict[str, dict], al: dict[str, dict]) -> dict:
+def _action_changes(before: list[dict[str, Any]], after: list[dict[str, Any]], bl: dict[str, dict[str, Any]], al: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Notifications or escalations gained and lost by id; "reworded" when one now says something else."""
     b = {n["id"]: n for n in before}
     a = {n["id"]: n for n in after}
 
-    def labelled(n: dict) -> dict:  # a unit's notification carries no label; the summary has it
+    def labelled(n: dict[str, Any]) -> dict[str, Any]:  # a unit's notification carries no label; the summary has it
         return {**n, "label": _label(bl, al, n["id"], n["id"])}
     return {"gained": [labelled(n) for n in after if n["id"] not in b],
             "lost": [labelled(n) for n in before if n["id"] not in a],
@@ -398,7 +398,7 @@ def _action_changes(before: list[dict], after: list[dict], bl: dict[str, dict], 
                          for i in a if i in b and a[i]["message"] != b[i]["message"]]}
 
 
-def _value_changes(b: _Part, a: _Part, bu: dict, au: dict) -> list[dict]:
+def _value_changes(b: _Part, a: _Part, bu: dict[str, Any], au: dict[str, Any]) -> list[dict[str, Any]]:
     """Every field or metric whose value differs: on the same data only the rules can move them."""
     out = []
     for source in ("fields", "metrics"):
@@ -416,7 +416,7 @@ def _value_changes(b: _Part, a: _Part, bu: dict, au: dict) -> list[dict]:
 
 # ====================================================================== (b) periods
 
-def _periods_part(e: _Part, l: _Part) -> dict:
+def _periods_part(e: _Part, l: _Part) -> dict[str, Any]:
     lists: dict[str, list[str]] = {k: [] for k in PERIOD_LISTS}
     units = []
     for name, eu, lu in _pair_units(e, l):
@@ -438,7 +438,7 @@ def _periods_part(e: _Part, l: _Part) -> dict:
     return out
 
 
-def _period_unit(name: str, e: _Part, l: _Part, eu: dict | None, lu: dict | None) -> dict:
+def _period_unit(name: str, e: _Part, l: _Part, eu: dict[str, Any] | None, lu: dict[str, Any] | None) -> dict[str, Any]:
     """One unit across two periods: its tiers on both sides and the lists it belongs on."""
     tiers = [_band_move(t, e, l, eu, lu) for t in _union(l.tiers, e.tiers)]
     named_before, named_after = _named(e, eu), _named(l, lu)
@@ -463,14 +463,14 @@ def _period_unit(name: str, e: _Part, l: _Part, eu: dict | None, lu: dict | None
             "actions_before": _actions(eu), "actions_after": _actions(lu)}
 
 
-def _actions(unit: dict | None) -> list[str]:
+def _actions(unit: dict[str, Any] | None) -> list[str]:
     """What the circular does to the unit (点名, 通报批评, 约谈 …), once each, in the verdict's order."""
     if unit is None:
         return []
     return list(dict.fromkeys(n["action"] for n in [*unit["notifications"], *unit.get("escalations", [])]))
 
 
-def _named(p: _Part, unit: dict | None) -> bool:
+def _named(p: _Part, unit: dict[str, Any] | None) -> bool:
     """Named = in a band of severity above 0, or the subject of a notification (or an escalation of one)."""
     if unit is None:
         return False
@@ -479,7 +479,7 @@ def _named(p: _Part, unit: dict | None) -> bool:
     return any((p.band(t, bid) or {}).get("severity", 0) > 0 for t, bid in unit["bands"].items())
 
 
-def _direction(tiers: list[dict]) -> str | None:
+def _direction(tiers: list[dict[str, Any]]) -> str | None:
     """By band severity, tier by tier; a tier with no band on either side cannot be compared."""
     steps = [t["to_severity"] - t["from_severity"] for t in tiers
              if t["from_severity"] is not None and t["to_severity"] is not None]
@@ -494,7 +494,7 @@ def _direction(tiers: list[dict]) -> str | None:
 class _Renderer:
     """Draws either kind of diff; every cell is a Text so brackets in names are never read as markup."""
 
-    def __init__(self, diff: dict, console: Console) -> None:
+    def __init__(self, diff: dict[str, Any], console: Console) -> None:
         self.d, self.c = diff, console
         self.kind = diff["kind"]
         self.old, self.new = SIDE_LABELS[self.kind]
@@ -544,7 +544,7 @@ class _Renderer:
             table.add_row(Text(f["label"] or f["id"]), Text(_plain(f["before"])), Text(_plain(f["after"])))
         self._show(table)
 
-    def _figures(self, title: str, figures: list[dict]) -> None:
+    def _figures(self, title: str, figures: list[dict[str, Any]]) -> None:
         changed = [f for f in figures if f["changed"]]
         if not changed:
             return
@@ -556,7 +556,7 @@ class _Renderer:
                     table.add_row(Text(f"  {self.groups.get(g, g)}"), Text(_display(v["before"])), Text(_display(v["after"])))
         self._show(table)
 
-    def _counts(self, part: dict) -> None:
+    def _counts(self, part: dict[str, Any]) -> None:
         """Band counts of every tier that moved; then flags, vetoes and notifications whose count moved."""
         for tier in part["tiers"]:
             if not _tiers_changed([tier]):
@@ -593,13 +593,13 @@ class _Renderer:
     def groups(self) -> dict[str, str]:
         return {g: label for p in self.d["parts"] for g, label in p["groups"].items()}
 
-    def _unit_name(self, part: dict, unit: dict) -> Text:
+    def _unit_name(self, part: dict[str, Any], unit: dict[str, Any]) -> Text:
         group = part["groups"].get(unit["group"]) if unit.get("group") else None
         return Text(unit["name"] + (f"\n（{group}）" if group else ""))
 
     # ------------------------------------------------------------ rules
 
-    def _rules_part(self, part: dict) -> None:
+    def _rules_part(self, part: dict[str, Any]) -> None:
         self._counts(part)
         self._figures("汇总", part["figures"])
         top = part["top"]
@@ -617,7 +617,7 @@ class _Renderer:
 
     # ------------------------------------------------------------ periods
 
-    def _periods_part(self, part: dict) -> None:
+    def _periods_part(self, part: dict[str, Any]) -> None:
         counts = part["counts"]
         items = [f"{PERIOD_LABELS[k]} {counts[k]} 个" for k in PERIOD_LISTS]
         for i in range(0, len(items), 4):  # four to a line, so no count is split from its label at 80 columns
@@ -636,7 +636,7 @@ class _Renderer:
             self._show(table)
 
 
-def _rules_changes(unit: dict, old: str, new: str) -> Text:
+def _rules_changes(unit: dict[str, Any], old: str, new: str) -> Text:
     """One unit's changes, one per line: bands, flags, vetoes, notifications, rank, values."""
     if unit["presence"] != "both":
         return Text(f"只在{old if unit['presence'] == 'only_before' else new}中出现")
@@ -654,14 +654,14 @@ def _rules_changes(unit: dict, old: str, new: str) -> Text:
     return Text("\n".join(lines))
 
 
-def _period_cells(unit: dict) -> tuple[Text, Text]:
+def _period_cells(unit: dict[str, Any]) -> tuple[Text, Text]:
     absent = Text("（无此单位）", style="dim")
     before = absent if "appeared" in unit["lists"] else _period_side(unit, "before")
     after = absent if "disappeared" in unit["lists"] else _period_side(unit, "after")
     return before, after
 
 
-def _period_side(unit: dict, side: str) -> Text:
+def _period_side(unit: dict[str, Any], side: str) -> Text:
     many = len(unit["tiers"]) > 1
     short, value, severity = ("from_short", "value_before", "from_severity") if side == "before" else ("to_short", "value_after", "to_severity")
     out = Text()
@@ -681,30 +681,30 @@ def _period_side(unit: dict, side: str) -> Text:
     return out
 
 
-def _ruleset_line(r: dict) -> str:
+def _ruleset_line(r: dict[str, Any]) -> str:
     return f"{r['id']} 版本 {r['version']}（sha256 {(r['sha256'] or '')[:12]}）"
 
 
-def _input_line(i: dict) -> str:
+def _input_line(i: dict[str, Any]) -> str:
     files = [f for f in i["files"] if f]
     # A folder of several tables would wrap the line: name the first and count the rest.
     names = "、".join(files) if len(files) <= 2 else f"{files[0]} 等 {len(files)} 个文件"
     return f"{names}（sha256 {(i['sha256'] or '')[:12]}）"
 
 
-def _values(move: dict) -> str:
+def _values(move: dict[str, Any]) -> str:
     same = move["value_before"] == move["value_after"]
     return move["value_after"] if same else f"{move['value_before']} → {move['value_after']}"
 
 
-def _band_cell(band: dict) -> Text:
+def _band_cell(band: dict[str, Any]) -> Text:
     text = Text(band["label"], style=_severity_style(band["severity"]))
     if band["rule_before"] != band["rule_after"]:
         text.append(f"\n  {_plain(band['rule_before'])} → {_plain(band['rule_after'])}", style="dim")
     return text
 
 
-def _count_cells(row: dict, severity: int | None) -> tuple[Text, Text, Text]:
+def _count_cells(row: dict[str, Any], severity: int | None) -> tuple[Text, Text, Text]:
     before, after = row["before"], row["after"]
     if before is None or after is None or before == after:
         delta = Text("" if before == after else "—")
@@ -717,7 +717,7 @@ def _severity_style(severity: int | None) -> str:
     return SEVERITY_STYLE.get(severity or 0, "")
 
 
-def _display(value: dict | None) -> str:
+def _display(value: dict[str, Any] | None) -> str:
     return MISSING if value is None else (value["display"] or MISSING)
 
 

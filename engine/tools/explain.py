@@ -38,7 +38,7 @@ def find_units(verdict: Any, name: str, part: str | None = None) -> list[tuple[A
     raise TongbaoError(f"数据中没有单位“{name}”。{hint}")
 
 
-def explain_unit(result: Any, i: int) -> dict:
+def explain_unit(result: Any, i: int) -> dict[str, Any]:
     """The trace of unit ``i`` of one part's result (a verdict.PartResult)."""
     ex = _Explainer(result, i)
     trace = {
@@ -78,13 +78,13 @@ class _Explainer:
         known = {*self.r.table.columns, *self.r.metrics, *self.r.aggregates, *self.r.flags, *self.r.vetoes,
                  *(f.name for f in self.r.facts)}
         if name in known:
-            return self.r.display(name, self.i)
+            return str(self.r.display(name, self.i))
         return _plain(self.value(ast.Name(id=name, ctx=ast.Load())))
 
-    def inputs(self, names: frozenset[str]) -> list[dict]:
+    def inputs(self, names: frozenset[str]) -> list[dict[str, Any]]:
         return [{"name": n, "label": _label(self.r, n), "display": self.show(n)} for n in sorted(names)]
 
-    def metric(self, m: Any) -> dict:
+    def metric(self, m: Any) -> dict[str, Any]:
         value = self.r.metrics[m.name][self.i]
         entry = {"id": m.name, "label": m.label, "expr": m.expr.text, "inputs": self.inputs(m.expr.names),
                  "display": self.r.display(m.name, self.i)}
@@ -94,7 +94,7 @@ class _Explainer:
         entry["value"] = None if isinstance(value, float) and math.isnan(value) else _num(value)
         return entry
 
-    def terms(self, node: ast.expr) -> list[dict]:
+    def terms(self, node: ast.expr) -> list[dict[str, Any]]:
         """A sum's non-zero terms, products shown as "a × b": how points add up (5 × 5 + 6 × 3 …)."""
         parts: list[ast.expr] = []
         _flatten_sum(node, parts)
@@ -110,11 +110,11 @@ class _Explainer:
             out.append({"expr": ast.unparse(term), "shown": shown, "value": _num(total)})
         return out
 
-    def condition(self, item: Any) -> dict:
+    def condition(self, item: Any) -> dict[str, Any]:
         hit = bool((self.r.flags.get(item.name) if item.name in self.r.flags else self.r.vetoes[item.name])[self.i])
         return {"id": item.name, "label": item.label, "when": item.when.text, "inputs": self.inputs(item.when.names), "result": hit}
 
-    def tier(self, tier: Tier) -> dict:
+    def tier(self, tier: Tier) -> dict[str, Any]:
         values = np.broadcast_to(np.asarray(self.r.names[tier.metric], dtype=float), (len(self.r.table),))
         v = float(values[self.i])
         k = int(self.r.bands[tier.name][self.i])
@@ -124,7 +124,7 @@ class _Explainer:
             tests.append({"band": band.id, "label": band.label, "rule": _rule_text(band, fmt, self.line(band)), "matched": j == k})
             if j == k:
                 break
-        out = {"id": tier.name, "label": tier.label, "metric": tier.metric, "metric_label": _label(self.r, tier.metric),
+        out: dict[str, Any] = {"id": tier.name, "label": tier.label, "metric": tier.metric, "metric_label": _label(self.r, tier.metric),
                "display": format_value(v, fmt), "tests": tests, "band": tier.bands[k].id if k >= 0 else None,
                "vetoed": bool(self.r.vetoed[self.i]) and k >= 0 and tier.bands[k].op == "vetoed"}
         better = _next_better(tier, k, v, self.line)
@@ -137,7 +137,7 @@ class _Explainer:
             return float(np.broadcast_to(np.asarray(self.r.names[band.threshold_fact], dtype=float), (len(self.r.table),))[self.i])
         return band.threshold
 
-    def distance(self, tier: Tier, target: tuple[Band, float], v: float, fmt: Format) -> dict:
+    def distance(self, tier: Tier, target: tuple[Band, float], v: float, fmt: Format) -> dict[str, Any]:
         band, line = target
         gap = line - v
         shown = f"{format_value(gap * 100, Format('number', 2))} 个百分点" if fmt.kind == "percent" else format_value(gap, Format("number", 2))
@@ -150,7 +150,7 @@ class _Explainer:
                 out["shortfall_display"] += f"，约 {out['in_units']['count']} {tier.gap_in[1]}"
         return out
 
-    def notifications(self) -> list[dict]:
+    def notifications(self) -> list[dict[str, Any]]:
         out = []
         for n in self.r.part.notifications:
             if not self.r.notifications[n.id][self.i]:
@@ -162,7 +162,7 @@ class _Explainer:
             out.append({"id": n.id, "action": n.action, "label": n.label, "because": because, "message": self.r.message(n, self.i)})
         return out
 
-    def rank(self) -> dict | None:
+    def rank(self) -> dict[str, Any] | None:
         spec, ranks = self.r.part.ranking, self.r.rank
         if spec is None or ranks is None or math.isnan(ranks[self.i]):
             return None
@@ -172,7 +172,7 @@ class _Explainer:
         fmt = self.r.part.format_of(spec.by.text) if spec.by.text in self.r.names else Format("number", 2)
         order = sorted((int(u) for u in pool if not math.isnan(ranks[u])), key=lambda u: (ranks[u], u))
         at = order.index(self.i)
-        def who(u: int | None) -> dict | None:
+        def who(u: int | None) -> dict[str, Any] | None:
             return None if u is None else {"unit": str(self.r.table.names[u]), "rank": int(ranks[u]), "value": format_value(float(values[u]), fmt)}
         return {"label": spec.label, "rank": int(mine), "of": len(order), "value": format_value(float(values[self.i]), fmt),
                 "above": who(order[at - 1] if at > 0 else None), "below": who(order[at + 1] if at + 1 < len(order) else None)}
@@ -220,7 +220,7 @@ def _label(result: Any, name: str) -> str:
     for item in (*result.part.units.fields, *result.part.metrics, *result.part.aggregates(), *result.part.flags,
                  *result.part.vetoes, *result.facts):
         if item.name == name:
-            return item.label
+            return str(item.label)
     return name
 
 
@@ -243,7 +243,7 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _lines(t: dict, result: Any) -> list[str]:
+def _lines(t: dict[str, Any], result: Any) -> list[str]:
     """The trace as sentences, in the order a reader of the circular would ask."""
     group = next((g.label for g in result.part.groups if g.id == t["group"]), None)
     out = [f"{t['unit']}（{result.part.label}，第 {t['line']} 行" + (f"，{group}" if group else "") + "）"]
@@ -269,7 +269,7 @@ def _lines(t: dict, result: Any) -> list[str]:
     return out
 
 
-def _tier_lines(tier: dict) -> list[str]:
+def _tier_lines(tier: dict[str, Any]) -> list[str]:
     out = [f"分档 {tier['label']}：按 {tier['metric_label']} {tier['display']}，自上而下第一个符合的档生效"]
     if tier["vetoed"]:
         out.append("  单项否决：不论数值，直接落入“" + tier["tests"][-1]["label"] + "”")

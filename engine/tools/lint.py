@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
 import numpy as np
 from rich.console import Console
@@ -56,7 +56,7 @@ from rich.text import Text
 from ..errors import TongbaoError
 from ..rules.expressions import ColumnEvaluator, Expression
 from ..rules.layers import read_layers
-from ..rules.model import Band, Fact, FieldSpec, Notification, Part, Ruleset, Tier, Where
+from ..rules.model import Aggregate, Band, Fact, FieldSpec, Metric, Notification, Part, Ruleset, Tier, Where
 from ..rules.templates import template_names
 from ..rules.yamlfile import YamlDoc, dotted
 
@@ -96,7 +96,7 @@ class Finding:
     def level(self) -> str:
         return CODES[self.code][1]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "level": self.level, "file": self.file, "line": self.line,
                 "column": self.column, "path": self.path, "message": self.message, "fix": self.fix}
 
@@ -118,34 +118,34 @@ class _Context:
         self.doc = _source(ruleset)
         self._scans: dict[tuple[int, str], _TierScan | None] = {}
 
-    def parts(self) -> Iterator[tuple[Part, tuple]]:
+    def parts(self) -> Iterator[tuple[Part, tuple[Any, ...]]]:
         for i, part in enumerate(self.ruleset.parts):
             yield part, (() if self.ruleset.single else ("parts", i))
 
-    def tiers(self) -> Iterator[tuple[int, Part, tuple, Tier]]:
+    def tiers(self) -> Iterator[tuple[int, Part, tuple[Any, ...], Tier]]:
         for index, (part, prefix) in enumerate(self.parts()):
             for tier in part.tiers:
                 yield index, part, prefix, tier
 
-    def field_tables(self) -> Iterator[tuple[tuple, tuple[FieldSpec, ...], bool]]:
+    def field_tables(self) -> Iterator[tuple[tuple[Any, ...], tuple[FieldSpec, ...], bool]]:
         """(key path, fields, is the unit table) for every table a ruleset reads."""
         for part, prefix in self.parts():
             yield prefix + ("units", "fields"), part.units.fields, True
             for f in part.findings:
                 yield prefix + ("findings", f.name, "fields"), f.fields, False
 
-    def finding(self, code: str, path: tuple, near: Where | None, message: str, fix: str) -> Finding:
+    def finding(self, code: str, path: tuple[Any, ...], near: Where | None, message: str, fix: str) -> Finding:
         file, line, column = self.place(path, near)
         return Finding(code, CODES[code][0], file, line, column, dotted(path), message, fix)
 
-    def place(self, path: tuple, near: Where | None) -> tuple[str, int | None, int | None]:
+    def place(self, path: tuple[Any, ...], near: Where | None) -> tuple[str, int | None, int | None]:
         if self.doc is not None:
             return self.doc.locate(path)
         if near is not None:
             return near.file, near.line, near.column
         return self.ruleset.file, None, None
 
-    def raw(self, path: tuple) -> Any:
+    def raw(self, path: tuple[Any, ...]) -> Any:
         """The value as written, or None when the source is not at hand."""
         data = self.doc.data if self.doc is not None else None
         for key in path:
@@ -170,7 +170,7 @@ def _source(ruleset: Ruleset) -> YamlDoc | None:
     return doc if tuple(layers) == tuple(ruleset.layers) else None
 
 
-def _band_path(prefix: tuple, tier: Tier, i: int) -> tuple:
+def _band_path(prefix: tuple[Any, ...], tier: Tier, i: int) -> tuple[Any, ...]:
     return prefix + ("tiers", tier.name, "bands", i)
 
 
@@ -303,12 +303,13 @@ def _fact_readings(part: Part, tier: Tier, facts: tuple[Fact, ...]) -> list[tupl
     """The distinct sets of fact lines the tier meets: one per group whose values differ; None if one is a placeholder."""
     names = {b.threshold_fact for b in tier.bands if b.threshold_fact}
     by_name = {f.name: f for f in facts}
-    out: dict[tuple, tuple[str | None, dict[str, float]]] = {}
-    for group in [g.id for g in part.groups] or [None]:
-        lines = {n: dict(by_name[n].groups).get(group, by_name[n].value) for n in names}
+    out: dict[tuple[Any, ...], tuple[str | None, dict[str, float]]] = {}
+    groups: list[str | None] = [g.id for g in part.groups]
+    for group in groups or [None]:
+        lines = {n: cast(dict[Any, float | None], dict(by_name[n].groups)).get(group, by_name[n].value) for n in names}
         if any(v is None for v in lines.values()):
             return None
-        out.setdefault(tuple(sorted(lines.items())), (group if names else None, lines))
+        out.setdefault(tuple(sorted(lines.items())), (group if names else None, cast(dict[str, float], lines)))
     return list(out.values())
 
 
@@ -319,7 +320,7 @@ def _scan_once(tier: Tier, metric: _Metric, group: str | None, lines: dict[str, 
     for i, band in enumerate(tier.bands):
         if band.op == "vetoed":  # reached by a veto, whatever the value
             continue
-        span = ALL if band.op == "otherwise" else _band_span(band, lines.get(band.threshold_fact, band.threshold))
+        span = ALL if band.op == "otherwise" else _band_span(band, cast(float, lines.get(cast(str, band.threshold_fact), band.threshold)))
         own = _meet((metric.domain,), span)
         if _none_in(own, metric.whole):
             dead[i] = _Dead("range", ())
@@ -350,7 +351,7 @@ def _span_text(span: _Span, rate: bool) -> str:
 def _band_text(band: Band) -> str:
     if band.op in ("otherwise", "vetoed"):
         return band.short
-    line = band.threshold_text or band.threshold_fact or _show(band.threshold, False)
+    line = band.threshold_text or band.threshold_fact or _show(cast(float, band.threshold), False)
     return f"{_OP_SYMBOL[band.op]} {line}"
 
 
@@ -370,7 +371,7 @@ def check_gaps(ctx: _Context) -> Iterator[Finding]:
     for index, part, prefix, tier in ctx.tiers():
         scan = ctx.scan(index, part, tier)
         reading = scan.gap() if scan else None
-        if reading is None:
+        if scan is None or reading is None:
             continue
         values = "；".join(_span_text(s, scan.metric.rate) for s in reading.gaps)
         yield ctx.finding(
@@ -386,11 +387,11 @@ def check_unreachable_bands(ctx: _Context) -> Iterator[Finding]:
         scan = ctx.scan(index, part, tier)
         for i in range(len(tier.bands)):
             dead = scan.dead(i) if scan else None
-            if dead is not None:
+            if scan is not None and dead is not None:
                 yield _dead_band(ctx, part, prefix, tier, i, scan, dead)
 
 
-def _dead_band(ctx: _Context, part: Part, prefix: tuple, tier: Tier, i: int, scan: _TierScan, dead: _Dead) -> Finding:
+def _dead_band(ctx: _Context, part: Part, prefix: tuple[Any, ...], tier: Tier, i: int, scan: _TierScan, dead: _Dead) -> Finding:
     band, metric = tier.bands[i], scan.metric
     head = f"档“{band.id}”（{_band_text(band)}）永远不会生效"
     when = _reading_text(part, scan.passes[0]) if len(scan.passes) == 1 else "（各组的事实取值下都如此）"
@@ -408,7 +409,7 @@ def _dead_band(ctx: _Context, part: Part, prefix: tuple, tier: Tier, i: int, sca
 
 # ---------------------------------------------------------------- check 3: names nobody reads
 
-def _escalations(part: Part) -> tuple:
+def _escalations(part: Part) -> tuple[Any, ...]:
     # Escalations (repeat offenders over several periods) are being added alongside lint; older Parts lack them.
     return getattr(part, "escalations", ())
 
@@ -437,7 +438,7 @@ def _row_reads(part: Part) -> dict[str, set[str]]:
 def check_unused(ctx: _Context) -> Iterator[Finding]:
     """TB-L004–6: facts, fields and metrics that nothing reads. Flags are outputs in themselves: never reported."""
     everything: set[str] = {n for f in ctx.ruleset.summary for n in f.expr.names}
-    reads: dict[tuple, set[str]] = {}  # by the key path of each table's fields
+    reads: dict[tuple[Any, ...], set[str]] = {}  # by the key path of each table's fields
     for part, prefix in ctx.parts():
         unit, rows = _unit_reads(part), _row_reads(part)
         everything |= unit | set().union(*rows.values())
@@ -452,7 +453,7 @@ def check_unused(ctx: _Context) -> Iterator[Finding]:
 _TYPE_WORDS = {"integer": "整数", "number": "数字", "percent": "百分数", "date": "日期"}
 
 
-def _unused_fields(ctx: _Context, at: tuple, fields: tuple[FieldSpec, ...], reads: set[str], unit_table: bool) -> Iterator[Finding]:
+def _unused_fields(ctx: _Context, at: tuple[Any, ...], fields: tuple[FieldSpec, ...], reads: set[str], unit_table: bool) -> Iterator[Finding]:
     also = "，或把它加入 report.columns 在报告中显示" if unit_table else ""
     for f in fields:
         if f.name in reads:
@@ -464,7 +465,8 @@ def _unused_fields(ctx: _Context, at: tuple, fields: tuple[FieldSpec, ...], read
                           f"删去这个字段（数据表里的这一列会被忽略）{also}。")
 
 
-def _unused_metrics(ctx: _Context, prefix: tuple, part: Part, unit: set[str], rows: dict[str, set[str]]) -> Iterator[Finding]:
+def _unused_metrics(ctx: _Context, prefix: tuple[Any, ...], part: Part, unit: set[str], rows: dict[str, set[str]]) -> Iterator[Finding]:
+    items: list[tuple[Metric | Aggregate, tuple[Any, ...], set[str], str]]
     items = [(m, prefix + ("metrics", m.name), unit, "指标") for m in part.metrics]
     for f in part.findings:
         items += [(m, prefix + ("findings", f.name, "metrics", m.name), rows[f.name], "明细指标") for m in f.metrics]
@@ -589,7 +591,7 @@ def check_percent_thresholds(ctx: _Context) -> Iterator[Finding]:
                 yield _percent_line(ctx, path, tier, band, over[0], fact)
 
 
-def _percent_line(ctx: _Context, path: tuple, tier: Tier, band: Band, value: float, fact: Fact | None) -> Finding:
+def _percent_line(ctx: _Context, path: tuple[Any, ...], tier: Tier, band: Band, value: float, fact: Fact | None) -> Finding:
     written = f"取自事实“{fact.name}”，其值为 {value:g}" if fact else f"写作 {value:g}"
     fix = (f"若指 {value:g}%，把事实“{fact.name}”的 value 改为 {value / 100:g}。" if fact
            else f"若指 {value:g}%，请写 \"{value:g}%\" 或 {value / 100:g}。")
@@ -620,14 +622,14 @@ CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
 _STYLE = {WARNING: "yellow", INFO: "cyan"}
 
 
-def render_lint(findings: list[dict], console: Console, ruleset_file: str) -> None:
+def render_lint(findings: list[dict[str, Any]], console: Console, ruleset_file: str) -> None:
     """One line per finding, ``file:line:col: code name message — fix``, then a one-line summary."""
     for f in findings:
         console.print(_finding_line(f), soft_wrap=True, highlight=False)
     console.print(_summary_line(findings, ruleset_file), soft_wrap=True, highlight=False)
 
 
-def _finding_line(f: dict) -> Text:
+def _finding_line(f: dict[str, Any]) -> Text:
     place = f["file"] + (f":{f['line']}:{f['column']}" if f.get("line") is not None else "")
     line = Text(f"{place}: ")
     line.append(f["code"], style=f"bold {_STYLE.get(f.get('level', WARNING), '')}")
@@ -635,7 +637,7 @@ def _finding_line(f: dict) -> Text:
     return line
 
 
-def _summary_line(findings: list[dict], ruleset_file: str) -> Text:
+def _summary_line(findings: list[dict[str, Any]], ruleset_file: str) -> Text:
     if not findings:
         return Text(f"{ruleset_file}：没有发现问题。", style="green")
     hints = sum(1 for f in findings if f.get("level") == INFO)

@@ -65,7 +65,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from rich.console import Console
 from rich.text import Text
@@ -75,7 +75,7 @@ from ..evaluate import evaluate
 from ..rules.expressions import unknown_message
 from ..data.inputs import file_names
 from ..rules.loader import load_ruleset
-from ..rules.model import Part, Ruleset
+from ..rules.model import Aggregate, FieldSpec, Metric, Part, Ruleset
 from ..verdict import PartResult, Verdict
 from ..rules.yamlfile import YamlDoc, read_yaml
 
@@ -91,7 +91,7 @@ COVERAGE_KINDS = (("bands", "分档"), ("flags", "标记"), ("vetoes", "否决")
 _PERCENT = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*%\s*$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
-Where = tuple  # a key path inside the test file, as YamlDoc marks it
+Where = tuple[Any, ...]  # a key path inside the test file, as YamlDoc marks it
 
 
 class RuleTestError(TongbaoError):
@@ -159,7 +159,7 @@ def discover(path: Path) -> list[Path]:
 
 # ================================================================ reading a test file
 
-def load_cases(path: Path, rulesets: dict | None = None) -> list[Case]:
+def load_cases(path: Path, rulesets: dict[Path, Any] | None = None) -> list[Case]:
     """Read and check one test file; raise RuleTestError listing every problem in it."""
     try:
         doc, _ = read_yaml(path)
@@ -175,7 +175,7 @@ def load_cases(path: Path, rulesets: dict | None = None) -> list[Case]:
 class _Reader:
     """Checks one test file against the ruleset it names, collecting every problem."""
 
-    def __init__(self, doc: YamlDoc, path: Path, rulesets: dict) -> None:
+    def __init__(self, doc: YamlDoc, path: Path, rulesets: dict[Path, Any]) -> None:
         self.doc, self.path, self.rulesets = doc, path, rulesets
         self.problems: list[Problem] = []
         self.ruleset: Ruleset | None = None
@@ -250,7 +250,7 @@ class _Reader:
                 per_file[name] = {k: self._cell(v, ("defaults", name, k)) for k, v in cells.items()}
         return {f: {**common, **per_file.get(f, {})} for f in self.files}
 
-    def _tables(self, raw: Any, where: Where, defaults: dict) -> dict[str, Rows]:
+    def _tables(self, raw: Any, where: Where, defaults: dict[str, Any]) -> dict[str, Rows]:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
@@ -266,7 +266,7 @@ class _Reader:
                 out[name] = got
         return out
 
-    def _rows(self, raw: Any, where: Where, file: str, defaults: dict) -> Rows | None:
+    def _rows(self, raw: Any, where: Where, file: str, defaults: dict[str, Any]) -> Rows | None:
         if not isinstance(raw, list) or not raw:
             self.fail(where, f"“{file}”的行应是一个非空列表，每行写成 {{列名: 值, …}}。")
             return None
@@ -295,7 +295,7 @@ class _Reader:
 
     # ------------------------------------------------------------ a case
 
-    def _case(self, raw: Any, i: int, shared: dict[str, Rows], defaults: dict) -> Case | None:
+    def _case(self, raw: Any, i: int, shared: dict[str, Rows], defaults: dict[str, Any]) -> Case | None:
         where = ("cases", i)
         if not isinstance(raw, dict):
             self.fail(where, "每条用例应是一个映射，至少写 name、units（或 tables）和 expect。")
@@ -306,7 +306,7 @@ class _Reader:
             self.fail(where, "用例缺少 name：请用一句话写明这条用例检查什么。")
             name = f"第 {i + 1} 条用例"
         index = self._part(raw.get("part"), where)
-        part = self.ruleset.parts[index]
+        part = cast(Ruleset, self.ruleset).parts[index]
         tables = {**shared, **self._case_tables(raw, where, part, defaults)}
         missing = [f for f in self.files if f not in tables]
         if missing:
@@ -320,7 +320,7 @@ class _Reader:
         return Case(str(self.path), self.doc.where(where)[0], name, self.ruleset, None, index, tables, tuple(checks))
 
     def _part(self, value: Any, where: Where) -> int:
-        ids = [p.id for p in self.ruleset.parts]
+        ids = [p.id for p in cast(Ruleset, self.ruleset).parts]
         if value is None:
             return 0
         if value not in ids:
@@ -328,7 +328,7 @@ class _Reader:
             return 0
         return ids.index(value)
 
-    def _case_tables(self, raw: dict, where: Where, part: Part, defaults: dict) -> dict[str, Rows]:
+    def _case_tables(self, raw: dict[str, Any], where: Where, part: Part, defaults: dict[str, Any]) -> dict[str, Rows]:
         tables = self._tables(raw.get("tables"), where + ("tables",), defaults)
         if "units" not in raw:
             return tables
@@ -453,7 +453,7 @@ class _Reader:
         return out
 
     def _figures(self, raw: Any, where: Where, part: Part) -> list[Check]:
-        figures = {f.id: f for f in (*part.summary, *self.ruleset.summary)}
+        figures = {f.id: f for f in (*part.summary, *cast(Ruleset, self.ruleset).summary)}
         if not isinstance(raw, dict):
             self.fail(where, "figures 应是“汇总数字 id: 值”的映射，例如 figures: {registered_total: 10}。")
             return []
@@ -487,7 +487,7 @@ class _Reader:
             return [self.check("top", None, None, names, where, f"“{part.ranking.top_label}”名单")]
         return []
 
-    def _keys(self, raw: dict, where: Where, allowed: tuple[str, ...], what: str) -> None:
+    def _keys(self, raw: dict[str, Any], where: Where, allowed: tuple[str, ...], what: str) -> None:
         for key in raw:
             if key not in allowed:
                 self.fail(where + (key,), _unknown(f"{what}的键", key, list(allowed)))
@@ -536,7 +536,7 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
 
 
 def _label(part: Part, name: str) -> str:
-    items = (*part.units.fields, *part.metrics, *part.aggregates())
+    items: tuple[FieldSpec | Metric | Aggregate, ...] = (*part.units.fields, *part.metrics, *part.aggregates())
     return next((x.label for x in items if x.name == name), name)
 
 
@@ -551,9 +551,9 @@ def _normalise(text: Any) -> str:
 
 # ================================================================ running
 
-def run_tests(paths: list[Path]) -> dict:
+def run_tests(paths: list[Path]) -> dict[str, Any]:
     """Run every case in ``paths``; raise RuleTestError (every problem in every file) if a test file is wrong."""
-    rulesets: dict = {}
+    rulesets: dict[Path, Any] = {}
     cases: list[Case] = []
     problems: list[Problem] = []
     for path in paths:
@@ -572,13 +572,13 @@ def run_tests(paths: list[Path]) -> dict:
             "coverage": coverage(loaded, [hit for _, hits in runs for hit in hits]), "summary": summary}
 
 
-def run_case(case: Case) -> tuple[dict, list[tuple[str, str, str]]]:
+def run_case(case: Case) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     """One case's result, and the (ruleset id, kind, name) it showed to be reached."""
     out = {"file": case.file, "line": case.line, "name": case.name, "ruleset": case.ruleset_id}
     if case.broken is not None:
         return {**out, "passed": False, "failures": [_error(case, "加载规则集", "规则集没有问题", case.broken)]}, []
     try:
-        verdict = evaluate(case.ruleset, {f: list(rows.records) for f, rows in case.tables.items()})
+        verdict = evaluate(cast(Ruleset, case.ruleset), {f: list(rows.records) for f, rows in case.tables.items()})
     except DataError as exc:
         return {**out, "passed": False, "failures": [_error(case, "读取数据", "数据没有问题", _locate(exc, case))]}, []
     except TongbaoError as exc:
@@ -589,15 +589,15 @@ def run_case(case: Case) -> tuple[dict, list[tuple[str, str, str]]]:
         failure = seen.compare(check)
         if failure is not None:
             failures.append(failure)
-        hits += [(case.ruleset.id, kind, name) for kind, name in seen.reached(check)]
+        hits += [(cast(Ruleset, case.ruleset).id, kind, name) for kind, name in seen.reached(check)]
     return {**out, "passed": not failures, "failures": failures}, hits
 
 
-def exit_code(result: dict) -> int:
+def exit_code(result: dict[str, Any]) -> int:
     return 1 if result["failed"] else 0
 
 
-def _error(case: Case, what: str, expected: str, got: str) -> dict:
+def _error(case: Case, what: str, expected: str, got: str) -> dict[str, Any]:
     return {"what": what, "expected": expected, "got": got, "line": case.line, "column": None}
 
 
@@ -629,7 +629,7 @@ class _Seen:
         self.part = data["parts"][part]
         self.units = {u["name"]: (i, u) for i, u in enumerate(self.part["units"])}
 
-    def compare(self, check: Check) -> dict | None:
+    def compare(self, check: Check) -> dict[str, Any] | None:
         if check.unit is not None and check.unit not in self.units:
             return _failure(check, "出现在评定结果中", "评定结果中没有这个单位（是否被当作合计行？）")
         got = self.got(check)
@@ -638,7 +638,7 @@ class _Seen:
         return _failure(check, _plain(check.expected), _plain(got), self.detail(check, got))
 
     def got(self, check: Check) -> Any:
-        unit = self.units[check.unit][1] if check.unit is not None else None
+        unit: Any = self.units[check.unit][1] if check.unit is not None else None
         kind = check.kind
         if kind == "notifications":
             return [n["id"] for n in unit["notifications"]]
@@ -647,7 +647,7 @@ class _Seen:
         if kind in ("band", "metric", "field"):
             return unit[{"band": "bands", "metric": "metrics", "field": "fields"}[kind]].get(check.name)
         if kind == "figure":
-            return self.figure(check.name, check.scope)
+            return self.figure(cast(str, check.name), check.scope)
         if kind == "units":
             return self.part["summary"]["units"]
         return self.part["summary"]["top"]["units"]
@@ -669,7 +669,7 @@ class _Seen:
             shown = self.result.display(tier.metric, self.units[check.unit][0])
             return f"{_label(self.result.part, tier.metric)}为 {shown}；{_band_label(tier, check.expected)}；{_band_label(tier, got)}"
         if check.kind in ("metric", "field"):
-            return f"按规则集的格式显示为 {self.result.display(check.name, self.units[check.unit][0])}"
+            return f"按规则集的格式显示为 {self.result.display(cast(str, check.name), self.units[check.unit][0])}"
         return None
 
     def reached(self, check: Check) -> list[tuple[str, str]]:
@@ -685,7 +685,7 @@ class _Seen:
         return []
 
 
-def _failure(check: Check, expected: Any, got: Any, detail: str | None = None) -> dict:
+def _failure(check: Check, expected: Any, got: Any, detail: str | None = None) -> dict[str, Any]:
     out = {"what": check.what, "expected": expected, "got": got, "line": check.line, "column": check.column}
     if detail:
         out["detail"] = detail
@@ -699,10 +699,10 @@ def _band_label(tier: Any, band_id: str | None) -> str:
 
 def _agrees(check: Check, got: Any) -> bool:
     if check.kind in LIST_KINDS or check.kind == "top":
-        return sorted(check.expected) == sorted(got)
+        return bool(sorted(check.expected) == sorted(got))
     if check.kind in ("metric", "field", "figure"):
         return same_value(check.expected, got)
-    return check.expected == got
+    return bool(check.expected == got)
 
 
 def same_value(expected: Any, got: Any) -> bool:
@@ -710,7 +710,7 @@ def same_value(expected: Any, got: Any) -> bool:
     if expected is None or got is None:
         return expected is None and got is None
     if isinstance(got, bool) or isinstance(expected, bool):
-        return expected == got
+        return bool(expected == got)
     number = _number(expected)
     if isinstance(got, (int, float)) and number is not None:
         return math.isclose(number, got, rel_tol=REL_TOL, abs_tol=ABS_TOL)
@@ -742,7 +742,7 @@ def _plain(value: Any) -> Any:
 
 # ================================================================ coverage
 
-def coverage(rulesets: list[Ruleset], hits: list[tuple[str, str, str]]) -> dict:
+def coverage(rulesets: list[Ruleset], hits: list[tuple[str, str, str]]) -> dict[str, Any]:
     """Per ruleset: which bands, flags, vetoes and notifications some passing expectation reached."""
     out = {}
     for ruleset in rulesets:
@@ -773,7 +773,7 @@ def _qualified(ruleset: Ruleset, part: Part, name: str) -> str:
 
 # ================================================================ terminal
 
-def render_tests(result: dict, console: Console) -> None:
+def render_tests(result: dict[str, Any], console: Console) -> None:
     """The summary line, each failure as expected against got, then coverage per ruleset."""
     console.print(Text(result["summary"], style="bold red" if result["failed"] else "bold green"))
     for case in result["cases"]:
@@ -792,14 +792,14 @@ def render_tests(result: dict, console: Console) -> None:
                 console.print(Text(f"    未测到的{word}：{'、'.join(cov[kind]['missed'])}", style="yellow"))
 
 
-def coverage_line(cov: dict) -> str:
+def coverage_line(cov: dict[str, Any]) -> str:
     """"分档 5/5、标记 2/2、通报 2/2": kinds the ruleset does not use are left out."""
     items = [f"{word} {len(cov[k]['reached'])}/{len(cov[k]['reached']) + len(cov[k]['missed'])}"
              for k, word in COVERAGE_KINDS if cov[k]["reached"] or cov[k]["missed"]]
     return "、".join(items) if items else "没有分档、标记、否决项或通报措施"
 
 
-def _render_failure(case: dict, failure: dict, console: Console) -> None:
+def _render_failure(case: dict[str, Any], failure: dict[str, Any], console: Console) -> None:
     where = case["file"] + (f":{failure['line']}" if failure.get("line") else "") + \
         (f":{failure['column']}" if failure.get("column") else "")
     console.print(Text(f"  {where}  {failure['what']}"))

@@ -18,7 +18,7 @@ def resolved_yaml(doc: YamlDoc) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _emit(doc: YamlDoc, value: Any, path: tuple, indent: int, lines: list[str]) -> None:
+def _emit(doc: YamlDoc, value: Any, path: tuple[Any, ...], indent: int, lines: list[str]) -> None:
     pad = "  " * indent
     if isinstance(value, dict):
         for key, child in value.items():
@@ -46,6 +46,6 @@ def _scalar(value: Any) -> str:
     return text[:-4].strip() if text.endswith("\n...") or text.endswith(" ...") else text.removesuffix("...").strip()
 
 
-def _origin(doc: YamlDoc, path: tuple) -> str:
+def _origin(doc: YamlDoc, path: tuple[Any, ...]) -> str:
     file, line, _ = doc.locate(path)
     return f"  # {file}:{line}" if line else ""
