@@ -35,7 +35,7 @@ def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None,
     check_history(history, ruleset.id, ruleset.period)
     _refuse_placeholders(ruleset)
     inputs = Inputs(ruleset, data, encoding)
-    tables = [(part, load_part_table(part, inputs)) for part in ruleset.parts]
+    tables = [(part, load_part_table(part, inputs, ruleset)) for part in ruleset.parts]
     with np.errstate(all="ignore"):  # rates over zero become NaN, reported as "not computable"
         results = [_PartRun(ruleset, part, table, inputs, history).result() for part, table in tables]
         overall = _overall(ruleset, results)
@@ -71,10 +71,22 @@ def used_names(ruleset: Ruleset) -> set[str]:
 
 def load_table(ruleset: Ruleset, data: TableInput, encoding: str | None = None) -> Table:
     """The first part's unit table, typed: for tools that want the columns without a verdict."""
-    return load_part_table(ruleset.parts[0], Inputs(ruleset, data, encoding))
+    return load_part_table(ruleset.parts[0], Inputs(ruleset, data, encoding), ruleset)
 
 
-def load_part_table(part: Part, inputs: Inputs) -> Table:
+def load_part_table(part: Part, inputs: Inputs, ruleset: Ruleset | None = None) -> Table:
+    if part.records:  # raw records are aggregated once here; the unit table may itself come from them
+        from .data import records
+
+        assert ruleset is not None, "records need the ruleset's facts and calendar"
+        aggregated = records.part_records(part, ruleset.facts, ruleset.calendar, inputs)
+        table = records.units_table(part, aggregated) if part.units.from_records else _unit_table(part, inputs)
+        inputs.aggregated[part.id] = records.unit_values(part, aggregated, table, ruleset.facts)
+        return table
+    return _unit_table(part, inputs)
+
+
+def _unit_table(part: Part, inputs: Inputs) -> Table:
     audited = {m.check for m in part.metrics if m.check}
     layout = Layout.of(part.units, audited)
     return concat_tables([(group, inputs.table(name, layout)) for group, name in part.units.files])
@@ -155,7 +167,7 @@ class _PartRun:
 
     def result(self) -> PartResult:
         names = self.ctx.names
-        aggregates = {}
+        aggregates = dict(self.inputs.aggregated.get(self.part.id, {}))
         for findings in self.part.findings:
             aggregates.update(self._findings(findings))
         names.update(aggregates)

@@ -22,6 +22,7 @@ def file_names(ruleset: Ruleset) -> list[str]:
     for part in ruleset.parts:
         names += [f for _, f in part.units.files]
         names += [f.file for f in part.findings]
+        names += [r.file for r in part.records]
     return list(dict.fromkeys(names))
 
 
@@ -33,6 +34,7 @@ class Inputs:
         self.encoding = encoding
         self.folder: Path | None = None
         self.given: dict[str, Any] = {}
+        self.aggregated: dict[str, dict[str, Any]] = {}  # part id -> records aggregates per unit (data/records.py)
         self._classify(data)
 
     def _classify(self, data: TableInput) -> None:
@@ -51,6 +53,20 @@ class Inputs:
             raise DataError([CellProblem(str(data) if isinstance(data, (str, Path)) else "<数据>", None, None, None,
                                          f"这个规则集要读 {len(self.needed)} 个文件：{'、'.join(self.needed)}。请给出放着它们的文件夹。")])
         self.given = {self.needed[0]: data}
+
+    def path_of(self, name: str) -> tuple[Path, str]:
+        """A records file's path (and how messages name it): records are read by DuckDB from the file itself.
+
+        Rows given in memory (a rule test's tables) are written to a temporary CSV first.
+        """
+        if self.folder is not None:
+            return self.folder / name, str(self.folder / name)
+        data = self.given.get(name)
+        if isinstance(data, (str, Path)):
+            return Path(data), str(data)
+        if data is None or isinstance(data, Table):
+            raise DataError([CellProblem(name, None, None, None, f"没有提供这个明细记录文件。需要：{'、'.join(self.needed)}。")])
+        return _temporary_csv(name, data), name
 
     def table(self, name: str, layout: Layout) -> Table:
         if self.folder is not None:
@@ -84,3 +100,26 @@ def _from_columns(layout: Layout, columns: dict[str, Any], name: str) -> Table:
 def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | None = None) -> Table:
     raw = read_csv(path, encoding, display)
     return table_from_rows(layout, raw.file, raw.header, raw.rows, raw.sha256, raw.encoding)
+
+
+def _temporary_csv(name: str, data: Any) -> Path:
+    """Rows or columns given in memory, as a UTF-8 CSV in a private temporary folder (removed at exit)."""
+    import atexit
+    import csv
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="tongbao-records-"))
+    atexit.register(shutil.rmtree, folder, True)
+    if isinstance(data, Mapping):
+        header = list(data)
+        rows = [[data[h][i] for h in header] for i in range(len(next(iter(data.values()), [])))]
+    else:
+        header = list(dict.fromkeys(k for record in data for k in record))
+        rows = [[record.get(h, "") for h in header] for record in data]
+    path = folder / (Path(name).stem + ".csv")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return path

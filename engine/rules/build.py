@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..errors import Problem, RulesetError
 from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, unknown_message
 from .formatting import Format, Published
-from .model import (Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, Group, Metric, Notification, Part,
+from .model import (Records, Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, Group, Metric, Notification, Part,
                       Ranking, Ruleset, Tier, UnitTable, Where)
 from .templates import template_names
 from .calendar import Calendar
@@ -22,7 +22,7 @@ from .yamlfile import YamlDoc, dotted
 
 RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
 DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
-PART_KEYS = ("units", "groups", "findings", "metrics", "vetoes", "tiers", "flags", "notifications", "escalations",
+PART_KEYS = ("units", "groups", "findings", "records", "metrics", "vetoes", "tiers", "flags", "notifications", "escalations",
              "summary", "ranking", "report")
 
 
@@ -156,6 +156,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
         scope.owner["group"] = at + ("groups",)
     findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope)
                      for name, spec in raw.get("findings", {}).items())
+    records = _records(b, raw, at, base, scope, facts)
     # Vetoes come before metrics: a vetoed unit is "not scored further", which a metric may need to say.
     vetoes = _flag_list(b, raw.get("vetoes", {}), at + ("vetoes",), scope, (), severity=3)
     if vetoes:
@@ -170,14 +171,26 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups, tiers)  # before summary: ranks are per unit
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
     columns = tuple(raw.get("report", {}).get("columns", ()))
-    shown = {f.name for f in units.fields} | {m.name for m in metrics} | {a.name for f in findings for a in f.per_unit}
+    shown = {f.name for f in units.fields} | {m.name for m in metrics} | {a.name for f in findings for a in f.per_unit} | {a.name for r in records for a in r.per_unit}
     for i, name in enumerate(columns):
         if name not in shown:
             b.fail(at + ("report", "columns", i), unknown_message("字段或指标", name, shown))
     escalations = _escalations(b, raw.get("escalations", []), at + ("escalations",), tiers, flag_names,
                                {n.id for n in notifications}, scope)
     return Part(raw["id"], raw["label"], units, groups, findings, metrics, vetoes, tiers, flags, notifications,
-                summary, ranking, columns, escalations)
+                summary, ranking, columns, escalations, records)
+
+
+def _records(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, scope: Scope,
+             facts: tuple[Fact, ...]) -> tuple[Records, ...]:
+    """Raw-records tables (rules/records.py); ``units.from`` must name one of them."""
+    from .records import records_section
+
+    records = records_section(b, raw.get("records", {}), at + ("records",), base, scope, facts)
+    source = raw["units"].get("from")
+    if source is not None and source not in {r.name for r in records}:
+        b.fail(at + ("units", "from"), unknown_message("明细记录表", source, {r.name for r in records}))
+    return records
 
 
 def _escalations(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str],
@@ -245,7 +258,12 @@ def _fields(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope)
 
 
 def _units(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> UnitTable:
-    fields = _fields(b, raw["fields"], at + ("fields",), scope)
+    fields = _fields(b, raw.get("fields", {}), at + ("fields",), scope)
+    if "from" in raw:  # the units are the records table's distinct keys: no file of their own
+        for key in ("file", "files", "fields", "totals_row"):
+            if key in raw:
+                b.fail(at + (key,), f"units 写了 from（单位取自明细记录表），就不能再写 {key}。")
+        return UnitTable((), raw.get("key", ""), raw.get("label", "单位"), (), None, raw["from"])
     files = tuple(raw["files"].items()) if "files" in raw else ((None, raw["file"]),)
     return UnitTable(files, raw["key"], raw.get("label", "单位"), fields, raw.get("totals_row"))
 

@@ -62,6 +62,7 @@ class UnitTable:
     label: str
     fields: tuple[FieldSpec, ...]
     totals_row: str | None
+    from_records: str | None = None  # no unit table: the units are the distinct keys of this records table
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,29 @@ class Aggregate:
 
     name: str
     label: str
-    how: str  # count | sum | min | max | dates
+    how: str  # count | sum | min | max | dates; records also: mean | rate | distinct
     expr: Expression | None  # None: count every row
     field: str | None  # for dates
     format: Format
     where: Where
+    per: str | None = None  # records: week | month | quarter: count the buckets whose value is below ``below``
+    date: str | None = None  # the date field that puts a row in its bucket
+    below: float | None = None
+
+
+@dataclass(frozen=True)
+class Records:
+    """A raw-records table (many rows per unit, up to 10^8), aggregated per unit by SQL (DuckDB or Spark)."""
+
+    name: str
+    label: str
+    file: str
+    key: tuple[str, ...]  # the columns naming the unit; several make a composite key (账号 + 平台)
+    fields: tuple[FieldSpec, ...]
+    where: Expression | None  # rows kept, e.g. inside the period
+    window: tuple[str, str] | None  # date facts bounding the buckets (period start, end)
+    per_unit: tuple[Aggregate, ...]
+    at: Where
 
 
 @dataclass(frozen=True)
@@ -205,6 +224,7 @@ class Part:
     ranking: Ranking | None
     report_columns: tuple[str, ...]
     escalations: tuple[Escalation, ...] = ()
+    records: tuple[Records, ...] = ()
 
     def format_of(self, name: str) -> Format:
         items: tuple[FieldSpec | Metric | Aggregate, ...] = (*self.units.fields, *self.metrics, *self.aggregates())
@@ -214,7 +234,7 @@ class Part:
         return Format("number", 2)
 
     def aggregates(self) -> tuple[Aggregate, ...]:
-        return tuple(a for f in self.findings for a in f.per_unit)
+        return tuple(a for f in self.findings for a in f.per_unit) + tuple(a for r in self.records for a in r.per_unit)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def explain_unit(result: Any, i: int) -> dict[str, Any]:
         "unit": str(result.table.names[i]), "part": result.part.id, "line": int(result.table.lines[i]),
         "group": None if result.groups is None else result.groups[i],
         "fields": [{"id": f.name, "label": f.label, "display": result.display(f.name, i)} for f in result.part.units.fields],
+        "aggregates": _aggregates(result, i),
         "metrics": [ex.metric(m) for m in result.part.metrics],
         "vetoes": [ex.condition(v) for v in result.part.vetoes],
         "tiers": [ex.tier(t) for t in result.part.tiers],
@@ -243,11 +244,37 @@ def _num(value: Any) -> Any:
     return value
 
 
+_HOW = {"count": "行数", "sum": "求和", "mean": "平均", "min": "最小", "max": "最大", "rate": "比例", "distinct": "不同值个数"}
+_PER = {"week": "周", "month": "月", "quarter": "季度"}
+
+
+def _aggregates(result: Any, i: int) -> list[dict[str, Any]]:
+    """Each per-unit figure gathered from a findings or records table: its value and how it was counted."""
+    out = []
+    for table in (*result.part.findings, *result.part.records):
+        where = getattr(table, "where", None)  # records tables may keep only some rows (the period)
+        source = f"{table.label}（{table.file}{'，只计 ' + where.text + ' 的行' if where is not None else ''}）"
+        for a in table.per_unit:
+            if a.how == "dates":
+                continue
+            what = "全部行" if a.expr is None else a.expr.text
+            rule = f"{_HOW[a.how]}：{what}"
+            if a.per is not None:
+                rule = f"考核期内按{_PER[a.per]}计{_HOW[a.how]}（{what}），低于 {a.below:g} 的{_PER[a.per]}数"
+            out.append({"id": a.name, "label": a.label, "source": source, "rule": rule,
+                        "display": result.display(a.name, i), "value": _num(result.aggregates[a.name][i])})
+    return out
+
+
 def _lines(t: dict[str, Any], result: Any) -> list[str]:
     """The trace as sentences, in the order a reader of the circular would ask."""
     group = next((g.label for g in result.part.groups if g.id == t["group"]), None)
     out = [f"{t['unit']}（{result.part.label}，第 {t['line']} 行" + (f"，{group}" if group else "") + "）"]
-    out.append("读取：" + "；".join(f"{f['label']} {f['display']}" for f in t["fields"]))
+    if t["fields"]:
+        out.append("读取：" + "；".join(f"{f['label']} {f['display']}" for f in t["fields"]))
+    for source in dict.fromkeys(a["source"] for a in t["aggregates"]):
+        items = [a for a in t["aggregates"] if a["source"] == source]
+        out.append(f"汇总自{source}：" + "；".join(f"{a['label']} {a['display']}（{a['rule']}）" for a in items))
     for m in t["metrics"]:
         inputs = "，".join(f"{x['label']} {x['display']}" for x in m["inputs"])
         line = f"指标 {m['label']} = {m['expr']} = {m['display']}（{inputs}）"
