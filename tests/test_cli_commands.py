@@ -16,10 +16,20 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 def test_lint_clean_exit_0_and_a_problem_exit_1(tmp_path: Path) -> None:
     assert _run("lint", "rulesets/tonggu-ganzhengtong.yaml").returncode == 0
     bad = tmp_path / "r.yaml"
+    facts = "facts:\n  unused_one: {label: 未用, value: 1, source: 测试}\n"  # a fact nothing reads: TB-L004
+    bad.write_text((ROOT / "rulesets/tonggu-ganzhengtong.yaml").read_text(encoding="utf-8")
+                   .replace("units:\n", facts + "units:\n", 1), encoding="utf-8")
+    out = _run("lint", str(bad))
+    assert out.returncode == 1 and "TB-L004" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_a_rate_banded_by_a_bare_number_is_a_ruleset_error(tmp_path: Path) -> None:
+    bad = tmp_path / "r.yaml"
     bad.write_text((ROOT / "rulesets/tonggu-ganzhengtong.yaml").read_text(encoding="utf-8")
                    .replace('below: "90%"', "below: 90"), encoding="utf-8")
-    out = _run("lint", str(bad))
-    assert out.returncode == 1 and "TB-L010" in out.stdout and "Traceback" not in out.stderr
+    out = _run("validate", str(bad))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "档“below_90”的界限却写作不带 % 的 90：按原样它表示 9000%。请写成 \"90%\"。" in out.stdout + out.stderr
 
 
 def test_lint_json_lists_findings() -> None:

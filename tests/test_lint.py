@@ -43,7 +43,11 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "not-notified": [("TB-L008", "{id: low", "这一档的单位不会被通报")],
     "group-fact": [("TB-L009", "  points:", "departments 为 6，其余为 8），但没有写 source 或 description")],
-    "percent-threshold": [("TB-L010", "{id: low", "界限却写作 90：按原样它表示 9000%")],
+    "percent-threshold": [("TB-L010", "{id: low", "界限却取自事实“goal”，其值为 90：按原样它表示 9000%")],
+    "band-text": [
+        ("TB-L012", "{id: below_90", "档“below_90”的 label“比率低于90%的单位”与它的界限 85% 不符"),
+        ("TB-L012", "{id: ok", "档“ok”的 short“≥ 90%”与它的起点（上一档的界限） 85% 不符"),
+    ],
     "percent-bound": [("TB-L011", "    rate:", "max 却写作 100：按原样它表示 10000%")],
     # A fact's line that differs by group: 50 is shadowed by 60 for departments, not by 40 for towns.
     "group-lines": [],
@@ -77,7 +81,7 @@ def test_every_code_has_a_fixture_and_a_row_in_the_docstring() -> None:
 
 def test_the_fixes_say_what_to_write() -> None:
     threshold = lint(tongbao.load_ruleset(FIXTURES / "percent-threshold.yaml"))[0]
-    assert threshold.fix == '若指 90%，请写 "90%" 或 0.9。'
+    assert threshold.fix == '若指 90%，把事实“goal”的 value 改为 0.9。'
     assert threshold.path == "tiers.share_band.bands[0].below"
     bound = lint(tongbao.load_ruleset(FIXTURES / "percent-bound.yaml"))[0]
     assert bound.fix == '请写 max: "100%" 或 1。' and bound.path == "units.fields.rate.max"

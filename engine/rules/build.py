@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import Problem, RulesetError
-from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, unknown_message
+from .expressions import (BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, percent_mistakes,
+                          unknown_message)
 from .formatting import Format, Published
 from .model import (Records, Aggregate, Band, Fact, FieldSpec, Figure, Findings, Flag, Group, Metric, Notification, Part,
                       Ranking, Ruleset, Tier, UnitTable, Where)
@@ -31,6 +32,7 @@ class Scope:
 
     def __init__(self, parent: "Scope | None" = None) -> None:
         self.owner: dict[str, tuple[Any, ...]] = dict(parent.owner) if parent else {}
+        self.percent: set[str] = set(parent.percent) if parent else set()  # names holding rates (0–1 inside)
 
     def names(self) -> set[str]:
         return set(self.owner)
@@ -41,6 +43,7 @@ class _Builder:
         self.doc = doc
         self.problems: list[Problem] = []
         self.figure_ids: dict[str, tuple[Any, ...]] = {}
+        self.percent_figures: set[str] = set()  # percent-formatted summary figures, for the cross-part summary
 
     def where(self, path: tuple[Any, ...]) -> Where:
         file, line, col = self.doc.locate(path)
@@ -59,12 +62,16 @@ class _Builder:
         else:
             scope.owner[name] = path
 
-    def expr(self, raw: Any, path: tuple[Any, ...], known: Iterable[str], check: Callable[[Expression, tuple[Any, ...]], None] | None = None) -> Expression | None:
+    def expr(self, raw: Any, path: tuple[Any, ...], known: Iterable[str],
+             check: Callable[[Expression, tuple[Any, ...]], None] | None = None,
+             percent: set[str] | None = None) -> Expression | None:
         try:
             compiled = compile_expression(raw, set(known))
         except ExpressionError as exc:
             self.fail(path, str(exc))
             return None
+        for message in percent_mistakes(compiled, percent or set()):
+            self.fail(path, message)
         if check:
             check(compiled, path)
         elif any(fn == "in_band" for fn, _ in compiled.calls):  # bands are assigned after metrics and vetoes
@@ -254,6 +261,8 @@ def _fields(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope)
             b.fail(path + ("column",), f"列“{spec['column']}”已由字段 {columns[spec['column']]} 读取。一列只读一次。")
         columns[spec["column"]] = name
         out.append(_field(b, name, spec, path))
+        if out[-1].type == "percent":
+            scope.percent.add(name)
     return tuple(out)
 
 
@@ -280,7 +289,7 @@ def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTa
         if "when" in g:
             if by_file:
                 b.fail(path + ("when",), "分组已由 units.files 按文件确定，不能再写 when。")
-            when = b.expr(g["when"], path + ("when",), scope.names())
+            when = b.expr(g["when"], path + ("when",), scope.names(), percent=scope.percent)
         out.append(Group(gid, g["label"], when, b.where(path)))
     ids = [g.id for g in out]
     for gid in by_file:
@@ -311,8 +320,10 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
             if field not in date_fields:
                 b.fail(path + ("dates",), unknown_message("日期字段", field, date_fields))
         elif not (how == "count" and agg["count"] is True):
-            expr = b.expr(agg[how], path + (how,), row_scope.names())
+            expr = b.expr(agg[how], path + (how,), row_scope.names(), percent=row_scope.percent)
         fmt = agg.get("format", "integer" if how == "count" else "number:2")
+        if fmt.startswith("percent"):
+            unit_scope.percent.add(agg_name)
         aggregates.append(Aggregate(agg_name, agg["label"], how, expr, field, Format.parse(fmt), b.where(path)))
     return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
 
@@ -321,8 +332,10 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
     out = []
     for name, spec in raw.items():
         path = at + (name,)
-        compiled = b.expr(spec["expr"], path + ("expr",), scope.names())
+        compiled = b.expr(spec["expr"], path + ("expr",), scope.names(), percent=scope.percent)
         b.claim(scope, name, path)  # after compiling: a metric sees the ones above it, never itself
+        if str(spec.get("format", "")).startswith("percent"):
+            scope.percent.add(name)
         check = spec.get("check")
         if check is not None and check not in field_names:
             b.fail(path + ("check",), unknown_message("字段", check, field_names))
@@ -335,7 +348,7 @@ def _flag_list(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Sco
     out = []
     for name, spec in raw.items():
         path = at + (name,)
-        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers))
+        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers), scope.percent)
         b.claim(scope, name, path)
         if compiled is not None:
             out.append(Flag(name, spec["label"], compiled, spec.get("severity", severity), b.where(path)))
@@ -356,6 +369,8 @@ def _tiers(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, 
             b.fail(path + ("metric",), f"“{metric}”不是数值（文字、日期、标记或分档），不能按界限分档。请改为数字字段或指标。")
         b.claim(scope, name, path)
         bands = tuple(_band(b, raw_band, path + ("bands", i), numeric_facts) for i, raw_band in enumerate(spec["bands"]))
+        if metric in scope.percent:
+            _check_percent_lines(b, path + ("bands",), metric, bands)
         _check_bands(b, path + ("bands",), bands)
         vetoed = next((x.id for x in bands if x.op == "vetoed"), None)
         if vetoed is not None and not has_vetoes:
@@ -385,6 +400,14 @@ def _band(b: _Builder, raw: dict[str, Any], path: tuple[Any, ...], numeric_facts
     if raw.get("vetoed"):
         return Band(raw["id"], raw["label"], raw["severity"], "vetoed", None, None, None, raw.get("short", "否决"))
     return Band(raw["id"], raw["label"], raw["severity"], "otherwise", None, None, None, raw.get("short", "其余"))
+
+
+def _check_percent_lines(b: _Builder, path: tuple, metric: str, bands: tuple[Band, ...]) -> None:
+    """A rate banded by a bare number ≥ 1 (below: 90) would mean 9000%: refuse it with the fix."""
+    for i, band in enumerate(bands):
+        if band.threshold is not None and band.threshold_text is None and abs(band.threshold) >= 1:
+            b.fail(path + (i, band.op), f"“{metric}”是百分数（按 0–1 存放，100% 即 1），档“{band.id}”的界限却写作不带 % 的 "
+                                        f"{band.threshold:g}：按原样它表示 {band.threshold * 100:g}%。请写成 \"{band.threshold:g}%\"。")
 
 
 _ASCENDING = {"below": 0, "at_most": 1}
@@ -484,8 +507,11 @@ def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tie
     visible = scope.names() | (set(b.figure_ids) if overall else set())
     for i, spec in enumerate(raw):
         path = at + (i,)
-        compiled = b.expr(spec["expr"], path + ("expr",), visible, _band_check(b, tiers))
+        compiled = b.expr(spec["expr"], path + ("expr",), visible, _band_check(b, tiers), scope.percent | b.percent_figures)
         b.claim(scope, spec["id"], path + ("id",))
+        if str(spec.get("format", "")).startswith("percent"):
+            scope.percent.add(spec["id"])
+            b.percent_figures.add(spec["id"])
         if spec["id"] in b.figure_ids and not overall:
             b.fail(path + ("id",), f"汇总数字的 id“{spec['id']}”在另一部分已经用过；跨部分汇总要靠它区分。")
         b.figure_ids.setdefault(spec["id"], path)
@@ -520,7 +546,7 @@ def _published(b: _Builder, raw: Any, path: tuple[Any, ...], group_ids: set[str]
 def _ranking(b: _Builder, raw: dict[str, Any] | None, at: tuple[Any, ...], scope: Scope, groups: tuple[Any, ...], tiers: tuple[Any, ...] = ()) -> Ranking | None:
     if raw is None:
         return None
-    compiled = b.expr(raw["by"], at + ("by",), scope.names(), _band_check(b, tiers))  # ranks come after bands
+    compiled = b.expr(raw["by"], at + ("by",), scope.names(), _band_check(b, tiers), scope.percent)  # ranks come after bands
     within = raw.get("within", "all")
     if within == "group" and not groups:
         b.fail(at + ("within",), "within: group 需要先在 groups 中定义分组。")

@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 from simpleeval import SimpleEval
 
+from .formatting import round_half_up, trusted
+
 MAX_LENGTH = 2000
 MAX_NODES = 400
 MAX_DEPTH = 32
@@ -47,6 +49,7 @@ class Expression:
     node: ast.expr
     names: frozenset[str]
     calls: tuple[tuple[str, tuple[Any, ...]], ...]  # (function, constant args) for checks
+    percents: frozenset[tuple[int, int]] = frozenset()  # (line, byte column) of constants written as 90%
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -54,26 +57,87 @@ class Expression:
 
 # ---------------------------------------------------------------- functions
 
-def _round_half_up(x: Any, digits: Any = 0) -> Any:
-    """Round half away from zero, as offices do by hand (numpy rounds half to even)."""
-    factor = 10.0 ** int(digits)
-    x = np.asarray(x, dtype=float)
-    # The tiny nudge keeps 0.285 * 100 = 28.499999… from rounding down.
-    return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + 1e-9) / factor
+def numeric(x: Any) -> Any:
+    """Yes/no counts as 1/0 in arithmetic, as a spreadsheet counts TRUE: numpy would add booleans as OR."""
+    if isinstance(x, (bool, np.bool_)):
+        return float(x)
+    if isinstance(x, np.ndarray) and x.dtype.kind == "b":
+        return x.astype(np.float64)
+    return x
+
+
+def round_column(x: Any, digits: Any = 0) -> Any:
+    """Half away from zero on the number's 15 trusted digits: the rule display uses (formatting.round_half_up).
+
+    Most values are far from a half and take the numpy path; the few within reach of one (or too
+    large for float steps to be exact) go through the decimal rule itself, so both always agree.
+    """
+    d = int(digits)
+    x = np.asarray(numeric(x), dtype=np.float64)
+    scaled = np.abs(x) * 10.0 ** d
+    steps = np.floor(scaled + 0.5)
+    out = np.sign(x) * (steps / 10.0 ** d if d >= 0 else steps * 10.0 ** -d)
+    hard = np.isfinite(x) & ((np.abs(scaled - np.floor(scaled) - 0.5) < 1e-5) | (scaled >= 1e8))
+    if hard.any():
+        out = np.array(out, dtype=np.float64, ndmin=1)
+        flat_x = np.broadcast_to(x, out.shape)
+        for i in np.flatnonzero(np.broadcast_to(hard, out.shape)):
+            out.flat[i] = float(round_half_up(float(flat_x.flat[i]), d))
+        out = out.reshape(x.shape)
+    return out
+
+
+def _snap(x: Any) -> Any:
+    """A computed number read at its 15 trusted digits where that makes it whole: (140% - 100%) / 20% is 2."""
+    x = np.asarray(x, dtype=np.float64)
+    near = np.isfinite(x) & (np.abs(x - np.rint(x)) < 1e-12 * np.maximum(1.0, np.abs(x)))
+    if not near.any():
+        return x
+    out = np.array(x, ndmin=1)
+    for i in np.flatnonzero(np.broadcast_to(near, out.shape)):
+        out.flat[i] = trusted(float(out.flat[i]))
+    return out.reshape(x.shape)
+
+
+def floor_column(x: Any) -> Any:
+    return np.floor(_snap(numeric(x)))
+
+
+def ceil_column(x: Any) -> Any:
+    return np.ceil(_snap(numeric(x)))
+
+
+def floor_divide(a: Any, b: Any) -> Any:
+    """a // b: the whole number of times b goes into a, rounded down (-7 // 2 is -4); over 0, no value."""
+    a, b = numeric(a), numeric(b)
+    with np.errstate(all="ignore"):
+        q = np.true_divide(a, b)
+    return np.where(np.asarray(b) == 0, np.nan, np.floor(_snap(np.where(np.isinf(q), np.nan, q))))
+
+
+def modulo(a: Any, b: Any) -> Any:
+    """mod(a, b) = a - b * (a // b): the sign follows b, as Excel's MOD (mod(-7, 3) is 2)."""
+    a, b = numeric(a), numeric(b)
+    r = a - b * floor_divide(a, b)
+    return np.where(np.abs(r) < 1e-12 * np.maximum(np.abs(a), np.abs(b)), 0.0, r)
+
+
+def _abs(x: Any) -> Any:
+    return np.abs(numeric(x))
 
 
 def _min(*args: Any) -> Any:
     if len(args) == 1:
-        values = np.asarray(args[0], dtype=float)
+        values = np.asarray(numeric(args[0]), dtype=float)
         return float(np.nanmin(values)) if np.any(~np.isnan(values)) else float("nan")
-    return _reduce(np.minimum, args)
+    return _reduce(np.minimum, [numeric(a) for a in args])
 
 
 def _max(*args: Any) -> Any:
     if len(args) == 1:
-        values = np.asarray(args[0], dtype=float)
+        values = np.asarray(numeric(args[0]), dtype=float)
         return float(np.nanmax(values)) if np.any(~np.isnan(values)) else float("nan")
-    return _reduce(np.maximum, args)
+    return _reduce(np.maximum, [numeric(a) for a in args])
 
 
 def _reduce(ufunc: Any, args: Iterable[Any]) -> Any:
@@ -100,6 +164,8 @@ def _count(cond: Any = None) -> int:
 
 def _missing(x: Any) -> Any:
     arr = np.asarray(x)
+    if arr.dtype.kind in "biu":  # a condition or a whole number always has a value
+        return np.zeros(arr.shape, dtype=bool)
     if arr.dtype.kind == "f":
         return np.isnan(arr)
     if arr.dtype.kind == "M":
@@ -125,10 +191,13 @@ def _days(start: Any, end: Any) -> Any:
 
 
 BASE_FUNCTIONS: dict[str, Function] = {
-    "abs": Function(np.abs, 1, 1),
+    "abs": Function(_abs, 1, 1),
     "min": Function(_min, 1, None),
     "max": Function(_max, 1, None),
-    "round": Function(_round_half_up, 1, 2),
+    "round": Function(round_column, 1, 2),
+    "floor": Function(floor_column, 1, 1),
+    "ceil": Function(ceil_column, 1, 1),
+    "mod": Function(modulo, 2, 2),
     "sum": Function(_sum, 1, 1),
     "mean": Function(_mean, 1, 1),
     "count": Function(_count, 0, 1),
@@ -156,24 +225,38 @@ ruleset's calendar (engine/datefuncs.py), so each evaluation binds them."""
 _ALLOWED = (
     ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call,
     ast.Name, ast.Load, ast.Constant, ast.Tuple, ast.List,
-    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or,
+    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or,
     ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.In, ast.NotIn,
 )
 
 _NODE_WORDS = {
     "Attribute": "属性访问（.）", "Subscript": "下标（[]）", "Lambda": "lambda", "Dict": "字典",
-    "ListComp": "推导式", "GeneratorExp": "推导式", "JoinedStr": "f 字符串", "Mod": "取余 %",
-    "FloorDiv": "整除 //", "NamedExpr": "赋值 :=", "Starred": "星号参数", "Set": "集合",
+    "ListComp": "推导式", "GeneratorExp": "推导式", "JoinedStr": "f 字符串", "Mod": "取余 %（请用 mod(a, b)）",
+    "NamedExpr": "赋值 :=", "Starred": "星号参数", "Set": "集合",
 }
 
 
 def rewrite_percents(text: str) -> str:
     """Turn ``90%`` into ``(0.9)`` outside quoted text: rates are fractions inside."""
-    def repl(m: re.Match[str]) -> str:
+    return _rewrite(text)[0]
+
+
+def _rewrite(text: str) -> tuple[str, frozenset[tuple[int, int]]]:
+    """The rewritten text, and where each percent constant landed (line, UTF-8 column, as ast counts)."""
+    out: list[str] = []
+    spots: set[tuple[int, int]] = set()
+    pos = 0
+    for m in _PERCENT.finditer(text):
+        out.append(text[pos:m.start()])
         if m.group(1):
-            return m.group(1)
-        return "(" + str(Decimal(m.group(2)) / 100) + ")"
-    return _PERCENT.sub(repl, text)
+            out.append(m.group(1))
+        else:
+            done = "".join(out) + "("
+            spots.add((done.count("\n") + 1, len(done.rsplit("\n", 1)[-1].encode())))
+            out.append("(" + str(Decimal(m.group(2)) / 100) + ")")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), frozenset(spots)
 
 
 def compile_expression(text: Any, known: Iterable[str], functions: dict[str, Function] | None = None) -> Expression:
@@ -186,8 +269,9 @@ def compile_expression(text: Any, known: Iterable[str], functions: dict[str, Fun
         raise ExpressionError("表达式为空。请写出计算式，例如 activated / registered。")
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"表达式超过 {MAX_LENGTH} 个字符。请拆成几个指标。")
+    rewritten, spots = _rewrite(source)
     try:
-        tree = ast.parse(rewrite_percents(source), mode="eval")
+        tree = ast.parse(rewritten, mode="eval")
     except SyntaxError as exc:
         col = f"第 {exc.offset} 个字符附近" if exc.offset else ""
         raise ExpressionError(f"表达式语法错误{col}：{source!r}。请检查括号、引号和运算符。") from None
@@ -195,7 +279,7 @@ def compile_expression(text: Any, known: Iterable[str], functions: dict[str, Fun
         raise ExpressionError("表达式嵌套过深。请拆成几个指标。") from None
     checker = _Checker(set(known), functions)
     checker.visit(tree, 0)
-    return Expression(source, tree.body, frozenset(checker.names), tuple(checker.calls))
+    return Expression(source, tree.body, frozenset(checker.names), tuple(checker.calls), spots)
 
 
 class _Checker:
@@ -290,7 +374,7 @@ def _compare_op(op: ast.cmpop) -> Callable[[Any, Any], Any]:
 
 
 _OPERATORS = {
-    ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide,
+    ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide, ast.FloorDiv: floor_divide,
     ast.Pow: np.power, ast.USub: np.negative, ast.UAdd: np.positive, ast.Not: np.logical_not,
 }
 
@@ -315,14 +399,15 @@ class ColumnEvaluator(SimpleEval):
         return self.eval(expr.text, previously_parsed=expr.node)
 
     def _binop(self, node: ast.BinOp) -> Any:
-        left, right = self._eval(node.left), self._eval(node.right)
+        left, right = numeric(self._eval(node.left)), numeric(self._eval(node.right))
         out = self.operators[type(node.op)](left, right)
         if isinstance(node.op, ast.Div):  # a rate over zero is "not computable", not infinity
             out = np.where(np.isinf(out), np.nan, out)
         return out
 
     def _unaryop(self, node: ast.UnaryOp) -> Any:
-        return self.operators[type(node.op)](self._eval(node.operand))
+        operand = self._eval(node.operand)
+        return self.operators[type(node.op)](operand if isinstance(node.op, ast.Not) else numeric(operand))
 
     def _compare(self, node: ast.Compare) -> Any:
         left = self._eval(node.left)
@@ -343,3 +428,63 @@ class ColumnEvaluator(SimpleEval):
 
     def _sequence(self, node: ast.Tuple | ast.List) -> tuple[Any, ...]:
         return tuple(self._eval(e) for e in node.elts)
+
+
+# ---------------------------------------------------------------- units
+
+_UNIT_KEEPING = {"min": None, "max": None, "abs": None, "round": 1, "fill": 1, "floor": None, "ceil": None}
+
+
+def percent_mistakes(expr: Expression, percent: set[str] | frozenset[str]) -> list[str]:
+    """Bare numbers ≥ 1 set against a percent (0–1 inside): ``rate < 100`` means 10000%, never what was meant.
+
+    Checked where a percent is compared with, added to or listed against a number; the fix is
+    to write the number with % ("100%"), which the expression reads as 1.
+    """
+    out: list[str] = []
+
+    def is_percent(node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in percent
+        if isinstance(node, ast.Constant):
+            return (node.lineno, node.col_offset) in expr.percents
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            return is_percent(node.left) or is_percent(node.right)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return is_percent(node.operand)
+        if isinstance(node, ast.IfExp):
+            return is_percent(node.body) or is_percent(node.orelse)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _UNIT_KEEPING:
+            upto = _UNIT_KEEPING[node.func.id]
+            return any(is_percent(a) for a in node.args[:upto])
+        return False
+
+    def bare(node: ast.expr) -> float | None:
+        sign = 1
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            sign, node = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
+        if (isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+                and (node.lineno, node.col_offset) not in expr.percents and abs(node.value) >= 1):
+            return sign * node.value
+        return None
+
+    def pair(a: ast.expr, b: ast.expr, verb: str) -> None:
+        for one, other in ((a, b), (b, a)):
+            number = bare(other)
+            if number is not None and is_percent(one):
+                out.append(f"“{ast.unparse(one)}”是百分数（按 0–1 存放，100% 即 1），却与不带 % 的数字 {number:g} {verb}："
+                           f"按原样它表示 {number * 100:g}%。请写成 {number:g}%。")
+                return
+
+    for node in ast.walk(expr.node):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            for op, left, right in zip(node.ops, operands, operands[1:]):
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List)):
+                    for item in right.elts:
+                        pair(left, item, "并列")
+                else:
+                    pair(left, right, "比较")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            pair(node.left, node.right, "相加减")
+    return out

@@ -31,14 +31,34 @@ class Format:
         return self.kind if self.kind in ("integer", "text", "date") else f"{self.kind}:{self.decimals}"
 
 
-def round_half_up(value: float, decimals: int, scale: str = "1") -> Decimal:
-    """Round through the shortest decimal text of the float, so 0.285 stays 0.285.
+TRUSTED_DIGITS = 15  # a double holds 15 significant decimal digits exactly (DBL_DIG); the rest is float noise
 
+
+def decimal_of(value: float) -> Decimal:
+    """The number a float stands for: its 15 trusted significant digits.
+
+    0.285 * 100 is 28.499999999999996 in float and 28.5 here; 2.4999999995 stays itself.
+    Whole numbers of 15 digits or more are exact in float and kept whole.
+    """
+    value = float(value)
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return Decimal(repr(value))
+    return Decimal(f"{value:.{TRUSTED_DIGITS}g}")
+
+
+def trusted(value: float) -> float:
+    return float(decimal_of(value))
+
+
+def round_half_up(value: float, decimals: int, scale: str = "1") -> Decimal:
+    """Round half away from zero on the value's trusted digits: the one rounding rule.
+
+    Display, published-figure checks and the expression function ``round`` all use it.
     ``scale`` (e.g. "100" for percent) is applied in decimal, not in float:
     0.000695 * 100 in float is 0.06949999…, which would round down.
     """
     quantum = Decimal(1).scaleb(-decimals)
-    exact = Decimal(repr(float(value))) * Decimal(scale)
+    exact = decimal_of(value) * Decimal(scale)
     if not exact.is_finite():
         return exact
     with localcontext() as ctx:  # enough digits for any finite float, so quantize never overflows

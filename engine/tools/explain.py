@@ -104,11 +104,14 @@ class _Explainer:
             total = self.value(term)
             if not isinstance(total, (int, float)) or total == 0 or (isinstance(total, float) and math.isnan(total)):
                 continue
-            if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
+            if isinstance(total, bool):  # a condition counts 1 in a sum, as in a spreadsheet: say both
+                out.append({"expr": ast.unparse(term), "shown": "1（是）", "value": 1})
+            elif isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
                 shown = f"{_plain(self.value(term.left))} × {_plain(self.value(term.right))}"
             else:
                 shown = _plain(total)
-            out.append({"expr": ast.unparse(term), "shown": shown, "value": _num(total)})
+            if not isinstance(total, bool):
+                out.append({"expr": ast.unparse(term), "shown": shown, "value": _num(total)})
         return out
 
     def condition(self, item: Any) -> dict[str, Any]:

@@ -32,6 +32,8 @@ TB-L009   facts.groups_unexplained           warning  a fact with per-group valu
                                                       description saying why
 TB-L010   percent.threshold_not_percent      warning  a line over 1 written without % on a rate
 TB-L011   percent.bound_not_percent          warning  a percent field's min/max over 1 without %
+TB-L012   bands.text_contradicts             warning  a band's label or short names a line that is
+                                                      not its own (tools/bandtext.py)
 ========  =================================  =======  ============================================
 
 Not reported: a missing value (a blank read as missing, a rate over zero) lands
@@ -74,6 +76,7 @@ CODES: dict[str, tuple[str, str]] = {
     "TB-L009": ("facts.groups_unexplained", WARNING),
     "TB-L010": ("percent.threshold_not_percent", WARNING),
     "TB-L011": ("percent.bound_not_percent", WARNING),
+    "TB-L012": ("bands.text_contradicts", WARNING),
 }
 
 NOTIFY_FROM_SEVERITY = 2  # bands this severe are named in circulars; lower ones are "fine" or "watch"
@@ -472,7 +475,7 @@ def _unused_metrics(ctx: _Context, prefix: tuple[Any, ...], part: Part, unit: se
         items += [(m, prefix + ("findings", f.name, "metrics", m.name), rows[f.name], "明细指标") for m in f.metrics]
         items += [(a, prefix + ("findings", f.name, "per_unit", a.name), unit, "按单位汇总的数字") for a in f.per_unit]
     for item, path, reads, kind in items:
-        if item.name not in reads:
+        if item.name not in reads and not getattr(item, "check", None):  # an audited metric is read by its audit
             yield ctx.finding("TB-L006", path, item.where, f"{kind}“{item.name}”（{item.label}）算出后没有被任何表达式、分档、通报文字或报告列用到。",
                               "删去它，或把它加入 report.columns 在报告中显示；也请检查本该用到它的表达式是否写错了名称。")
 
@@ -611,9 +614,19 @@ def check_percent_bounds(ctx: _Context) -> Iterator[Finding]:
                                   f"请写 {key}: \"{raw:g}%\" 或 {raw / 100:g}。")
 
 
+def check_band_texts(ctx: _Context) -> Iterator[Finding]:
+    """TB-L012: a label or short still naming an old line (a default short is the line itself, so always agrees)."""
+    from .bandtext import contradictions, describe
+
+    for _, part, prefix, tier in ctx.tiers():
+        for c in contradictions(tier, _metric(part, tier.metric).rate):
+            message, fix = describe(tier, c)
+            yield ctx.finding("TB-L012", _band_path(prefix, tier, c.band_index) + (c.key,), tier.where, message, fix)
+
+
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     check_gaps, check_unreachable_bands, check_unused, check_dead_notifications, check_unnotified_bands,
-    check_group_facts, check_percent_thresholds, check_percent_bounds,
+    check_group_facts, check_percent_thresholds, check_percent_bounds, check_band_texts,
 )
 
 
