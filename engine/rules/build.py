@@ -402,7 +402,7 @@ def _band(b: _Builder, raw: dict[str, Any], path: tuple[Any, ...], numeric_facts
     return Band(raw["id"], raw["label"], raw["severity"], "otherwise", None, None, None, raw.get("short", "其余"))
 
 
-def _check_percent_lines(b: _Builder, path: tuple, metric: str, bands: tuple[Band, ...]) -> None:
+def _check_percent_lines(b: _Builder, path: tuple[Any, ...], metric: str, bands: tuple[Band, ...]) -> None:
     """A rate banded by a bare number ≥ 1 (below: 90) would mean 9000%: refuse it with the fix."""
     for i, band in enumerate(bands):
         if band.threshold is not None and band.threshold_text is None and abs(band.threshold) >= 1:

@@ -373,7 +373,7 @@ def _compare_op(op: ast.cmpop) -> Callable[[Any, Any], Any]:
     return table[type(op)]
 
 
-_OPERATORS = {
+_OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.true_divide, ast.FloorDiv: floor_divide,
     ast.Pow: np.power, ast.USub: np.negative, ast.UAdd: np.positive, ast.Not: np.logical_not,
 }
