@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CellProblem, DataError
+from .csvcolumns import ColumnTable, read_columns
 
 MAX_FILE_BYTES = 500_000_000
 
@@ -30,14 +31,21 @@ class RawTable:
     rows: list[tuple[int, list[str]]]  # (line number, cells)
 
 
-def read_csv(path: str | Path, encoding: str | None = None, display: str | None = None) -> RawTable:
+def read_csv(path: str | Path, encoding: str | None = None, display: str | None = None) -> RawTable | ColumnTable:
+    """The table's cells as text: whole columns for a large plain file, else rows (the exact reader)."""
     name = display or str(path)
     raw = _read_bytes(Path(path), name)
     text, used = decode(raw, name, encoding)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise DataError([CellProblem(name, line, None, None, "文件中有空字符（NUL），不像是 CSV 文本。请从表格软件重新另存为 CSV。")])
-    return _parse(text, name, hashlib.sha256(raw).hexdigest(), used)
+    sha = hashlib.sha256(raw).hexdigest()
+    utf8 = raw[3:] if used == "utf-8-sig" else raw if used == "utf-8" else None
+    fast = read_columns(text, None if utf8 is None or utf8.startswith(codecs.BOM_UTF8) else utf8, name, sha, used)
+    if fast is not None:
+        _check_header(list(fast.header), fast.header_line, name)
+        return fast
+    return _parse(text, name, sha, used)
 
 
 def _read_bytes(path: Path, name: str) -> bytes:

@@ -12,7 +12,8 @@ from typing import Any, Mapping, Sequence
 from .csvfile import read_csv
 from ..errors import CellProblem, DataError
 from ..rules.model import Ruleset
-from .tables import Layout, Table, data_sha, table_from_columns, table_from_records, table_from_rows
+from .csvcolumns import ColumnTable
+from .tables import Layout, Table, data_sha, table_from_cells, table_from_columns, table_from_records, table_from_rows
 
 TableInput = str | Path | Table | Sequence[Mapping[str, Any]] | Mapping[str, Any]
 
@@ -99,6 +100,8 @@ def _from_columns(layout: Layout, columns: dict[str, Any], name: str) -> Table:
 
 def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | None = None) -> Table:
     raw = read_csv(path, encoding, display)
+    if isinstance(raw, ColumnTable):
+        return table_from_cells(layout, raw.file, raw.header, raw.columns, raw.lines, raw.sha256, raw.encoding)
     return table_from_rows(layout, raw.file, raw.header, raw.rows, raw.sha256, raw.encoding)
 
 

@@ -5,6 +5,8 @@ Python values from an embedding tool, or as numpy arrays. Each field becomes one
 column: float64 for numbers (NaN where blank or not applicable), object for
 text, datetime64[D] for dates. The masks keep "blank" apart from "not
 applicable" because NaN alone cannot tell them apart.
+
+(Over 400 lines: the row, column and cell-text builders share the private cell helpers below.)
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from . import fastcells
 from ..errors import CellProblem, DataError, DataWarning, basename
 from ..rules.model import FieldSpec, UnitTable
 
@@ -112,6 +115,27 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
     return _freeze(table)
 
 
+def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: Sequence[Any], lines: np.ndarray,
+                     sha256: str, encoding: str | None) -> Table:
+    """Build the typed table from whole columns of cell text in header order (the CSV fast path).
+
+    ``columns[i]`` holds header ``i``'s cells (a list, or a polars Series with None for a short
+    row); ``lines`` each row's location. Totals rows need a look at whole rows: they take the row path.
+    """
+    if layout.totals_row:
+        cells = [_cells(c) for c in columns]
+        rows = [(int(line), ["" if c is None else c for c in row]) for line, row in zip(lines.tolist(), zip(*cells))]
+        return table_from_rows(layout, file, header, rows, sha256, encoding)
+    problems = _Problems(file)
+    index = _column_index(layout, header, file)
+    if not len(lines):
+        raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
+    names = [_normalise(n) for n in _cells(columns[index[layout.key]])]
+    _check_names(names, lines, layout.key, problems, layout.unique)
+    table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
+    return _freeze(table)
+
+
 def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, problems: _Problems,
            file: str, sha256: str, encoding: str | None) -> Table:
     """Parse every field's cells into a Table; the one loop shared by rows and columns."""
@@ -120,7 +144,7 @@ def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, p
         values = cells_of(f)
         columns[f.name], na[f.name], blank[f.name] = parse_column(f, values, lines, problems)
         if f.name in layout.keep_text:  # a published column: its audit reports a blank better
-            text[f.name] = np.array([_normalise(v) for v in values], dtype=object)
+            text[f.name] = np.array([_normalise(v) for v in _cells(values)], dtype=object)
         else:
             warnings.extend(_blank_warnings(f, blank[f.name], lines, names, file))
     problems.raise_if_any()
@@ -276,7 +300,11 @@ def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: l
 # ---------------------------------------------------------------- cells
 
 def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse one column; returns (values, not-applicable mask, blank mask)."""
+    """Parse one column; returns (values, not-applicable mask, blank mask).
+
+    Large columns of text take ``fastcells`` for their plain number cells; the cells it does not
+    claim (blank, not applicable, full-width, bad) come here one by one, so messages are the same.
+    """
     arr = values if isinstance(values, np.ndarray) else None
     if arr is not None and arr.dtype.kind in "iuf" and f.type in ("integer", "number", "percent"):
         return _numeric_array(f, arr.astype(np.float64), lines, problems)
@@ -284,13 +312,13 @@ def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Proble
     na = np.zeros(n, dtype=bool)
     blank = np.zeros(n, dtype=bool)
     if f.type == "text":
-        out = np.array(["" if v is None else str(v).strip() for v in values], dtype=object)
+        out = np.array(["" if v is None else str(v).strip() for v in _cells(values)], dtype=object)
         return out, na, out == ""
     if f.type == "date":
-        out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+        out, todo, cells = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"), range(n), _cells(values)
     else:
-        out = np.full(n, np.nan)
-    for i, raw in enumerate(values):
+        out, todo, cells = _plain_numbers(f, values)
+    for i, raw in zip(todo, cells):
         text = _normalise(raw)
         if text == "":
             blank[i] = True
@@ -302,6 +330,32 @@ def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Proble
             if value is not None:
                 out[i] = value
     return out, na, blank
+
+
+def _cells(values: Any) -> Sequence[Any]:
+    """Cells as a Python sequence (a polars column from the CSV fast path becomes a list)."""
+    return values if isinstance(values, (list, tuple, np.ndarray)) else values.to_list()
+
+
+def _plain_numbers(f: FieldSpec, values: Any) -> tuple[np.ndarray, Any, Sequence[Any]]:
+    """(values so far, the cell indices still to type one by one, those cells)."""
+    series = fastcells.as_series(values)
+    if series is None:
+        return np.full(len(values), np.nan), range(len(values)), _cells(values)
+    out, claimed = fastcells.plain_numbers(series, f.type == "percent", tuple(f.not_applicable))
+    # A claimed value out of range goes back to the per-cell path, which words the message.
+    bad = ~(np.abs(out) <= MAX_MAGNITUDE)
+    if f.min is not None:
+        bad |= out < f.min
+    if f.max is not None:
+        bad |= out > f.max
+    if f.type == "integer":
+        bad |= out != np.floor(out)
+    bad &= claimed
+    claimed &= ~bad
+    out[bad] = np.nan
+    todo = np.flatnonzero(~claimed)
+    return out, todo.tolist(), series.gather(todo).to_list() if todo.size else []
 
 
 def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

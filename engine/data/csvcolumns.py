@@ -1,0 +1,65 @@
+"""The columnar fast path for large CSV files: whole columns of cell text, read by polars.
+
+Python's csv module builds a list per row and a str per cell: ~13 s and several GB for a
+million rows. polars reads the same bytes into one text column per header position in a
+fraction of a second. The cells stay text here; ``tables`` types them, as it types every
+reader's cells, so there is one set of rules and messages.
+
+The fast path is taken only where it is provably the same table as ``csvfile._parse``: no
+quote character at all (so every physical line is one row, and its line number is its
+position), no lone carriage return, and no row longer than the header. Anything else —
+or any polars error — returns None, and the caller parses the file the exact way, which
+also writes the messages. polars is imported here only, so small tables and start-up never
+pay for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+FAST_MIN_BYTES = 1_000_000  # below this the csv module is fast enough, and polars' import (~0.1 s) is not
+# Python's str.strip() removes exactly the characters whose isspace() is true: strip those, no others.
+PY_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+@dataclass(frozen=True)
+class ColumnTable:
+    """Cells as text, one column per header position (polars Series), with each row's CSV line."""
+
+    file: str
+    sha256: str
+    encoding: str
+    header: tuple[str, ...]
+    columns: list[Any]  # polars.Series of str (None where the row is short)
+    lines: np.ndarray  # int64: the CSV line of each row
+    header_line: int
+
+
+def read_columns(text: str, data: bytes | None, name: str, sha: str, encoding: str) -> ColumnTable | None:
+    """The table as columns, or None when the file needs the exact row-by-row reader.
+
+    ``data`` is the file's UTF-8 bytes without a BOM when it has them (saves encoding ``text`` again).
+    """
+    if len(text) < FAST_MIN_BYTES or '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    import polars as pl
+
+    body = data if data is not None else text.encode("utf-8")
+    try:
+        frame = pl.read_csv(body, has_header=False, infer_schema=False, quote_char=None, raise_if_empty=False)
+    except Exception:  # a row longer than the first, say: the exact reader says what is wrong
+        return None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if frame.height != physical or frame.width == 0:
+        return None
+    width = frame.width
+    blank = pl.all_horizontal(pl.exclude("line").fill_null("").str.strip_chars(PY_SPACE) == "")  # as the exact reader skips
+    frame = frame.with_row_index("line", offset=1).filter(~blank)
+    if frame.height == 0:
+        return None  # empty: the exact reader has the message
+    lines = frame.get_column("line").to_numpy().astype(np.int64)
+    header = [("" if c is None else c).strip() for c in frame.row(0)[1:]]
+    columns = [frame.to_series(i + 1).slice(1) for i in range(width)]
+    return ColumnTable(name, sha, encoding, tuple(header), columns, lines[1:], int(lines[0]))
