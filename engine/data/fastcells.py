@@ -64,13 +64,13 @@ def plain_numbers(series: Any, percent: bool, not_applicable: tuple[str, ...]) -
                                & (c("unsigned").str.count_matches(".", literal=True) <= 1)
                                & ~c("unsigned").str.starts_with("+") & ~c("unsigned").str.starts_with("-")
                                & c("digits").str.len_bytes().is_between(1, 15))
-    frame = frame.select(
+    done = frame.select(
         ok=c("ok") & c("m").is_not_null(), m=c("m").fill_null(0), neg=c("neg"),
         k=pl.when(c("dot").is_null()).then(0).otherwise(c("unsigned").str.len_bytes().cast(pl.Int64) - c("dot") - 1),
     ).collect()
-    claimed = frame.get_column("ok").to_numpy()
-    k = frame.get_column("k").to_numpy().astype(np.int64) + (2 if percent else 0)
-    values = frame.get_column("m").to_numpy().astype(np.float64) / _POW10[k]
-    np.negative(values, out=values, where=frame.get_column("neg").to_numpy())
+    claimed = done.get_column("ok").to_numpy()
+    k = done.get_column("k").to_numpy().astype(np.int64) + (2 if percent else 0)
+    values = done.get_column("m").to_numpy().astype(np.float64) / _POW10[k]
+    np.negative(values, out=values, where=done.get_column("neg").to_numpy())
     values[~claimed] = np.nan
     return values, claimed

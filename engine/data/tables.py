@@ -334,7 +334,9 @@ def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Proble
 
 def _cells(values: Any) -> Sequence[Any]:
     """Cells as a Python sequence (a polars column from the CSV fast path becomes a list)."""
-    return values if isinstance(values, (list, tuple, np.ndarray)) else values.to_list()
+    if isinstance(values, (list, tuple, np.ndarray)):
+        return values  # type: ignore[return-value]  # an ndarray is indexed and iterated like one
+    return list(values.to_list())
 
 
 def _plain_numbers(f: FieldSpec, values: Any) -> tuple[np.ndarray, Any, Sequence[Any]]:
