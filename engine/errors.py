@@ -66,13 +66,15 @@ class CellProblem:
     message: str
 
     def __str__(self) -> str:
+        from .escape import clip, short_repr
+
         parts = [self.file]
         if self.line is not None:
             parts.append(f"第 {self.line} 行")
         if self.column is not None:
-            parts.append(f"列“{self.column}”")
+            parts.append(f"列“{clip(self.column)}”")
         if self.value is not None:
-            parts.append(f"值 {self.value!r}")
+            parts.append(f"值 {short_repr(str(self.value))}")
         return "，".join(parts) + "：" + self.message
 
 

@@ -34,6 +34,20 @@ def visible(text: str, newlines: bool = True) -> str:
     return (_UNSAFE if newlines else _UNSAFE_LINE).sub(_escape, text)
 
 
+def clip(value: object, limit: int = 60) -> str:
+    """``value`` as escaped text, cut to ``limit`` characters with the full length said."""
+    whole = str(value)
+    text = visible(whole[:limit], newlines=False)
+    return text if len(whole) <= limit else f"{text}…（共 {len(whole)} 个字符）"
+
+
+def short_repr(value: str, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a 200,000-character cell is not echoed whole."""
+    if len(value) <= limit:
+        return visible(repr(value))
+    return visible(repr(value[:limit])) + f"…（共 {len(value)} 个字符）"
+
+
 def excerpt(value: object, limit: int = 40) -> str:
     """A short, escaped, quoted excerpt of a cell, header or value for an error message."""
     text = visible(str(value), newlines=False)

@@ -115,5 +115,5 @@ def _check_header(header: list[str], line: int, name: str) -> None:
     seen: dict[str, int] = {}
     for i, col in enumerate(header):
         if col and col in seen:
-            raise DataError([CellProblem(name, line, col, None, f"表头中“{col}”出现了两次（第 {seen[col] + 1} 列和第 {i + 1} 列）。请改名或删掉其中一列。")])
+            raise DataError([CellProblem(name, line, col, None, f"表头中这一列的名称出现了两次（第 {seen[col] + 1} 列和第 {i + 1} 列）。请改名或删掉其中一列。")])
         seen[col] = i

@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 
 from .csvfile import read_csv
 from ..errors import CellProblem, DataError
+from ..rules.confine import inside
 from ..rules.model import Ruleset
 from .csvcolumns import ColumnTable
 from .tables import Layout, Table, data_sha, table_from_cells, table_from_columns, table_from_records, table_from_rows
@@ -55,13 +56,24 @@ class Inputs:
                                          f"这个规则集要读 {len(self.needed)} 个文件：{'、'.join(self.needed)}。请给出放着它们的文件夹。")])
         self.given = {self.needed[0]: data}
 
+    def _in_folder(self, name: str) -> Path:
+        """``name`` inside the data folder; a symbolic link there pointing out of it is refused."""
+        assert self.folder is not None
+        path = self.folder / name
+        if not inside(path, self.folder):
+            raise DataError([CellProblem(str(path), None, None, None, "这个文件经符号链接指向了数据文件夹之外，不会读取。"
+                                         "请把表格本身复制到数据文件夹中。")])
+        return path
+
     def path_of(self, name: str) -> tuple[Path, str]:
         """A records file's path (and how messages name it): records are read by DuckDB from the file itself.
 
         Rows given in memory (a rule test's tables) are written to a temporary CSV first.
         """
         if self.folder is not None:
-            return self.folder / name, str(self.folder / name)
+            path = self._in_folder(name)
+            _regular_or_refuse(path)  # DuckDB opens it itself: a FIFO or device must not reach it
+            return path, str(path)
         data = self.given.get(name)
         if isinstance(data, (str, Path)):
             return Path(data), str(data)
@@ -71,7 +83,8 @@ class Inputs:
 
     def table(self, name: str, layout: Layout) -> Table:
         if self.folder is not None:
-            return _from_path(self.folder / name, layout, self.encoding, display=str(self.folder / name))
+            path = self._in_folder(name)
+            return _from_path(path, layout, self.encoding, display=str(path))
         data = self.given.get(name)
         if data is None:
             raise DataError([CellProblem(name, None, None, None, f"没有提供这个文件的数据。需要：{'、'.join(self.needed)}。")])
@@ -126,3 +139,18 @@ def _temporary_csv(name: str, data: Any) -> Path:
         writer.writerow(header)
         writer.writerows([["" if v is None else v for v in row] for row in rows])
     return path
+
+
+def _regular_or_refuse(path: Path) -> None:
+    """For readers that open the file themselves: refuse what read_bytes would refuse (not a regular file)."""
+    import os
+    import stat
+
+    from .files import open_reason
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise DataError([CellProblem(str(path), None, None, None, open_reason(exc, "数据"))]) from None
+    if not stat.S_ISREG(mode):
+        raise DataError([CellProblem(str(path), None, None, None, "这不是普通文件（文件夹、管道或设备），不能作为明细记录表读取。")])

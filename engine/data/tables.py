@@ -24,6 +24,7 @@ import numpy as np
 
 from . import fastcells
 from ..errors import CellProblem, DataError, DataWarning, basename
+from ..escape import clip
 from ..rules.model import FieldSpec, UnitTable
 
 MAX_LISTED = 20
@@ -264,7 +265,7 @@ def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, i
     for col in needed:
         if col not in index:
             near = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.5)
-            hint = f"是否是“{near[0]}”？" if near else ""
+            hint = f"是否是“{clip(near[0])}”？" if near else ""
             problems.append(CellProblem(file, 1, col, None, f"缺少规则集要求的列。{hint}请改表头，或改规则集中该字段的 column。"))
     if problems:  # the header is listed once, shortened: a wrongly decoded header can be kilobytes
         listing = "、".join(h for h in header if h)

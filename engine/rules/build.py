@@ -19,6 +19,7 @@ from .model import (Records, Aggregate, Band, Fact, FieldSpec, Figure, Findings,
                       Ranking, Ruleset, Tier, UnitTable, Where)
 from .templates import template_names
 from .calendar import Calendar
+from .confine import name_problem
 from .yamlfile import YamlDoc, dotted
 
 RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
@@ -274,6 +275,8 @@ def _units(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) 
                 b.fail(at + (key,), f"units 写了 from（单位取自明细记录表），就不能再写 {key}。")
         return UnitTable((), raw.get("key", ""), raw.get("label", "单位"), (), None, raw["from"])
     files = tuple(raw["files"].items()) if "files" in raw else ((None, raw["file"]),)
+    for gid, name in files:
+        _table_name(b, name, at + (("files", gid) if gid is not None else ("file",)))
     return UnitTable(files, raw["key"], raw.get("label", "单位"), fields, raw.get("totals_row"))
 
 
@@ -325,7 +328,15 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
         if fmt.startswith("percent"):
             unit_scope.percent.add(agg_name)
         aggregates.append(Aggregate(agg_name, agg["label"], how, expr, field, Format.parse(fmt), b.where(path)))
+    _table_name(b, spec["file"], at + ("file",))
     return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
+
+
+def _table_name(b: _Builder, name: str, path: tuple) -> None:
+    """Table files lie inside the data folder (rules/confine.py): refused at load, before any read."""
+    problem = name_problem(name, "数据文件")
+    if problem:
+        b.fail(path, problem)
 
 
 def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, field_names: set[str]) -> tuple[Metric, ...]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RulesetError
+from .confine import find_base, search_path
 from .yamlfile import Path_, YamlDoc, read_yaml
 
 MAX_LAYERS = 8
@@ -32,15 +33,20 @@ def _read(path: Path, seen: tuple[Path, ...]) -> tuple[YamlDoc, list[tuple[str, 
         return doc, layers
     if not isinstance(base_name, str) or not base_name.strip():
         raise RulesetError([doc.problem(("extends",), "extends 应写基础规则集的文件路径（相对于本文件），例如 national-2019-websites.yaml。")])
-    base_path = (path.parent / base_name).resolve()
+    base_path, problem = find_base(base_name, path.parent)
+    if problem:
+        raise RulesetError([doc.problem(("extends",), problem)])
+    if base_path is None:
+        where = "、".join(str(f) for f in search_path(path.parent))
+        raise RulesetError([doc.problem(("extends",), f"找不到基础规则集“{base_name}”（在这些文件夹中查找过：{where}）。")])
     if base_path in seen or base_path == path.resolve():
         chain = " → ".join(str(p) for p in (*seen, path.resolve(), base_path))
         raise RulesetError([doc.problem(("extends",), f"extends 形成了循环：{chain}。请去掉其中一处继承。")])
     if len(seen) >= MAX_LAYERS:
         raise RulesetError([doc.problem(("extends",), f"继承层数超过 {MAX_LAYERS} 层。")])
-    if not base_path.is_file():
-        raise RulesetError([doc.problem(("extends",), f"找不到基础规则集“{base_name}”（按本文件所在文件夹解析为 {base_path}）。")])
     base, base_layers = _read(base_path, seen + (path.resolve(),))
+    if not isinstance(base.data, dict) or base.data.get("tongbao") != 1:
+        raise RulesetError([doc.problem(("extends",), f"基础规则集“{base_name}”不是 tongbao 规则集：它应是一个映射（键: 值），并以 tongbao: 1 开头。")])
     return merge(base, doc), layers + base_layers
 
 

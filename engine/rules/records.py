@@ -28,7 +28,7 @@ def records_section(b: "_Builder", raw: dict[str, Any], at: tuple[Any, ...], bas
 
 def _records(b: "_Builder", name: str, spec: dict[str, Any], at: tuple[Any, ...], base: "Scope", unit_scope: "Scope",
              facts: tuple[Fact, ...]) -> Records:
-    from .build import Scope, _fields
+    from .build import Scope, _fields, _table_name
 
     row_scope = Scope(base)
     fields = _fields(b, spec["fields"], at + ("fields",), row_scope)
@@ -40,6 +40,7 @@ def _records(b: "_Builder", name: str, spec: dict[str, Any], at: tuple[Any, ...]
     dates = {f.name for f in fields if f.type == "date"}
     aggregates = tuple(_aggregate(b, agg_name, agg, at + ("per_unit", agg_name), row_scope, unit_scope, dates, window)
                        for agg_name, agg in spec["per_unit"].items())
+    _table_name(b, spec["file"], at + ("file",))
     records = Records(name, spec["label"], spec["file"], key, fields, where, window, aggregates, b.where(at))
     _try_sql(b, records, facts, at)
     return records
