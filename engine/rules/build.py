@@ -332,7 +332,7 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
     return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
 
 
-def _table_name(b: _Builder, name: str, path: tuple) -> None:
+def _table_name(b: _Builder, name: str, path: tuple[Any, ...]) -> None:
     """Table files lie inside the data folder (rules/confine.py): refused at load, before any read."""
     problem = name_problem(name, "数据文件")
     if problem:
