@@ -3,6 +3,9 @@
 Only this module prints and chooses exit codes: 0 done, 1 the input is wrong
 (ruleset or data; the message says where and what to do), 2 the command line
 is wrong, 3 a bug in tongbao (the traceback goes to a file, not the screen).
+A reader that closes the pipe early (``tongbao evaluate … | head``) is not an error: tongbao
+stops writing and exits 0 without a message (as a closed pipe is the reader's choice; 141-style
+death by SIGPIPE would fail ``set -o pipefail`` scripts and does not exist on Windows).
 """
 from __future__ import annotations
 
@@ -17,10 +20,20 @@ from typing import Any, Callable, Optional
 
 import typer
 
+from tongbao.console.help import ChineseCommand, ChineseGroup
+
+# Help pages: -h as well as --help, laid out in display columns with Chinese headings (ChineseGroup).
+# Completion: `tongbao --install-completion` for bash, zsh, fish and PowerShell (Typer's own).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
-    help="tongbao：用 YAML 规则集评定各单位，生成判定结果（JSON）和终端报告。",
+    cls=ChineseGroup, context_settings=CONTEXT, no_args_is_help=True, pretty_exceptions_enable=False,
+    rich_markup_mode=None, help="tongbao：用 YAML 规则集评定各单位，生成判定结果（JSON）和终端报告。",
 )
+command = functools.partial(app.command, cls=ChineseCommand)
+RULESET = "规则集"
+DATA = "数据"
+FILE = "文件"
+ENCODING_HELP = "数据文件的编码；默认自动判断 UTF-8 或 GBK"
 
 
 class OutputFormat(str, Enum):
@@ -41,6 +54,9 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): not a bug, nothing left to say
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except Exception:  # a bug in tongbao, not in the user's input
             fd, path = tempfile.mkstemp(prefix="tongbao-crash-", suffix=".txt")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -50,17 +66,17 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@app.command()
+@command()
 @_guard
 def evaluate(
-    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
-    data: Path = typer.Argument(..., help="数据：CSV 文件，或放着规则集所需表格的文件夹"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 终端报告；json 判定结果"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件（整份写成后才替换），而不是屏幕"),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", metavar=RULESET),
+    data: Path = typer.Argument(..., help="CSV 文件，或放着规则集所需表格的文件夹", metavar=DATA),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 终端报告；json 判定结果"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件（整份写成后才替换），而不是屏幕"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
     explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
-    history: Optional[list[Path]] = typer.Option(None, "--history", help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
-    period: Optional[str] = typer.Option(None, "--period", help="本期的名称（例如 2022-05）；默认用规则集的 period"),
+    history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
+    period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）；默认用规则集的 period"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
     import tongbao
@@ -100,15 +116,15 @@ def _render_json(verdict: dict[str, Any]) -> str:
     return dumps(verdict)
 
 
-@app.command()
+@command()
 @_guard
 def explain(
-    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
-    data: Path = typer.Argument(..., help="数据：CSV 文件或文件夹"),
-    unit: str = typer.Argument(..., help="单位名称（按表格中的写法）"),
-    part: Optional[str] = typer.Option(None, "--part", help="多部分的规则集中，在哪一部分查找（部分的 id）"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 文字说明；json 评定过程数据"),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码"),
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", metavar=RULESET),
+    data: Path = typer.Argument(..., help="CSV 文件，或放着规则集所需表格的文件夹", metavar=DATA),
+    unit: str = typer.Argument(..., help="单位名称（按表格中的写法）", metavar="单位"),
+    part: Optional[str] = typer.Option(None, "--part", metavar="部分", help="多部分的规则集中，在哪一部分查找（部分的 id）"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 文字说明；json 评定过程数据"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
 ) -> None:
     """说明一个单位为什么得到这样的评定：读了哪些数、每条规则怎么算、离更好的一档还差多少。"""
     import tongbao
@@ -122,9 +138,9 @@ def explain(
         sys.stdout.write("\n\n".join("\n".join(t["lines"]) for t in traces) + "\n")
 
 
-@app.command()
+@command()
 @_guard
-def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件")) -> None:
+def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", metavar=RULESET)) -> None:
     """检查规则集：语法、键、类型、表达式中的名称和函数、分档顺序。"""
     import tongbao
 
@@ -137,10 +153,10 @@ def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件")) 
     print(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{shape}{counts}）。")
 
 
-@app.command()
+@command()
 @_guard
 def show(
-    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", metavar=RULESET),
     resolved: bool = typer.Option(False, "--resolved", help="显示继承（extends）合并后的完整规则集，并注明每个值的来源"),
 ) -> None:
     """显示规则集；--resolved 显示合并各层后的结果及每个值来自哪个文件、第几行。"""
@@ -178,11 +194,11 @@ def _emit(data: dict[str, Any], format: "OutputFormat", output: Optional[str], d
         write_atomic(output, text)
 
 
-@app.command()
+@command()
 @_guard
 def lint(
-    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 逐条列出；json 供其他软件使用"),
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", metavar=RULESET),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 逐条列出；json 供其他软件使用"),
 ) -> None:
     """找出规则集里语法检查看不出的问题：分档有空隙或到不了、没用到的字段、通报不到的档、百分比写成 90 ……"""
     import tongbao
@@ -196,11 +212,11 @@ def lint(
         raise typer.Exit(1)
 
 
-@app.command(name="test")
+@command(name="test")
 @_guard
 def test_(
-    path: Path = typer.Argument(Path("rulesets"), help="规则集测试文件（*.test.yaml），或放着它们的文件夹"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table 摘要与差异；json 全部结果"),
+    path: Path = typer.Argument(Path("rulesets"), metavar="测试", help="规则集测试文件（*.test.yaml），或放着它们的文件夹"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 摘要与差异；json 全部结果"),
 ) -> None:
     """运行规则集旁边的测试（*.test.yaml）：几个单位进去，核对分档、标记、得分和通报；列出覆盖情况。"""
     from tongbao.tools.ruletest import discover, exit_code, render_tests, run_tests
@@ -211,19 +227,19 @@ def test_(
     raise typer.Exit(exit_code(result))
 
 
-diff_app = typer.Typer(help="比较：两个规则集在同一数据上（rules），或同一规则集在两期数据上（periods）。", no_args_is_help=True)
+diff_app = typer.Typer(cls=ChineseGroup, help="比较：两个规则集在同一数据上（rules），或同一规则集在两期数据上（periods）。", no_args_is_help=True)
 app.add_typer(diff_app, name="diff")
 
 
-@diff_app.command("rules")
+@diff_app.command("rules", cls=ChineseCommand)
 @_guard
 def diff_rules(
-    before: Path = typer.Argument(..., help="原规则集 YAML"),
-    after: Path = typer.Argument(..., help="修改后的规则集 YAML"),
-    data: Path = typer.Argument(..., help="数据：CSV 文件或文件夹"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件"),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    before: Path = typer.Argument(..., help="原规则集 YAML", metavar="原规则集"),
+    after: Path = typer.Argument(..., help="修改后的规则集 YAML", metavar="新规则集"),
+    data: Path = typer.Argument(..., help="CSV 文件，或放着规则集所需表格的文件夹", metavar=DATA),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 终端报告；json 比较结果"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
 ) -> None:
     """假如规则这样改：哪些单位换了档、得失标记、分数、名次或通报，各档人数前后对比。"""
     import tongbao
@@ -237,14 +253,14 @@ def diff_rules(
     _emit(result, format, output, lambda console: render_diff(result, console))
 
 
-@diff_app.command("periods")
+@diff_app.command("periods", cls=ChineseCommand)
 @_guard
 def diff_periods(
-    earlier: Path = typer.Argument(..., help="上一期：判定结果 JSON，或数据（与 --ruleset 一起）"),
-    later: Path = typer.Argument(..., help="本期：判定结果 JSON，或数据（与 --ruleset 一起）"),
-    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", help="两期数据都按这个规则集评定"),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件"),
+    earlier: Path = typer.Argument(..., metavar="上一期", help="上一期：判定结果 JSON，或数据（与 --ruleset 一起）"),
+    later: Path = typer.Argument(..., metavar="本期", help="本期：判定结果 JSON，或数据（与 --ruleset 一起）"),
+    ruleset: Optional[Path] = typer.Option(None, "--ruleset", "-r", metavar=RULESET, help="两期数据都按这个规则集评定"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 终端报告；json 比较结果"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件"),
 ) -> None:
     """同一规则集的两期：哪些单位好转、变差、首次被点名、再次被点名。"""
     from tongbao.tools.diff import diff_periods as compare, render_diff
@@ -269,16 +285,59 @@ def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict[str, Any
     return tongbao.evaluate(tongbao.load_ruleset(ruleset), path, period=path.name).to_dict()
 
 
-@app.command()
+@command()
 def version() -> None:
-    """显示 tongbao 的版本。"""
-    from tongbao import __version__
-
-    print(f"tongbao {__version__}")
+    """显示 tongbao 的版本（同 tongbao --version）。"""
+    _print_version(True)
 
 
-def main() -> None:
-    app()
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from tongbao._version import __version__
+
+        print(f"tongbao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_print_version,
+                                 help="显示 tongbao 的版本并退出"),
+) -> None:
+    """tongbao：用 YAML 规则集评定各单位，生成判定结果（JSON）和终端报告。"""
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    """Run the command line; usage errors are told in Chinese (exit 2), a closed pipe ends quietly (exit 0)."""
+    from typer._click import exceptions as click_errors
+
+    from tongbao.console.usage import report
+
+    try:
+        status = typer.main.get_command(app).main(argv, prog_name="tongbao", standalone_mode=False)
+        sys.stdout.flush()
+    except click_errors.NoArgsIsHelpError as exc:
+        print(exc.format_message(), file=sys.stderr)
+        status = 2
+    except click_errors.UsageError as exc:
+        print(report(exc), file=sys.stderr)
+        status = 2
+    except click_errors.ClickException as exc:  # not a usage error (none today): still Chinese framing
+        print(f"错误：{exc.format_message()}", file=sys.stderr)
+        status = 1
+    except typer.Abort:
+        status = 1
+    except BrokenPipeError:  # help or output into `| head`: the reader chose to stop; not an error
+        _silence_stdout()
+        status = 0
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":
