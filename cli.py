@@ -318,8 +318,6 @@ def main(argv: Optional[list[str]] = None) -> None:
     """Run the command line; usage errors are told in Chinese (exit 2), a closed pipe ends quietly (exit 0)."""
     from typer._click import exceptions as click_errors
 
-    from tongbao.console.usage import report
-
     try:
         status = typer.main.get_command(app).main(argv, prog_name="tongbao", standalone_mode=False)
         sys.stdout.flush()
@@ -327,6 +325,8 @@ def main(argv: Optional[list[str]] = None) -> None:
         print(exc.format_message(), file=sys.stderr)
         status = 2
     except click_errors.UsageError as exc:
+        from tongbao.console.usage import report
+
         print(report(exc), file=sys.stderr)
         status = 2
     except click_errors.ClickException as exc:  # not a usage error (none today): still Chinese framing
