@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import typer
 
@@ -110,7 +110,7 @@ def _refuse_overwriting_inputs(output: str, ruleset: Path, data: Path, history: 
         raise TongbaoError(f"{output}：输出文件不能是输入文件，否则会覆盖原始数据。请换一个输出文件名。")
 
 
-def _render_json(verdict: dict[str, Any]) -> str:
+def _render_json(verdict: Mapping[str, Any]) -> str:
     from tongbao.verdict import dumps
 
     return dumps(verdict)
@@ -171,7 +171,7 @@ def show(
     sys.stdout.write(f"# 继承链：{chain}\n" + resolved_yaml(doc))
 
 
-def _emit(data: dict[str, Any], format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:
+def _emit(data: Mapping[str, Any], format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:
     """JSON or the terminal report, to stdout or atomically to a file: one path for every command.
     ``-o -`` is stdout; what else -o may name is settled in report/atomic.py."""
     import io
@@ -271,7 +271,7 @@ def diff_periods(
     _emit(result, format, output, lambda console: render_diff(result, console))
 
 
-def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> dict[str, Any]:
+def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> Mapping[str, Any]:
     """A saved verdict (.json), or data evaluated now by ``--ruleset``."""
     import tongbao
     from tongbao.errors import TongbaoError

@@ -7,7 +7,7 @@ the place (file, line, column, key or row) and ends with what to do next.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 
 def basename(path: str) -> str:
@@ -16,11 +16,22 @@ def basename(path: str) -> str:
 
 
 class TongbaoError(Exception):
-    """Base of every error caused by the user's input (exit code 1)."""
+    """Base of every error caused by the user's input (exit code 1).
+
+    ``problems`` is always a list, one entry per thing to fix: a :class:`Problem` (a place in a
+    ruleset), a :class:`CellProblem` (a place in a data table), or the message itself when the
+    error has no finer place (a missing file, say). ``str(error)`` is the whole message.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self._problems: list[Problem | CellProblem | str] = [message]
+
+    @property
+    def problems(self) -> Sequence[Problem | CellProblem | str]:
+        """Every problem found (a list; subclasses narrow the item type)."""
+        return self._problems
 
     def __str__(self) -> str:
         return self.message
@@ -47,12 +58,16 @@ class Problem:
 class RulesetError(TongbaoError):
     """The ruleset is wrong. Holds every problem found, not only the first."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        head = "\n".join(str(p) for p in self.problems)
-        n = len(self.problems)
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self._located = list(problems)
+        head = "\n".join(str(p) for p in self._located)
+        n = len(self._located)
         tail = f"\n规则集有 {n} 处问题，请按上面的位置逐一修改后再运行 tongbao validate。" if n > 1 else ""
         super().__init__(head + tail)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._located
 
 
 @dataclass(frozen=True)
@@ -81,12 +96,16 @@ class CellProblem:
 class DataError(TongbaoError):
     """The data table is wrong; lists every bad cell found (up to a limit)."""
 
-    def __init__(self, problems: list[CellProblem], more: int = 0) -> None:
-        self.problems = list(problems)
-        lines = [str(p) for p in self.problems]
+    def __init__(self, problems: Sequence[CellProblem], more: int = 0) -> None:
+        self._cells = list(problems)
+        lines = [str(p) for p in self._cells]
         if more:
             lines.append(f"……另有 {more} 处同类问题未列出。")
         super().__init__("\n".join(lines))
+
+    @property
+    def problems(self) -> list[CellProblem]:
+        return self._cells
 
 
 @dataclass(frozen=True)

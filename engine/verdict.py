@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, Mapping, TypeGuard, cast
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from .data.history import summary as escalation_summary
 from .rules.model import Figure, Part, Ruleset, Tier
 from .data.tables import Table
 from .rules.templates import fill
+from .verdict_types import VerdictDict
 
 VERDICT_FORMAT = 1
 
@@ -200,11 +201,14 @@ class Verdict:
     overall: dict[str, Any]  # figures across parts
     history: tuple[Any, ...] = ()  # earlier periods (history.Period) this evaluation looked back on
 
-    def to_dict(self, explain: bool = False) -> dict[str, Any]:
-        """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict)."""
+    def to_dict(self, explain: bool = False) -> VerdictDict:
+        """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict).
+
+        Typed by :class:`~tongbao.verdict_types.VerdictDict`, which mirrors schemas/verdict.schema.json.
+        """
         r = self.ruleset
         sources = list({(s["file"], s["sha256"]): s for p in self.parts for s in p.table.sources}.values())
-        return {
+        return cast(VerdictDict, {
             "tongbao": {"verdict_format": VERDICT_FORMAT, "engine": __version__},
             "ruleset": {"id": r.id, "version": r.version, "title": r.title, "issuer": r.issuer,
                         "region": r.region, "period": r.period, "sha256": r.sha256,
@@ -217,7 +221,7 @@ class Verdict:
             "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
             "parts": [p.to_dict(explain) for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
-        }
+        })
 
     def warnings(self) -> list[DataWarning]:
         out: list[DataWarning] = []
@@ -261,7 +265,7 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -
     return out
 
 
-def dumps(data: dict[str, Any]) -> str:
+def dumps(data: Mapping[str, Any]) -> str:
     """UTF-8 JSON, Chinese kept as characters, key order as built, no NaN."""
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, cast
+from typing import Any, Iterable, Iterator, Mapping, cast
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
@@ -54,7 +54,7 @@ _ABSENT = object()  # a key one side lacks, which is not the same as a null valu
 
 # ====================================================================== public API
 
-def diff_rules(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def diff_rules(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """Two rulesets on the same data: every unit-level and count-level change, before → after."""
     _check_verdict(before, "前一份判定结果")
     _check_verdict(after, "后一份判定结果")
@@ -70,7 +70,7 @@ def diff_rules(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def diff_periods(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+def diff_periods(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> dict[str, Any]:
     """One ruleset on two periods' data: who improved, worsened, is named anew, again, or no longer."""
     _check_verdict(earlier, "上期判定结果")
     _check_verdict(later, "本期判定结果")
@@ -121,13 +121,13 @@ def _verdict_validator() -> Any:
     return Draft7Validator(load_schema("verdict"))
 
 
-def _head(kind: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def _head(kind: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     # "changed" sits near the top so a reader of the JSON sees it first; it is filled in last.
     return {"tongbao": {"diff_format": DIFF_FORMAT, "engine": __version__}, "kind": kind, "changed": False,
             "before": _side(before), "after": _side(after)}
 
 
-def _side(v: dict[str, Any]) -> dict[str, Any]:
+def _side(v: Mapping[str, Any]) -> dict[str, Any]:
     r, i = v["ruleset"], v["input"]
     # The period sits beside the ruleset, not in it: one ruleset serves many periods (evaluate --period).
     return {"ruleset": {"id": r.get("id"), "version": r.get("version"), "title": r.get("title"), "sha256": r.get("sha256")},
@@ -135,7 +135,7 @@ def _side(v: dict[str, Any]) -> dict[str, Any]:
             "input": {"sha256": i.get("sha256"), "files": [t.get("file") for t in i.get("tables", [])]}}
 
 
-def _rules_notes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def _rules_notes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     notes = []
     if before["input"].get("sha256") != after["input"].get("sha256"):
         notes.append("两份判定结果所用的数据不同，下列变化可能来自数据而不只是规则。规则比较应在同一份数据上评定两套规则。")
@@ -144,7 +144,7 @@ def _rules_notes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return notes
 
 
-def _periods_notes(earlier: dict[str, Any], later: dict[str, Any]) -> list[str]:
+def _periods_notes(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> list[str]:
     e, l = earlier["ruleset"], later["ruleset"]
     notes = []
     if e.get("sha256") != l.get("sha256"):
@@ -162,7 +162,7 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*first, *second]))
 
 
-def _pair_parts(before: dict[str, Any], after: dict[str, Any]) -> tuple[list[tuple[_Part, _Part]], list[dict[str, Any]], list[dict[str, Any]]]:
+def _pair_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[list[tuple[_Part, _Part]], list[dict[str, Any]], list[dict[str, Any]]]:
     b = {p["id"]: p for p in before["parts"]}
     a = {p["id"]: p for p in after["parts"]}
     matched = [(_Part.of(b[pid]), _Part.of(a[pid])) for pid in a if pid in b]

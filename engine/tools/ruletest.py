@@ -76,6 +76,7 @@ from ..rules.expressions import unknown_message
 from ..data.inputs import file_names
 from ..rules.loader import load_ruleset
 from ..rules.model import Aggregate, FieldSpec, Metric, Part, Ruleset
+from ..verdict_types import TopDict
 from ..verdict import PartResult, Verdict
 from ..rules.yamlfile import YamlDoc, read_yaml
 
@@ -98,10 +99,14 @@ class RuleTestError(TongbaoError):
     """A test file is wrong (not the ruleset under test): every problem, each with file:line:column."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        n = len(self.problems)
+        self._located = list(problems)
+        n = len(self._located)
         tail = f"\n测试文件共有 {n} 处问题，请按上面的位置逐一修改后再运行 tongbao test。" if n > 1 else ""
-        super().__init__("\n".join(str(p) for p in self.problems) + tail)
+        super().__init__("\n".join(str(p) for p in self._located) + tail)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._located
 
 
 @dataclass(frozen=True)
@@ -650,7 +655,7 @@ class _Seen:
             return self.figure(cast(str, check.name), check.scope)
         if kind == "units":
             return self.part["summary"]["units"]
-        return self.part["summary"]["top"]["units"]
+        return cast(TopDict, self.part["summary"]["top"])["units"]
 
     def figure(self, fid: str, scope: str) -> Any:
         fig = next((f for f in self.part["summary"]["figures"] if f["id"] == fid), None)
@@ -666,10 +671,10 @@ class _Seen:
             return "；".join(s for s in (f"多出：{'、'.join(extra)}" if extra else "", f"缺少：{'、'.join(lost)}" if lost else "") if s)
         if check.kind == "band":
             tier = next(t for t in self.result.part.tiers if t.name == check.name)
-            shown = self.result.display(tier.metric, self.units[check.unit][0])
+            shown = self.result.display(tier.metric, self.units[cast(str, check.unit)][0])
             return f"{_label(self.result.part, tier.metric)}为 {shown}；{_band_label(tier, check.expected)}；{_band_label(tier, got)}"
         if check.kind in ("metric", "field"):
-            return f"按规则集的格式显示为 {self.result.display(cast(str, check.name), self.units[check.unit][0])}"
+            return f"按规则集的格式显示为 {self.result.display(cast(str, check.name), self.units[cast(str, check.unit)][0])}"
         return None
 
     def reached(self, check: Check) -> list[tuple[str, str]]:
