@@ -97,6 +97,53 @@ def _terminal() -> Any:
     return terminal
 
 
+@app.command()
+@_guard
+def circular(
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件（含 circular: 部分）"),
+    data: Path = typer.Argument(..., help="数据：CSV 文件，或放着规则集所需表格的文件夹"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件：.docx 公文格式，.md 文本；不写（或 -o -）则把 Markdown 输出到屏幕"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
+    history: Optional[list[Path]] = typer.Option(None, "--history", help="以往各期的判定结果（JSON），按时间先后给出，可重复"),
+    period: Optional[str] = typer.Option(None, "--period", help="本期的名称（例如 2022-05）"),
+) -> None:
+    """写出通报：正文来自规则集的 circular: 部分，数字和名单来自本期数据；.docx 按党政机关公文格式排版。"""
+    import tongbao
+    from tongbao.data.history import read_history
+    from tongbao.errors import TongbaoError
+    from tongbao.report.circular import build_circular, load_circular, period_of
+
+    output = None if output == "-" else output
+    kind = "md" if output is None else Path(output).suffix.lower().lstrip(".")
+    if kind not in ("md", "docx"):
+        raise TongbaoError(f"{output}：通报只能写成 .docx（公文）或 .md（文本）。请把输出文件名改成 通报.docx 或 通报.md。")
+    if output is not None:
+        _refuse_overwriting_inputs(output, ruleset, data, history)
+    rules = tongbao.load_ruleset(ruleset)
+    spec = load_circular(ruleset)
+    verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=read_history(history or [])).to_dict()
+    doc = build_circular(spec, verdict, period_of(verdict, data, period))
+    if kind == "docx":
+        from tongbao.report.docx import to_docx
+        from tongbao.report.atomic import write_atomic
+
+        assert output is not None
+        write_atomic(output, to_docx(doc))
+        return
+    from tongbao.report.markdown import to_markdown
+
+    _emit_text(to_markdown(doc), output)
+
+
+def _emit_text(text: str, output: Optional[str]) -> None:
+    from tongbao.report.atomic import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
 def _refuse_overwriting_inputs(output: str, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
     from tongbao.errors import TongbaoError
 

@@ -29,15 +29,15 @@ _NOT_A_FILE = {
 }
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Replace (or create) the file at ``path`` with ``text`` in UTF-8, all at once."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Replace (or create) the file at ``path`` with ``text`` in UTF-8 (or ``bytes``: a .docx, an .xlsx), all at once."""
     shown = os.fsdecode(path)
     target = _target(shown)
     mode, owner = _mode_and_owner(shown)  # follows links: what would really be replaced
     folder = os.path.dirname(target) or "."
     if not os.path.isdir(folder):
         raise TongbaoError(f"{shown}：输出文件夹“{folder}”不存在。请先建好文件夹，或换一个输出路径。")
-    _write(target, shown, folder, text.encode("utf-8", "surrogateescape"), mode, owner)
+    _write(target, shown, folder, text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape"), mode, owner)
 
 
 def _target(shown: str) -> str:
