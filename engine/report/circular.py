@@ -114,7 +114,7 @@ class _Compiler:
         self.env = make_environment()
         self.problems: list[Problem] = []
 
-    def template(self, text: Any, path: tuple) -> _Template:
+    def template(self, text: Any, path: tuple[Any, ...]) -> _Template:
         from jinja2 import TemplateSyntaxError
 
         where = self.doc.problem(path, "")
@@ -134,7 +134,7 @@ class _Compiler:
             raise RulesetError(self.problems)
         return CircularSpec(templates, sections, annexes, section.get("headings", "一、"))
 
-    def _section(self, s: Mapping[str, Any], path: tuple) -> dict[str, Any]:
+    def _section(self, s: Mapping[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
         paragraphs = []
         for j, p in enumerate(s.get("paragraphs", [])):
             if isinstance(p, Mapping):
@@ -145,7 +145,7 @@ class _Compiler:
         return {"heading": self.template(s.get("heading", ""), path + ("heading",)),
                 "items": s.get("items", "（一）"), "paragraphs": paragraphs}
 
-    def _annex(self, a: Mapping[str, Any], path: tuple) -> dict[str, Any]:
+    def _annex(self, a: Mapping[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
         return {"title": self.template(a.get("title", ""), path + ("title",)), "part": a.get("part"),
                 "group": a.get("group"), "columns": a.get("columns"), "where": self.doc.problem(path, "")}
 

@@ -142,7 +142,8 @@ def make_environment() -> Any:
     """A Jinja2 environment that reads verdict items and nothing else."""
     from jinja2 import StrictUndefined
     from jinja2.runtime import LoopContext
-    from jinja2.sandbox import SandboxedEnvironment, SecurityError, safe_range
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment, safe_range
 
     allowed = {id(f) for f in FILTERS.values()} | {id(safe_range)}
 
