@@ -86,7 +86,13 @@ def evaluate(
         _refuse_overwriting_inputs(output, ruleset, data, history)
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
-    verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier).to_dict(explain=explain)
+    result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier)
+    if explain:
+        from tongbao.tools.explain import with_explanations
+
+        verdict = with_explanations(result)
+    else:
+        verdict = result.to_dict()
     _emit(verdict, format, output, lambda console: _terminal().render(verdict, console))
 
 

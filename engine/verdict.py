@@ -47,7 +47,7 @@ class PartResult:
     facts: tuple[Any, ...] = ()  # the ruleset's facts, for their labels when explaining
     escalations: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> (units escalated, periods cited per unit)
 
-    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         p, t = self.part, self.table
         return {
             "id": p.id, "label": p.label,
@@ -60,7 +60,7 @@ class PartResult:
             "ranking": None if p.ranking is None else {
                 "label": p.ranking.label, "by": p.ranking.by.text, "order": p.ranking.order, "ties": p.ranking.ties,
                 "within": p.ranking.within},
-            "units": [self._unit(i, explain) for i in range(len(t))],
+            "units": [self._unit(i) for i in range(len(t))],
         }
 
     # ------------------------------------------------------------ summary
@@ -126,7 +126,7 @@ class PartResult:
 
     # ------------------------------------------------------------ units
 
-    def _unit(self, i: int, explain: bool = False) -> dict[str, Any]:
+    def _unit(self, i: int) -> dict[str, Any]:
         p, t = self.part, self.table
         unit: dict[str, Any] = {"name": t.names[i], "file": basename(t.file_of(i)), "line": int(t.lines[i])}
         if self.groups is not None:
@@ -147,10 +147,6 @@ class PartResult:
         na = [f.name for f in p.units.fields if t.not_applicable[f.name][i]]
         if na:
             unit["not_applicable"] = na
-        if explain:
-            from .tools.explain import explain_unit
-
-            unit["explain"] = explain_unit(self, i)
         return unit
 
     def _escalated(self, esc: Any, i: int) -> dict[str, Any]:
@@ -201,8 +197,8 @@ class Verdict:
     overall: dict[str, Any]  # figures across parts
     history: tuple[Any, ...] = ()  # earlier periods (history.Period) this evaluation looked back on
 
-    def to_dict(self, explain: bool = False) -> VerdictDict:
-        """The verdict as JSON-ready data; ``explain`` adds each unit's trace (why it got its verdict).
+    def to_dict(self) -> VerdictDict:
+        """The verdict as JSON-ready data (tools.explain.with_explanations adds each unit's trace).
 
         Typed by :class:`~tongbao.verdict_types.VerdictDict`, which mirrors schemas/verdict.schema.json.
         """
@@ -219,7 +215,7 @@ class Verdict:
                       for f in r.facts],
             "history": [{"period": h.period, "ruleset_version": h.ruleset_version, "file": basename(h.file)} for h in self.history],
             "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
-            "parts": [p.to_dict(explain) for p in self.parts],
+            "parts": [p.to_dict() for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
         })
 

@@ -15,7 +15,7 @@ from .formatting import Format
 from .model import Aggregate, Fact, Records
 
 if TYPE_CHECKING:
-    from .build import Scope, _Builder
+    from .builder import Builder as _Builder, Scope
 
 KINDS = ("count", "sum", "mean", "min", "max", "rate", "distinct")
 BUCKETS = ("week", "month", "quarter")
@@ -28,7 +28,7 @@ def records_section(b: "_Builder", raw: dict[str, Any], at: tuple[Any, ...], bas
 
 def _records(b: "_Builder", name: str, spec: dict[str, Any], at: tuple[Any, ...], base: "Scope", unit_scope: "Scope",
              facts: tuple[Fact, ...]) -> Records:
-    from .build import Scope, _fields, _table_name
+    from .builder import Scope, fields as _fields, table_name as _table_name
 
     row_scope = Scope(base)
     fields = _fields(b, spec["fields"], at + ("fields",), row_scope)
@@ -82,7 +82,7 @@ def _check_bucket(b: "_Builder", agg: dict[str, Any], path: tuple[Any, ...], how
 
 
 def _below(raw: Any) -> float | None:
-    from .build import threshold
+    from .builder import threshold
 
     if raw is None:
         return None

@@ -1,7 +1,7 @@
 """Why a unit got its verdict: every rule it met, with the values it read, in plain Chinese.
 
 The trace is data first (``explain_unit`` returns a dict, which ``--explain`` puts in the
-JSON verdict) and its ``lines`` are the same facts written as sentences for the terminal.
+JSON verdict through ``with_explanations``) and its ``lines`` are the same facts written as sentences for the terminal.
 Sub-expressions are evaluated over the whole table, column-wise like everything else,
 and then read at the unit's row.
 """
@@ -13,8 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from ..evaluate import Context
 from ..rules.formatting import Format, format_value
 from ..rules.model import Band, Tier
+from ..verdict import Verdict
+from ..verdict_types import VerdictDict
 
 
 def find_units(verdict: Any, name: str, part: str | None = None) -> list[tuple[Any, int]]:
@@ -38,6 +41,19 @@ def find_units(verdict: Any, name: str, part: str | None = None) -> list[tuple[A
     raise TongbaoError(f"数据中没有单位“{name}”。{hint}")
 
 
+def with_explanations(verdict: Verdict) -> VerdictDict:
+    """``verdict.to_dict()`` with each unit's trace under ``explain`` (evaluate --explain).
+
+    The trace re-reads the evaluation's columns, so it is computed here, beside the evaluation,
+    and the verdict module never imports the explainer.
+    """
+    data = verdict.to_dict()
+    for part, result in zip(data["parts"], verdict.parts):
+        for i, unit in enumerate(part["units"]):
+            unit["explain"] = explain_unit(result, i)
+    return data
+
+
 def explain_unit(result: Any, i: int) -> dict[str, Any]:
     """The trace of unit ``i`` of one part's result (a verdict.PartResult)."""
     ex = _Explainer(result, i)
@@ -59,8 +75,6 @@ def explain_unit(result: Any, i: int) -> dict[str, Any]:
 
 class _Explainer:
     def __init__(self, result: Any, i: int) -> None:
-        from ..evaluate import Context  # late: evaluate imports the verdict, which imports this lazily
-
         self.r, self.i = result, i
         self.ctx = Context(result.names, len(result.table), result.bands, result.part.tiers, result.functions)
 

@@ -1,0 +1,126 @@
+"""The ruleset builder's tools, shared by build.py and the sections built beside it (records.py).
+
+A Builder collects every problem instead of stopping at the first; a Scope holds the names one
+expression context can see. Fields, thresholds and table names are built the same way wherever
+a table is declared (the unit table, findings, records), so they live here, below build.py.
+"""
+from __future__ import annotations
+
+import keyword
+import unicodedata
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+from ..errors import Problem
+from .confine import name_problem
+from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, percent_mistakes
+from .formatting import Format
+from .model import FieldSpec, Where
+from .yamlfile import YamlDoc, dotted
+
+RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
+DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
+
+
+class Scope:
+    """Names one expression context can see; each name remembers where it was defined."""
+
+    def __init__(self, parent: "Scope | None" = None) -> None:
+        self.owner: dict[str, tuple[Any, ...]] = dict(parent.owner) if parent else {}
+        self.percent: set[str] = set(parent.percent) if parent else set()  # names holding rates (0–1 inside)
+
+    def names(self) -> set[str]:
+        return set(self.owner)
+
+
+class Builder:
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.figure_ids: dict[str, tuple[Any, ...]] = {}
+        self.percent_figures: set[str] = set()  # percent-formatted summary figures, for the cross-part summary
+
+    def where(self, path: tuple[Any, ...]) -> Where:
+        file, line, col = self.doc.locate(path)
+        return Where(file, line, col, dotted(path))
+
+    def fail(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))
+
+    def claim(self, scope: Scope, name: str, path: tuple[Any, ...]) -> None:
+        """Names share one namespace per table because expressions see them all alike."""
+        if name in RESERVED:
+            self.fail(path, f"名称“{name}”是保留字或函数名，请换一个名称。")
+        elif name in scope.owner:
+            first = ".".join(map(str, scope.owner[name]))
+            self.fail(path, f"名称“{name}”重复：{first} 已经用过。字段、指标、事实、标记、分档和汇总的名称不能重复。")
+        else:
+            scope.owner[name] = path
+
+    def expr(self, raw: Any, path: tuple[Any, ...], known: Iterable[str],
+             check: Callable[[Expression, tuple[Any, ...]], None] | None = None,
+             percent: set[str] | None = None) -> Expression | None:
+        try:
+            compiled = compile_expression(raw, set(known))
+        except ExpressionError as exc:
+            self.fail(path, str(exc))
+            return None
+        for message in percent_mistakes(compiled, percent or set()):
+            self.fail(path, message)
+        if check:
+            check(compiled, path)
+        elif any(fn == "in_band" for fn, _ in compiled.calls):  # bands are assigned after metrics and vetoes
+            self.fail(path, "in_band 只能用在标记（flags）、通报和汇总（summary）中：分档要在指标算完之后才确定。")
+        return compiled
+
+
+def threshold(raw: Any) -> float | None:
+    """ "90%" → 0.9; numbers stay as written; a fact's name gives None here."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if not raw.strip().endswith("%"):
+            return None
+        return float(Decimal(raw.strip().rstrip("%")) / 100)
+    return float(raw)
+
+
+def field_spec(b: Builder, name: str, spec: dict[str, Any], path: tuple[Any, ...]) -> FieldSpec:
+    kind = spec["type"]
+    if kind in ("text", "date") and ("min" in spec or "max" in spec):
+        b.fail(path, f"{kind} 类型的字段不能设 min/max。")
+    for key in ("min", "max"):
+        if key in spec and threshold(spec[key]) is None:
+            b.fail(path + (key,), f"{key} 应为数字或百分数（如 \"100%\"），这里是 {spec[key]!r}。")
+    total = spec.get("total", "sum" if kind in ("integer", "number") else "none")
+    # An empty text cell (备注) is ordinary; for other types a blank must be declared.
+    blank = spec.get("blank", "zero" if kind == "text" else "error")
+    return FieldSpec(
+        name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
+        # Cells are read NFKC-normalised (full-width －／ become -/), so the tokens must be too.
+        blank=blank, not_applicable=tuple(unicodedata.normalize("NFKC", s).strip() for s in spec.get("not_applicable", ())),
+        min=threshold(spec.get("min")), max=threshold(spec.get("max")),
+        format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), total=total, where=b.where(path),
+    )
+
+
+def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> tuple[FieldSpec, ...]:
+    out = []
+    columns: dict[str, str] = {}
+    for name, spec in raw.items():
+        path = at + (name,)
+        b.claim(scope, name, path)
+        if spec["column"] in columns:
+            b.fail(path + ("column",), f"列“{spec['column']}”已由字段 {columns[spec['column']]} 读取。一列只读一次。")
+        columns[spec["column"]] = name
+        out.append(field_spec(b, name, spec, path))
+        if out[-1].type == "percent":
+            scope.percent.add(name)
+    return tuple(out)
+
+
+def table_name(b: Builder, name: str, path: tuple[Any, ...]) -> None:
+    """Table files lie inside the data folder (rules/confine.py): refused at load, before any read."""
+    problem = name_problem(name, "数据文件")
+    if problem:
+        b.fail(path, problem)
