@@ -50,6 +50,7 @@ class Aggregated:
     rows: int
     sha256: str
     path: str = ""
+    runner: Any = None  # kept for the error path: the first rows of unknown units
 
     def names(self) -> list[str]:
         return [unit_name(k) for k in self.keys]
@@ -68,7 +69,7 @@ def unit_name(key: tuple[str, ...]) -> str:
 
 def aggregate(records: Records, facts: tuple[Fact, ...], calendar: WorkCalendar, path: Path, display: str,
               runner: Runner | None = None) -> Aggregated:
-    runner = runner or DuckRunner()
+    runner = runner or default_runner()
     columns, text = runner.source(path, display)
     _check_columns(records, columns, display)
     window = _window(records, facts)
@@ -91,7 +92,20 @@ def aggregate(records: Records, facts: tuple[Fact, ...], calendar: WorkCalendar,
             out = np.full(len(result), 0.0) if a.below <= 0 else total - out
         values[a.name] = out
     rows = int(sum(row[n + len(stmt.aggregates)] for row in result))
-    return Aggregated(records, display, [tuple(row[:n]) for row in result], values, rows, _sha256(path), str(path))
+    return Aggregated(records, display, [tuple(row[:n]) for row in result], values, rows, _sha256(path), str(path), runner)
+
+
+def default_runner() -> Runner:
+    """Embedded DuckDB; ``TONGBAO_RECORDS_ENGINE=spark`` runs the same SQL on the active Spark session."""
+    engine = os.environ.get("TONGBAO_RECORDS_ENGINE", "duckdb")
+    if engine == "spark":
+        from .spark import SparkRunner
+
+        return SparkRunner()
+    if engine != "duckdb":
+        from ..errors import TongbaoError
+        raise TongbaoError(f"环境变量 TONGBAO_RECORDS_ENGINE 只能是 duckdb 或 spark，这里是“{engine}”。")
+    return DuckRunner()
 
 
 def missing_value(a: Any, window: tuple[dt.date, dt.date] | None) -> float:
@@ -207,8 +221,8 @@ class DuckRunner:
         import duckdb  # late: only rulesets with records tables need it
 
         config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": os.environ.get("TONGBAO_MEMORY_LIMIT", "2GB")}
-        if os.environ.get("TONGBAO_TEMP_DIRECTORY"):
-            config["temp_directory"] = os.environ["TONGBAO_TEMP_DIRECTORY"]
+        # Spill files go to a private temporary folder (never the user's working folder), removed at exit.
+        config["temp_directory"] = os.environ.get("TONGBAO_TEMP_DIRECTORY") or _spill_folder()
         self.duckdb = duckdb
         self.con = duckdb.connect(config=config)
 
@@ -236,6 +250,16 @@ class DuckRunner:
             return self.con.execute(statement, params).fetchall()
         except self.duckdb.InvalidInputException as exc:
             raise DataError([CellProblem("明细记录", None, None, None, _read_failure(exc))]) from None
+
+
+def _spill_folder() -> str:
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="tongbao-duckdb-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _read_failure(exc: Exception) -> str:
@@ -296,12 +320,11 @@ def unit_values(part: Any, aggregated: list[Aggregated], table: Any, facts: tupl
 class _Replay:
     """Re-open a records file for the error path (first rows of unknown units)."""
 
-    dialect = "duckdb"
-
     def __init__(self, agg: Aggregated) -> None:
         self.agg = agg
+        self.dialect = agg.runner.dialect
 
     def query(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        runner = DuckRunner()
-        runner.source(Path(self.agg.path), self.agg.file)
-        return runner.query(statement, params)
+        runner = self.agg.runner
+        runner.source(Path(self.agg.path), self.agg.file)  # the view ``src`` may show a later table by now
+        return list(runner.query(statement, params))

@@ -38,13 +38,15 @@ class Dialect:
     name: str
     quote_char: str
     marker: str  # "$" (DuckDB) or ":" (Spark) before a parameter's name
+    row_number: str  # file order: DuckDB keeps it in a scan; Spark needs an explicit order
 
     def quote(self, identifier: str) -> str:
         q = self.quote_char
         return q + identifier.replace(q, q + q) + q
 
 
-DIALECTS = {"duckdb": Dialect("duckdb", '"', "$"), "spark": Dialect("spark", "`", ":")}
+DIALECTS = {"duckdb": Dialect("duckdb", '"', "$", "ROW_NUMBER() OVER ()"),
+            "spark": Dialect("spark", "`", ":", "ROW_NUMBER() OVER (ORDER BY monotonically_increasing_id())")}
 
 
 @dataclass
@@ -364,7 +366,7 @@ def bad_cells_sql(records: Records, facts: tuple[Fact, ...], dialect: str, text_
     else:
         _, wrong = _typed(t, spec, f"src.{q(spec.column)}", spec.column in text_columns)
         value, bad = f"CAST(src.{q(spec.column)} AS STRING)", str(wrong)
-    sql = (f"SELECT rn, v FROM (SELECT ROW_NUMBER() OVER () AS rn, {value} AS v, ({bad}) AS bad FROM src) AS x "
+    sql = (f"SELECT rn, v FROM (SELECT {t.d.row_number} AS rn, {value} AS v, ({bad}) AS bad FROM src) AS x "
            f"WHERE bad ORDER BY rn LIMIT {int(limit)}")
     return sql, dict(t.params)
 
@@ -376,5 +378,5 @@ def key_rows_sql(records: Records, dialect: str, count: int) -> str:
     parts = [f"NULLIF(TRIM(CAST(src.{q(k)} AS STRING)), '')" for k in records.key]
     tests = " OR ".join("(" + " AND ".join(f"k{j} = {d.marker}k{i}_{j}" for j in range(len(parts))) + ")" for i in range(count))
     names = ", ".join(f"k{j}" for j in range(len(parts)))
-    return (f"SELECT MIN(rn), {names} FROM (SELECT ROW_NUMBER() OVER () AS rn, "
+    return (f"SELECT MIN(rn), {names} FROM (SELECT {d.row_number} AS rn, "
             f"{', '.join(f'{p} AS k{j}' for j, p in enumerate(parts))} FROM src) AS x WHERE {tests} GROUP BY {names}")
