@@ -75,4 +75,11 @@ def test_true_and_one_differ_and_refs_resolve() -> None:
     assert not is_valid(schema, {"a": 1})
     assert not is_valid(schema, {"b": True})
     with pytest.raises(Unsupported):
-        is_valid({"if": {}}, 1)
+        is_valid({"uniqueItems": True}, [1])
+
+
+def test_if_then_else_picks_the_branch() -> None:
+    schema = {"if": {"required": ["extends"]}, "then": {"required": ["a"]}, "else": {"required": ["b"]}}
+    assert is_valid(schema, {"extends": "x", "a": 1}) and not is_valid(schema, {"extends": "x", "b": 1})
+    assert is_valid(schema, {"b": 1}) and not is_valid(schema, {"a": 1})
+    assert is_valid({"if": {"type": "string"}, "then": {"minLength": 2}}, 5)  # no else: anything goes

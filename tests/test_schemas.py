@@ -25,6 +25,7 @@ import tongbao  # noqa: E402
 SCHEMAS = ROOT / "schemas"
 RULESET_SCHEMA = SCHEMAS / "ruleset.schema.json"
 VERDICT_SCHEMA = SCHEMAS / "verdict.schema.json"
+SHIPPED_SCHEMAS = sorted(SCHEMAS.glob("*.schema.json"))
 TONGGU = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
 TONGGU_DATA = ROOT / "examples" / "tonggu-ganzhengtong"
 RULESETS = sorted(p for p in (ROOT / "rulesets").glob("*.yaml") if not p.name.endswith(".test.yaml"))  # *.test.yaml are rule tests
@@ -299,19 +300,19 @@ def test_shipped_ruleset_names_its_schema_on_the_first_line(path: Path) -> None:
 # ------------------------------------------------------------------ (c) the schemas themselves
 
 
-@pytest.mark.parametrize("path", [RULESET_SCHEMA, VERDICT_SCHEMA], ids=["ruleset", "verdict"])
+@pytest.mark.parametrize("path", SHIPPED_SCHEMAS, ids=[p.name.split(".")[0] for p in SHIPPED_SCHEMAS])
 def test_schema_is_valid_draft7(path: Path) -> None:
     schema = load_schema(path)
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     jsonschema.Draft7Validator.check_schema(schema)
 
 
-@pytest.mark.parametrize("path", [RULESET_SCHEMA, VERDICT_SCHEMA], ids=["ruleset", "verdict"])
+@pytest.mark.parametrize("path", SHIPPED_SCHEMAS, ids=[p.name.split(".")[0] for p in SHIPPED_SCHEMAS])
 def test_schema_uses_only_draft7_keywords(path: Path) -> None:
     assert unknown_keywords(load_schema(path)) == []
 
 
-@pytest.mark.parametrize("path", [RULESET_SCHEMA, VERDICT_SCHEMA], ids=["ruleset", "verdict"])
+@pytest.mark.parametrize("path", SHIPPED_SCHEMAS, ids=[p.name.split(".")[0] for p in SHIPPED_SCHEMAS])
 def test_every_local_ref_resolves(path: Path) -> None:
     schema = load_schema(path)
     refs = [sub["$ref"] for _, sub in subschemas(schema) if isinstance(sub, dict) and "$ref" in sub]
@@ -321,7 +322,7 @@ def test_every_local_ref_resolves(path: Path) -> None:
         assert isinstance(target, (dict, bool)), ref
 
 
-@pytest.mark.parametrize("path", [RULESET_SCHEMA, VERDICT_SCHEMA], ids=["ruleset", "verdict"])
+@pytest.mark.parametrize("path", SHIPPED_SCHEMAS, ids=[p.name.split(".")[0] for p in SHIPPED_SCHEMAS])
 def test_objects_with_fixed_keys_are_closed(path: Path) -> None:
     """An object schema listing its properties must also say additionalProperties: false,
     unless it only narrows another schema (an if/then/oneOf branch, a dependency)."""
@@ -386,7 +387,7 @@ def test_a_wrong_ruleset_is_rejected(ruleset_schema: dict, tonggu_rules: dict, e
 # ------------------------------------------------------------------ (e) descriptions
 
 
-@pytest.mark.parametrize("path", [RULESET_SCHEMA, VERDICT_SCHEMA], ids=["ruleset", "verdict"])
+@pytest.mark.parametrize("path", SHIPPED_SCHEMAS, ids=[p.name.split(".")[0] for p in SHIPPED_SCHEMAS])
 def test_every_property_has_a_description(path: Path) -> None:
     schema = load_schema(path)
     assert undescribed_properties(schema) == []

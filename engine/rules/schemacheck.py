@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 _ANNOTATIONS = frozenset({"description", "title", "$schema", "$id", "default", "examples", "$comment",
-                          "markdownDescription", "deprecated", "definitions", "readOnly", "writeOnly"})
+                          "markdownDescription", "deprecated", "definitions", "readOnly", "writeOnly",
+                          "then", "else"})  # then/else are read by "if"
 
 
 class Unsupported(Exception):
@@ -85,6 +86,7 @@ class _Checker:
             "anyOf": lambda v, x, s: any(self.check(b, x) for b in v),
             "oneOf": lambda v, x, s: sum(self.check(b, x) for b in v) == 1,
             "allOf": lambda v, x, s: all(self.check(b, x) for b in v),
+            "if": lambda v, x, s: self.check(s.get("then", True) if self.check(v, x) else s.get("else", True), x),
         }
 
     def check(self, schema: Any, instance: Any) -> bool:
