@@ -103,15 +103,15 @@ def _terminal() -> Any:
     return terminal
 
 
-@app.command()
+@command()
 @_guard
 def circular(
-    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件（含 circular: 部分）"),
-    data: Path = typer.Argument(..., help="数据：CSV 文件，或放着规则集所需表格的文件夹"),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="写入此文件：.docx 公文格式，.md 文本；不写（或 -o -）则把 Markdown 输出到屏幕"),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="数据文件的编码；默认自动判断 UTF-8 或 GBK"),
-    history: Optional[list[Path]] = typer.Option(None, "--history", help="以往各期的判定结果（JSON），按时间先后给出，可重复"),
-    period: Optional[str] = typer.Option(None, "--period", help="本期的名称（例如 2022-05）"),
+    ruleset: Path = typer.Argument(..., help="规则集 YAML 文件（含 circular: 部分）", metavar=RULESET),
+    data: Path = typer.Argument(..., help="CSV 文件，或放着规则集所需表格的文件夹", metavar=DATA),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件：.docx 公文格式，.md 文本；不写（或 -o -）则把 Markdown 输出到屏幕"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
+    history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复"),
+    period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）"),
 ) -> None:
     """写出通报：正文来自规则集的 circular: 部分，数字和名单来自本期数据；.docx 按党政机关公文格式排版。"""
     import tongbao
