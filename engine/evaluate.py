@@ -117,12 +117,14 @@ class Context:
         out = np.broadcast_to(arr, (self.n,)) if arr.ndim == 0 else arr
         if out.shape != (self.n,):
             raise RulesetError([where.problem("结果不是每个单位一个值。")])
+        _finite(out, expr, where)
         return out
 
     def scalar(self, expr: Expression, where: Where) -> Any:
         arr = np.asarray(self.run(expr, where))
         if arr.ndim != 0:
             raise RulesetError([where.problem(f"汇总 {expr.text!r} 的结果是每个单位一个值，而不是一个数。请用 sum()、count()、mean() 等汇总函数。")])
+        _finite(arr, expr, where)
         value = arr.item()
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
@@ -272,7 +274,10 @@ class _PartRun:
         spec = self.part.ranking
         if spec is None:
             return None
-        values = np.asarray(self.ctx.column(spec.by, spec.where), dtype=np.float64)
+        column = self.ctx.column(spec.by, spec.where)
+        if column.dtype.kind not in "iufb":
+            raise RulesetError([spec.where.problem(f"排名依据 {spec.by.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。")])
+        values = np.asarray(column, dtype=np.float64)
         if spec.within == "all" or self.groups is None:
             return rank_values(values, spec.order == "descending", spec.ties)
         ranks = np.full(self.n, np.nan)
@@ -295,6 +300,14 @@ class _PartRun:
                 value = ctx.scalar(fig.expr, fig.where) if wanted else None
                 out[fig.id][scope] = ctx.names[fig.id] = value
         return out
+
+
+def _finite(arr: np.ndarray, expr: Expression, where: Where) -> None:
+    """Infinity is no answer (JSON cannot hold it): a result beyond float64 is the ruleset's or data's problem."""
+    if arr.dtype.kind == "f" and np.isinf(arr).any():
+        row = int(np.flatnonzero(np.isinf(np.atleast_1d(arr)))[0]) + 1
+        raise RulesetError([where.problem(f"表达式 {expr.text[:60]!r} 的结果超出数值范围（无穷大，第 {row} 个单位）。"
+                                          "请检查数据中是否有过大的数，或改写表达式。")])
 
 
 def condition(values: np.ndarray, item: Any) -> np.ndarray:

@@ -28,7 +28,7 @@ def build_ruleset(doc: YamlDoc, sha256: str, layers: tuple[Any, ...] = ()) -> Ru
     data = doc.data
     base = Scope()
     facts = _facts(b, data.get("facts", {}), base)
-    calendar = _calendar(data.get("calendar", {}))
+    calendar = _calendar(b, data.get("calendar", {}))
     if "parts" in data:
         parts = tuple(_part(b, raw, ("parts", i), base, facts) for i, raw in enumerate(data["parts"]))
         _unique_part_ids(b, data["parts"])
@@ -62,6 +62,8 @@ def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
         b.claim(scope, name, ("facts", name))
         groups = tuple((g, float(v)) for g, v in spec.get("groups", {}).items())
         value = float(spec["value"]) if "value" in spec else None
+        if "date" in spec:
+            _iso_date(b, spec["date"], ("facts", name, "date"))
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
                         bool(spec.get("placeholder")) and value is None, b.where(("facts", name))))
     return tuple(out)
@@ -77,12 +79,22 @@ def _check_fact_groups(b: _Builder, facts: tuple[Fact, ...], parts: tuple[Part, 
                 b.fail(("facts", fact.name, "groups", group), unknown_message("组", group, known))
 
 
-def _calendar(raw: dict[str, Any]) -> Calendar:
+def _calendar(b: _Builder, raw: dict[str, Any]) -> Calendar:
+    def dates(key: str) -> frozenset[Any]:
+        found = (_iso_date(b, d, ("calendar", key, i)) for i, d in enumerate(raw.get(key, ())))
+        return frozenset(d for d in found if d is not None)
+    return Calendar(dates("extra_workdays"), dates("extra_holidays"))
+
+
+def _iso_date(b: _Builder, text: Any, path: tuple[Any, ...]) -> Any:
+    """A date as written (2022-05-13), or a problem: 2022-02-30 and 2022-13-01 match the schema's pattern only."""
     import datetime as dt
 
-    def dates(key: str) -> frozenset[Any]:
-        return frozenset(dt.date.fromisoformat(d) for d in raw.get(key, ()))
-    return Calendar(dates("extra_workdays"), dates("extra_holidays"))
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        b.fail(path, f"“{str(text)[:20]}”不是有效的日期。请写成 年-月-日，例如 2022-05-13，并确认这一天存在。")
+        return None
 
 
 # ---------------------------------------------------------------- a part

@@ -25,6 +25,8 @@ MAX_NODES = 400
 MAX_DEPTH = 32
 MAX_STRING = 200
 MAX_POWER = 10
+MAX_EXACT = 2 ** 53  # whole numbers up to this are exact in float64, which columns are
+MAX_ROUND = 10  # round(x, n): |n| at most this
 
 _PERCENT = re.compile(r"""("[^"]*"|'[^']*')|(\d+(?:\.\d+)?)\s*%""")
 
@@ -120,6 +122,10 @@ def modulo(a: Any, b: Any) -> Any:
     a, b = numeric(a), numeric(b)
     r = a - b * floor_divide(a, b)
     return np.where(np.abs(r) < 1e-12 * np.maximum(np.abs(a), np.abs(b)), 0.0, r)
+
+
+def _as_float(x: Any) -> Any:
+    return float(x) if isinstance(x, int) else x
 
 
 def _abs(x: Any) -> Any:
@@ -314,6 +320,7 @@ class _Checker:
             raise ExpressionError(f"文字常量超过 {MAX_STRING} 个字符。")
         if not isinstance(value, (str, int, float, bool)) or isinstance(value, complex):
             raise ExpressionError(f"不支持的常量 {value!r}。")
+        _check_number(value)
 
     def _BinOp(self, node: ast.BinOp, depth: int) -> None:
         if isinstance(node.op, ast.Pow):
@@ -323,6 +330,10 @@ class _Checker:
             ok = isinstance(exp, ast.Constant) and isinstance(exp.value, (int, float)) and abs(exp.value) <= MAX_POWER
             if not ok:
                 raise ExpressionError(f"乘方 ** 的指数必须是不超过 {MAX_POWER} 的数字常量。")
+        for side in (node.left, node.right):
+            if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                raise ExpressionError(f"文字 {side.value[:20]!r} 不能参与算术运算（+ - * / ** //）。")
+        _check_number(_constant_value(node))  # constant parts are exact or refused, never wrapped
 
     def _Call(self, node: ast.Call, depth: int) -> bool:
         if not isinstance(node.func, ast.Name):
@@ -348,8 +359,46 @@ class _Checker:
                 raise ExpressionError(f"函数 {name} 的第 {i + 1} 个参数必须是带引号的文字。")
             consts.append(arg.value if isinstance(arg, ast.Constant) else None)
             self.visit(arg, depth + 1)
+        if name == "round" and n == 2:
+            digits = consts[1]
+            if not (isinstance(digits, int) and not isinstance(digits, bool) and abs(digits) <= MAX_ROUND):
+                raise ExpressionError(f"round 的第 2 个参数（保留几位小数）应是 -{MAX_ROUND} 到 {MAX_ROUND} 之间的整数常量，这里是 {ast.unparse(node.args[1])[:20]}。")
         self.calls.append((name, tuple(consts)))
         return False
+
+
+def _constant_value(node: ast.expr) -> Any:
+    """The value of a sub-expression made only of numbers, computed in Python (exact integers); else None."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _constant_value(node.operand)
+        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)):
+        a, b = _constant_value(node.left), _constant_value(node.right)
+        if a is None or b is None or abs(b) > MAX_POWER and isinstance(node.op, ast.Pow):
+            return None
+        for v in (a, b):
+            if isinstance(v, int) and abs(v) > MAX_EXACT:
+                return v  # already refused: never raise it to a power (that could take forever)
+        ops: dict[type, Callable[[Any, Any], Any]] = {ast.Add: lambda x, y: x + y, ast.Sub: lambda x, y: x - y,
+                                                      ast.Mult: lambda x, y: x * y, ast.Div: lambda x, y: x / y,
+                                                      ast.FloorDiv: lambda x, y: x // y, ast.Pow: lambda x, y: x ** y}
+        try:
+            return ops[type(node.op)](a, b)
+        except (ZeroDivisionError, OverflowError):
+            return float("inf") if not isinstance(node.op, (ast.Div, ast.FloorDiv)) else None
+    return None
+
+
+def _check_number(value: Any) -> None:
+    """A number in an expression must be finite, and a whole number exact as the float64 columns hold it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
+        return
+    if isinstance(value, complex) or (isinstance(value, float) and not np.isfinite(value)):
+        raise ExpressionError("数字常量或常量运算的结果超出数值范围（无穷大）。请检查数字是否写错。")
+    if isinstance(value, int) and abs(value) > MAX_EXACT:
+        raise ExpressionError(f"整数常量或常量运算的结果超过 {MAX_EXACT}（约 9×10¹⁵），无法精确计算。请检查数字是否写错。")
 
 
 def unknown_message(kind: str, name: str, known: Iterable[str]) -> str:
@@ -399,7 +448,8 @@ class ColumnEvaluator(SimpleEval):
         return self.eval(expr.text, previously_parsed=expr.node)
 
     def _binop(self, node: ast.BinOp) -> Any:
-        left, right = numeric(self._eval(node.left)), numeric(self._eval(node.right))
+        # Whole-number constants as float64 (exact: checked at load), so numpy never does int64 arithmetic that wraps.
+        left, right = _as_float(numeric(self._eval(node.left))), _as_float(numeric(self._eval(node.right)))
         out = self.operators[type(node.op)](left, right)
         if isinstance(node.op, ast.Div):  # a rate over zero is "not computable", not infinity
             out = np.where(np.isinf(out), np.nan, out)

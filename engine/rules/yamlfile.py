@@ -7,6 +7,7 @@ because a ruleset is untrusted (see docs/hazards in the shared notes).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ MAX_DEPTH = 64
 MAX_NODES = 200_000
 MAX_BYTES = 5_000_000
 MAX_KEYS = 2_000  # keys in one mapping; checked on the composed node, before any schema work
+
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
 
 Path_ = tuple[Any, ...]  # a key path such as ("tiers", "activity", "bands", 0, "below")
 
@@ -116,11 +119,14 @@ class _Builder:
             self._fail(node, path, f"嵌套过深或内容过多（上限 {MAX_DEPTH} 层、{MAX_NODES} 个节点）。")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         self._count_alias(node, path)
+        if node.tag not in _PLAIN_TAGS:
+            self._fail(node, path, f"不支持 YAML 标签“{node.tag.replace('tag:yaml.org,2002:', '!!')[:40]}”（以 ! 开头的写法）。规则集只用普通的文字、数字、列表和映射；"
+                                   "若这是文字的一部分，请给整个值加上引号。")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _count_alias(self, node: yaml.Node, path: Path_) -> None:
         # A node met twice was reached through an alias; bound how often that happens.
@@ -137,7 +143,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._fail(key_node, path, "不支持合并键“<<”。请直接写出各项，或用 extends 继承另一个规则集。")
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 self._fail(key_node, path, f"键必须是文字，这里读到 {key_node.value!r}。请给它加上引号。")
             key = str(key)
@@ -151,11 +157,17 @@ class _Builder:
             out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, path: Path_) -> Any:
         # Dates and times stay as written: "2022-05-13" is text to an administrator.
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):  # e.g. a malformed !!int that matched no pattern
+            self._fail(node, path, f"无法读取这个值：{node.value[:40]!r}。请给它加上引号当作文字，或改正写法。")
+        if isinstance(value, float) and not math.isfinite(value):  # .nan / .inf: a band or range nobody can meet
+            self._fail(node, path, f"“{node.value}”不是一个可用的数：规则集中的数值不能是 NaN 或无穷大。请写出具体的数。")
+        return value
 
     def _fail(self, node: yaml.Node, path: Path_, message: str) -> None:
         raise RulesetError([Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, dotted(path), message)])
