@@ -1,5 +1,7 @@
 """Evaluate a ruleset over its tables, one expression at a time, column-wise.
 
+Over 400 lines because one part's run (metrics, vetoes, bands, flags, ranks, figures) shares one Context.
+
 Each expression was parsed when the ruleset loaded; here each runs once over the
 whole table (and once more per group for summary figures). Nothing is global:
 every call builds its own evaluators.

@@ -1,5 +1,7 @@
 """The unit table as typed columns, with masks for blank and not-applicable cells.
 
+Over 400 lines because it is the one cell-typing path every reader shares: parsing, masks and messages together.
+
 Cells arrive as text from CSV ("95.83%", "1,234", full-width "１２", "/"), as
 Python values from an embedding tool, or as numpy arrays. Each field becomes one
 column: float64 for numbers (NaN where blank or not applicable), object for

@@ -1,5 +1,7 @@
 """Turn schema-checked YAML data into a typed Ruleset, checking what a schema cannot.
 
+Over 400 lines because the sections cross-check one another in one pass (tools in builder.py, records in records.py).
+
 Checked here: names unique within their scope; every expression parsed with
 exactly the names visible at its place; bands in an order where each can match;
 references between sections (bands, flags, groups, facts, fields) resolved.

@@ -1,5 +1,7 @@
 """Expressions in rulesets: parsed and checked once, evaluated over whole columns.
 
+Over 400 lines because the checks at load and the column-wise evaluator must agree on one grammar.
+
 An expression is read when the ruleset loads: syntax, names and functions are
 checked then, so a typo is a ruleset error before any data is read. Evaluation
 runs simpleeval over numpy columns, with array-aware operators, because the
