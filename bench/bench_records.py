@@ -49,11 +49,12 @@ SELECT m.*, $weeks - COALESCE(b.ok, 0) AS idle_weeks FROM m LEFT JOIN b ON b.uni
 def generate(rows: int) -> Path:
     import duckdb
 
-    path = DATA / f"orders-{rows}.parquet"
+    path = DATA / f"run-{rows}" / "orders.parquet"  # the ruleset's file name, in its own data folder
     if path.exists():
         return path
-    DATA.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    con.execute("SET enable_progress_bar = false")
     # Units skewed toward low numbers (a product of two uniforms), so high-numbered units have idle weeks.
     con.execute(f"""
       COPY (
@@ -86,6 +87,7 @@ def hand_run(path: Path) -> tuple[float, list[tuple]]:
 
     t = time.perf_counter()
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    con.execute("SET enable_progress_bar = false")
     rows = calendar_rows(Calendar().is_workday, dt.date(2024, 1, 1), dt.date(2025, 1, 31))
     con.execute("CREATE TEMP TABLE cal AS SELECT " + ", ".join(f"UNNEST(${c}) AS {c}" for c in CALENDAR_COLUMNS), rows)
     weeks = bucket_count("week", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -109,11 +111,7 @@ def main() -> None:
     t = time.perf_counter()
     path = generate(args.rows)
     generated = time.perf_counter() - t
-    folder = DATA / f"run-{args.rows}"
-    folder.mkdir(exist_ok=True)
-    link = folder / "orders.parquet"
-    if not link.exists():
-        link.symlink_to(path)
+    folder = path.parent
     engine_times, hand_times = [], []
     for run in range(args.runs):  # alternate, so neither side always gets the warmer cache
         order = ("engine", "hand") if run % 2 == 0 else ("hand", "engine")

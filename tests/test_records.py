@@ -304,3 +304,10 @@ def test_duckdb_is_not_imported_without_records() -> None:
             "tongbao.evaluate(r, 'examples/tonggu-ganzhengtong/'); print('duckdb' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_padded_keys_are_trimmed_like_unit_names(tmp_path: Path) -> None:
+    # The first statement groups keys as stored; " 城管局 " makes it repeat with trimming.
+    rules = _hotline(tmp_path, "工单号,承办单位,受理日期,办结日期\nA1, 城管局 ,2024-03-01,2024-03-11\nA2,城管局,2024-03-01,2024-03-04\n")
+    units = _units(tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path))
+    assert (units["城管局"]["metrics"]["orders"], units["城管局"]["metrics"]["late"]) == (2, 1)

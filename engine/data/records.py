@@ -74,8 +74,11 @@ def aggregate(records: Records, facts: tuple[Fact, ...], calendar: WorkCalendar,
     _check_columns(records, columns, display)
     window = _window(records, facts)
     cal = _calendar(records, facts, calendar, runner, text, window)
-    stmt = sql.build_statement(records, facts, runner.dialect, text, cal, window)
+    stmt = sql.build_statement(records, facts, runner.dialect, text, cal, window, trim_keys=False)
     result = runner.query(stmt.sql, stmt.params)
+    if any(k is None or k != k.strip() or not k for row in result for k in row[:stmt.keys]):
+        stmt = sql.build_statement(records, facts, runner.dialect, text, cal, window, trim_keys=True)
+        result = runner.query(stmt.sql, stmt.params)
     _check_cells(records, facts, runner, text, stmt, result, display)
     n = stmt.keys
     values: dict[str, np.ndarray] = {}
@@ -220,11 +223,14 @@ class DuckRunner:
     def __init__(self) -> None:
         import duckdb  # late: only rulesets with records tables need it
 
-        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": os.environ.get("TONGBAO_MEMORY_LIMIT", "2GB")}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": os.environ.get("TONGBAO_MEMORY_LIMIT", "2GB"),
+        }
         # Spill files go to a private temporary folder (never the user's working folder), removed at exit.
         config["temp_directory"] = os.environ.get("TONGBAO_TEMP_DIRECTORY") or _spill_folder()
         self.duckdb = duckdb
         self.con = duckdb.connect(config=config)
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would land in stdout (JSON, pipes)
 
     def source(self, path: Path, display: str) -> tuple[list[str], set[str]]:
         suffix = path.suffix.lower()

@@ -58,7 +58,7 @@ class Translator:
     dialect_name: str
     calendar: Calendar | None = None
     params: dict[str, Any] = field(default_factory=dict)
-    joined: set[str] = field(default_factory=set)  # date fields whose calendar row is needed
+    joined: dict[str, set[str]] = field(default_factory=dict)  # date field -> the calendar columns it needs
 
     def __post_init__(self) -> None:
         self.d = DIALECTS[self.dialect_name]
@@ -195,7 +195,7 @@ class Translator:
     def _day(self, node: ast.expr, column: str) -> str:
         """A date field's calendar value (joined) or a date fact's (looked up now, bound as a number)."""
         if isinstance(node, ast.Name) and node.id in self.fields and self.fields[node.id].type == "date":
-            self.joined.add(node.id)
+            self.joined.setdefault(node.id, set()).add(column)
             return self.column(calendar_alias(node.id, column))
         fact = self.facts.get(node.id) if isinstance(node, ast.Name) else None
         if fact is None or fact.date is None:
@@ -237,8 +237,12 @@ def date_fields_needing_span(records: Records, facts: tuple[Fact, ...]) -> set[s
 
 
 def build_statement(records: Records, facts: tuple[Fact, ...], dialect: str, text_columns: set[str],
-                    calendar: Calendar | None, window: tuple[dt.date, dt.date] | None) -> Statement:
-    """The one statement for ``records``, over the relations ``src`` (the file) and ``cal`` (the calendar)."""
+                    calendar: Calendar | None, window: tuple[dt.date, dt.date] | None, trim_keys: bool = True) -> Statement:
+    """The one statement for ``records``, over the relations ``src`` (the file) and ``cal`` (the calendar).
+
+    ``trim_keys=False`` groups by the key cells as stored: the runner tries that first and repeats with
+    trimming only when some key came back blank or padded, so clean data pays for no string work.
+    """
     t = Translator(records, facts, dialect, calendar)
     q = t.d.quote
     keys = [q(f"__k{i}") for i in range(len(records.key))]
@@ -247,13 +251,13 @@ def build_statement(records: Records, facts: tuple[Fact, ...], dialect: str, tex
     buckets = [(i, a) for i, a in enumerate(records.per_unit) if a.per is not None]
     ctes = []
     for i, a in buckets:
-        t.joined.add(str(a.date))
+        t.joined.setdefault(str(a.date), set()).add(BUCKET_COLUMN[str(a.per)])
         ctes.append(_bucket_cte(t, i, a, where, keys, window))
-    typed, checked = _typed_columns(t, text_columns)
+    typed, checked = _typed_columns(t, text_columns, trim_keys)
     joins, cal_columns = [], []
     for n, name in enumerate(sorted(t.joined)):
         joins.append(f"LEFT JOIN cal AS c{n} ON c{n}.day = t.{q(name)}")
-        cal_columns += [f"c{n}.{c} AS {q(calendar_alias(name, c))}" for c in CALENDAR_COLUMNS[1:]]
+        cal_columns += [f"c{n}.{c} AS {q(calendar_alias(name, c))}" for c in CALENDAR_COLUMNS if c in t.joined[name]]
     head = [f"t AS (SELECT {', '.join(typed)} FROM src)",
             f"j AS (SELECT {', '.join(['t.*', *cal_columns])} FROM t {' '.join(joins)})"]
     bad = [f"SUM(CASE WHEN j.{q(f'__bad_{n}')} THEN 1 ELSE 0 END) AS bad{n}" for n, _ in enumerate(checked)]
@@ -275,7 +279,7 @@ def _aggregate_sql(t: Translator, a: Aggregate, where: str | None) -> str:
     e = t.expr(a.expr.node) if a.expr is not None else None
     keep = where or "TRUE"
     if a.how == "count":
-        return f"SUM(CASE WHEN {keep} AND {e or 'TRUE'} THEN 1 ELSE 0 END)"
+        return "COUNT(*)" if e is None and where is None else f"SUM(CASE WHEN {keep} AND {e or 'TRUE'} THEN 1 ELSE 0 END)"
     if a.how == "rate":
         return (f"SUM(CASE WHEN {keep} AND {e} THEN 1.0 ELSE 0.0 END) / "
                 f"NULLIF(SUM(CASE WHEN {keep} THEN 1.0 ELSE 0.0 END), 0)")
@@ -304,10 +308,11 @@ def _bucket_cte(t: Translator, i: int, a: Aggregate, where: str | None, keys: li
             f"FROM ({per_bucket}) AS per_bucket GROUP BY {plain})")
 
 
-def _typed_columns(t: Translator, text_columns: set[str]) -> tuple[list[str], list[FieldSpec | None]]:
+def _typed_columns(t: Translator, text_columns: set[str], trim_keys: bool = True) -> tuple[list[str], list[FieldSpec | None]]:
     """The key parts and each field cast from its source column, plus a bad-cell flag where a cell can be wrong."""
     q = t.d.quote
-    out = [f"NULLIF(TRIM(CAST(src.{q(k)} AS STRING)), '') AS {q(f'__k{i}')}" for i, k in enumerate(t.records.key)]
+    key = "NULLIF(TRIM(CAST(src.{0} AS STRING)), '')" if trim_keys else "CAST(src.{0} AS STRING)"
+    out = [key.format(q(k)) + f" AS {q(f'__k{i}')}" for i, k in enumerate(t.records.key)]
     checked: list[FieldSpec | None] = []
     for f in t.records.fields:
         raw = f"src.{q(f.column)}"
@@ -337,7 +342,8 @@ def _typed(t: Translator, f: FieldSpec, raw: str, text: bool) -> tuple[str, str 
         parsed = f"(CASE WHEN INSTR({cell}, '%') > 0 THEN TRY_CAST({number} AS DOUBLE) / 100 ELSE TRY_CAST({number} AS DOUBLE) END)"
     else:
         parsed = f"TRY_CAST(REPLACE({cell}, ',', '') AS DOUBLE)" if text else f"CAST({raw} AS DOUBLE)"
-    value = f"(CASE WHEN {blank} THEN NULL ELSE {parsed} END)"
+    # A typed (Parquet) cell is blank only when NULL, and the cast keeps NULL: no CASE needed there.
+    value = parsed if not text and not f.not_applicable else f"(CASE WHEN {blank} THEN NULL ELSE {parsed} END)"
     wrong = f"(NOT {blank} AND {parsed} IS NULL)" if text else None
     if f.blank == "zero" and f.type != "date":
         value = f"COALESCE({value}, 0)"
