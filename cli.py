@@ -1,5 +1,7 @@
 """The ``tongbao`` command: evaluate and validate rulesets from the terminal.
 
+(Over 400 lines: one function per command with its options and help; the work is in tongbao.)
+
 Only this module prints and chooses exit codes: 0 done, 1 the input is wrong
 (ruleset or data; the message says where and what to do), 2 the command line
 is wrong, 3 a bug in tongbao (the traceback goes to a file, not the screen).
@@ -278,6 +280,46 @@ def test_(
     result = run_tests(files)
     _emit(result, format, None, lambda console: render_tests(result, console))
     raise typer.Exit(exit_code(result))
+
+
+class SchemaName(str, Enum):
+    ruleset = "ruleset"
+    test = "test"
+    verdict = "verdict"
+    period = "period"
+
+
+@command()
+@_guard
+def schema(
+    name: SchemaName = typer.Argument(SchemaName.ruleset, metavar="种类",
+                                      help="ruleset 规则集；test 规则测试（*.test.yaml）；verdict 判定结果；period 期别文件"),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件，而不是屏幕"),
+) -> None:
+    """输出 JSON Schema，供编辑器补全和检查：在 YAML 第一行写 # yaml-language-server: $schema=文件路径。"""
+    from tongbao.errors import TongbaoError
+    from tongbao.rules.schema import schema_text
+    from tongbao.tools.starter import SCHEMA_FILES
+
+    try:
+        text = schema_text(SCHEMA_FILES[name.value].removesuffix(".schema.json"))
+    except OSError:
+        raise TongbaoError(f"这个版本的 tongbao 没有“{name.value}”的 schema。") from None
+    _emit_text(text, None if output == "-" else output)
+
+
+@command()
+@_guard
+def init(
+    ruleset_id: str = typer.Argument(..., metavar="标识", help="新规则集的 id：小写字母、数字和连字符，例如 my-county-2024"),
+    folder: Path = typer.Argument(Path("."), metavar="文件夹", help="写在哪个文件夹（默认当前文件夹）"),
+) -> None:
+    """新建规则集：写出起步的规则集、测试文件、示例数据和编辑器用的 schema，随即可运行 tongbao test。"""
+    from tongbao.tools.starter import write_starter
+
+    written = write_starter(ruleset_id, folder)
+    print("已写出：\n" + "\n".join(f"  {p}" for p in written))
+    print(f"下一步：tongbao test {folder / (ruleset_id + '.test.yaml')}")
 
 
 diff_app = typer.Typer(cls=ChineseGroup, help="比较：两个规则集在同一数据上（rules），或同一规则集在两期数据上（periods）。", no_args_is_help=True)

@@ -86,6 +86,18 @@ class ChineseContext(typer.Context):
 class ChineseGroup(typer.core.TyperGroup):
     context_class = ChineseContext
 
+    def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+        """Each command with its whole first paragraph, wrapped: Click would cut it at a length
+        counted in characters (half the columns Chinese takes) and append "..."."""
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.short_help or (cmd.help or "").strip().split("\n\n")[0]))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 class ChineseCommand(typer.core.TyperCommand):
     context_class = ChineseContext
