@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 
 import typer
-from typer._click.formatting import HelpFormatter  # Typer >= 0.29 vendors Click here
+from typer._click import core as click_core
+from typer._click.formatting import HelpFormatter  # Typer 0.28 vendors Click here
 
 from .width import cell_width, wrap
 
@@ -86,7 +87,7 @@ class ChineseContext(typer.Context):
 class ChineseGroup(typer.core.TyperGroup):
     context_class = ChineseContext
 
-    def format_commands(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+    def format_commands(self, ctx: click_core.Context, formatter: HelpFormatter) -> None:
         """Each command with its whole first paragraph, wrapped: Click would cut it at a length
         counted in characters (half the columns Chinese takes) and append "..."."""
         rows = []
