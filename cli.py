@@ -78,17 +78,18 @@ def evaluate(
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
     explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
     history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
-    period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）；默认用规则集的 period"),
+    period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）；默认用数据旁 period.yaml 的 period"),
+    period_file: Optional[Path] = typer.Option(None, "--period-file", metavar=FILE, help="期别文件（考核期、文号、公布的数字）；默认用数据旁的 period.yaml"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
     import tongbao
     from tongbao.data.history import read_history
 
     if output is not None:
-        _refuse_overwriting_inputs(output, ruleset, data, history)
+        _refuse_overwriting_inputs(output, ruleset, data, [*(history or []), *([period_file] if period_file else [])])
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
-    result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier)
+    result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
     if explain:
         from tongbao.tools.explain import with_explanations
 
@@ -377,7 +378,10 @@ def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> Mapping[str, 
         return read_verdict(path)
     if ruleset is None:
         raise TongbaoError(f"{path}：这是数据而不是判定结果（.json）。请加 --ruleset 规则集.yaml，用它评定两期数据。")
-    return tongbao.evaluate(tongbao.load_ruleset(ruleset), path, period=path.name).to_dict()
+    from tongbao.data.period import beside
+
+    # The period file beside the data names the period; without one, the folder's name does.
+    return tongbao.evaluate(tongbao.load_ruleset(ruleset), path, period=None if beside(path) else path.name).to_dict()
 
 
 @command()

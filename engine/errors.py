@@ -70,6 +70,20 @@ class RulesetError(TongbaoError):
         return self._located
 
 
+class PeriodError(TongbaoError):
+    """The period file (period.yaml) or --period is wrong, or does not fit the ruleset."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self._located = list(problems)
+        n = len(self._located)
+        tail = f"\n期别文件有 {n} 处问题，请按上面的位置逐一修改。" if n > 1 else ""
+        super().__init__("\n".join(str(p) for p in self._located) + tail)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._located
+
+
 @dataclass(frozen=True)
 class CellProblem:
     """One bad cell: file, CSV line, column header, the value read, and the fix."""

@@ -8,7 +8,7 @@ every call builds its own evaluators.
 """
 from __future__ import annotations
 
-import dataclasses
+from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
@@ -18,30 +18,33 @@ from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .rules.formatting import Published
 from .data.history import Period, check_history, streaks
+from .data.period import PeriodInfo, resolve_period
 from .data.inputs import Inputs, TableInput
 from .rules.model import Aggregate, Findings, Part, Ruleset, Tier, Where
 from .data.tables import Layout, Table, concat_tables
 from .verdict import PartResult, Verdict
 
 
-def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None, period: str | None = None,
-             history: list[Period] | None = None) -> Verdict:
-    """Evaluate ``ruleset`` over ``data`` (a folder, a CSV path, records or columns) and return the Verdict.
+def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None, period: "str | PeriodInfo | None" = None,
+             history: list[Period] | None = None, period_file: str | Path | None = None) -> Verdict:
+    """Evaluate ``ruleset`` over ``data`` (a folder, a CSV or workbook path, records or columns) and return the Verdict.
 
-    ``period`` names this evaluation's period when the ruleset's own is not it (the same rules month
-    after month); ``history`` holds earlier periods' verdicts, oldest first, for escalations.
+    The period comes with the data: ``period.yaml`` beside it (or ``period_file``) gives its id, 发文字号,
+    date and the figures the circular published; ``period`` alone names it. ``history`` holds earlier
+    periods' verdicts, oldest first, for escalations, and needs this period named.
     """
-    if period is not None:
-        ruleset = dataclasses.replace(ruleset, period=period)
+    info = resolve_period(ruleset, data, period, period_file)
     history = list(history or [])
-    check_history(history, ruleset.id, ruleset.period)
+    check_history(history, ruleset.id, info.id if info else None)
     _refuse_placeholders(ruleset)
     inputs = Inputs(ruleset, data, encoding)
     tables = [(part, load_part_table(part, inputs, ruleset)) for part in ruleset.parts]
+    this = info.id if info else ""
     with np.errstate(all="ignore"):  # rates over zero become NaN, reported as "not computable"
-        results = [_PartRun(ruleset, part, table, inputs, history).result() for part, table in tables]
+        results = [_PartRun(ruleset, part, table, inputs, history, this).result(info.published if info else {})
+                   for part, table in tables]
         overall = _overall(ruleset, results)
-    return Verdict(ruleset, tuple(results), overall, tuple(history))
+    return Verdict(ruleset, tuple(results), overall, tuple(history), info)
 
 
 def _refuse_placeholders(ruleset: Ruleset) -> None:
@@ -154,9 +157,10 @@ class Context:
 
 
 class _PartRun:
-    def __init__(self, ruleset: Ruleset, part: Part, table: Table, inputs: Inputs, history: list[Period]) -> None:
+    def __init__(self, ruleset: Ruleset, part: Part, table: Table, inputs: Inputs, history: list[Period],
+                 period: str) -> None:
         self.ruleset, self.part, self.table, self.inputs = ruleset, part, table, inputs
-        self.history = history
+        self.history, self.period = history, period
         self.n = len(table)
         self.dates = datefuncs.bind(ruleset.calendar)
         self.warnings: list[DataWarning] = []
@@ -169,7 +173,7 @@ class _PartRun:
         if part.groups:
             names["group"] = self.groups
 
-    def result(self) -> PartResult:
+    def result(self, published: dict[str, Any]) -> PartResult:
         names = self.ctx.names
         aggregates = dict(self.inputs.aggregated.get(self.part.id, {}))
         for findings in self.part.findings:
@@ -196,7 +200,8 @@ class _PartRun:
         figures = self._figures()
         escalations = self._escalations(flags, vetoes, notices)
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
-                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations)
+                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations,
+                          {f.id: published[f.id] for f in self.part.summary if f.id in published})
 
     def _escalations(self, flags: dict[str, Any], vetoes: dict[str, Any], notices: dict[str, Any]) -> dict[str, tuple[np.ndarray, dict[int, list[str]]]]:
         out = {}
@@ -205,7 +210,7 @@ class _PartRun:
             now = self._notice(esc.bands, esc.flags, {**vetoes, **flags})
             for notice in esc.notifications:
                 now = now | notices[notice]
-            out[esc.id] = streaks(esc, now, names, self.part.id, self.history, self.ruleset.period)
+            out[esc.id] = streaks(esc, now, names, self.part.id, self.history, self.period)
         return out
 
     # ------------------------------------------------------------ groups and facts

@@ -46,6 +46,7 @@ class PartResult:
     functions: dict[str, Any]  # the date functions bound to the ruleset's calendar
     facts: tuple[Any, ...] = ()  # the ruleset's facts, for their labels when explaining
     escalations: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> (units escalated, periods cited per unit)
+    published: dict[str, Any] = field(default_factory=dict[str, Any])  # figure id -> ((scope, Published), ...), from the period file
 
     def to_dict(self) -> dict[str, Any]:
         p, t = self.part, self.table
@@ -97,9 +98,10 @@ class PartResult:
 
     def _figure(self, fig: Figure) -> dict[str, Any]:
         values = self.figures[fig.id]
-        out = figure_dict(fig, values["all"])
+        published = self.published.get(fig.id, ())
+        out = figure_dict(fig, values["all"], published=published)
         if self.groups is not None:
-            out["groups"] = {g.id: figure_dict(fig, values[g.id], scope=g.id) for g in self.part.groups}
+            out["groups"] = {g.id: figure_dict(fig, values[g.id], scope=g.id, published=published) for g in self.part.groups}
         return out
 
     def _tier(self, tier: Tier) -> dict[str, Any]:
@@ -196,6 +198,11 @@ class Verdict:
     parts: tuple[PartResult, ...]
     overall: dict[str, Any]  # figures across parts
     history: tuple[Any, ...] = ()  # earlier periods (history.Period) this evaluation looked back on
+    period: Any = None  # period.PeriodInfo: this period's id, 发文字号, date, published figures; None when unnamed
+
+    @property
+    def published(self) -> dict[str, Any]:
+        return self.period.published if self.period is not None else {}
 
     def to_dict(self) -> VerdictDict:
         """The verdict as JSON-ready data (tools.explain.with_explanations adds each unit's trace).
@@ -207,14 +214,15 @@ class Verdict:
         return cast(VerdictDict, {
             "tongbao": {"verdict_format": VERDICT_FORMAT, "engine": __version__},
             "ruleset": {"id": r.id, "version": r.version, "title": r.title, "issuer": r.issuer,
-                        "region": r.region, "period": r.period, "sha256": r.sha256,
+                        "region": r.region, "sha256": r.sha256,
                         "layers": [{"file": basename(f), "sha256": sha} for f, sha in r.layers]},
+            **({"period": self.period.to_dict()} if self.period is not None else {}),
             "input": {"sha256": _combined(sources), "tables": [{**s, "file": basename(s["file"])} for s in sources]},
             "facts": [{"id": f.name, "label": f.label, "value": f.date if f.date else _json_value(f.value, Format("number", 6)),
                        **({"groups": dict(f.groups)} if f.groups else {}), **({"source": f.source} if f.source else {})}
                       for f in r.facts],
             "history": [{"period": h.period, "ruleset_version": h.ruleset_version, "file": basename(h.file)} for h in self.history],
-            "figures": [figure_dict(fig, self.overall[fig.id]) for fig in r.summary],
+            "figures": [figure_dict(fig, self.overall[fig.id], published=self.published.get(fig.id, ())) for fig in r.summary],
             "parts": [p.to_dict() for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
         })
@@ -224,39 +232,41 @@ class Verdict:
         for p in self.parts:
             out += p.table.warnings + p.warnings
             for fig in p.part.summary:
-                out += published_warnings(fig, p.figures[fig.id], p.part)
+                out += published_warnings(fig, p.figures[fig.id], p.part, self.published.get(fig.id, ()))
         for fig in self.ruleset.summary:
-            out += published_warnings(fig, {"all": self.overall[fig.id]}, None)
+            out += published_warnings(fig, {"all": self.overall[fig.id]}, None, self.published.get(fig.id, ()))
         return out
 
     def to_json(self) -> str:
         return dumps(self.to_dict())
 
 
-def figure_dict(fig: Figure, value: Any, scope: str = "all") -> dict[str, Any]:
-    """One summary figure in one scope; ``value`` is None where the figure's scope leaves it out."""
+def figure_dict(fig: Figure, value: Any, scope: str = "all", published: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """One summary figure in one scope; ``value`` is None where the figure's scope leaves it out.
+
+    ``published`` holds the period file's ((scope, Published), ...) for this figure."""
     out = {"id": fig.id, "label": fig.label, "expr": fig.expr.text, "value": _json_value(value, fig.format),
            "display": format_value(value, fig.format)}
-    published = dict(fig.published).get(scope)
-    if published is not None:
-        out["published"] = published.text
-        out["agrees"] = published.agrees(value)
+    printed = dict(published).get(scope)
+    if printed is not None:
+        out["published"] = printed.text
+        out["agrees"] = printed.agrees(value)
     if scope != "all":
         del out["expr"], out["label"]
     return out
 
 
-def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None) -> list[DataWarning]:
+def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None, published: tuple[Any, ...] = ()) -> list[DataWarning]:
     out = []
     labels = {g.id: g.label for g in part.groups} if part else {}
-    for scope, published in fig.published:
+    for scope, printed in published:
         value = values.get(scope)
-        if published.agrees(value):
+        if printed.agrees(value):
             continue
         who = "" if scope == "all" else f"（{labels.get(scope, scope)}）"
-        computed = f"按表格计算为 {published.show(value)}" if _finite(value) else "按表格无法计算"
-        out.append(DataWarning("TB-P001", f"通报公布的“{fig.label}”{who}为 {published.text}，{computed}。",
-                               extra={"figure": fig.id, "scope": scope, "published": published.text,
+        computed = f"按表格计算为 {printed.show(value)}" if _finite(value) else "按表格无法计算"
+        out.append(DataWarning("TB-P001", f"通报公布的“{fig.label}”{who}为 {printed.text}，{computed}。",
+                               extra={"figure": fig.id, "scope": scope, "published": printed.text,
                                       "computed": _json_value(value, fig.format)}))
     return out
 

@@ -41,9 +41,30 @@ class RulesetInfoDict(TypedDict):
     title: str
     issuer: str
     region: str
-    period: str
     sha256: str
     layers: list[LayerDict]
+
+
+class HeaderDict(TypedDict):
+    """The document's masthead (版头)."""
+
+    organ: NotRequired[str]
+    red: NotRequired[bool]
+
+
+class PeriodDict(TypedDict):
+    """This evaluation's period, from period.yaml beside the data, --period-file or --period."""
+
+    id: str
+    start: NotRequired[str]
+    end: NotRequired[str]
+    number: NotRequired[str]
+    date: NotRequired[str]
+    issuer: NotRequired[str]
+    recipients: NotRequired[str]
+    header: NotRequired[HeaderDict]
+    file: NotRequired[str]
+    sha256: NotRequired[str]
 
 
 class SourceDict(TypedDict):
@@ -341,6 +362,7 @@ class VerdictDict(TypedDict):
 
     tongbao: EngineDict
     ruleset: RulesetInfoDict
+    period: NotRequired[PeriodDict]
     input: InputDict
     facts: list[FactDict]
     history: list[HistoryDict]

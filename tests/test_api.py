@@ -42,12 +42,14 @@ def test_error_classes_are_one_family() -> None:
 def test_history_round_trip_through_the_public_names(tmp_path: Path) -> None:
     """read_history and Period are what ``evaluate(history=...)`` takes; a saved verdict reads back."""
     rules = tongbao.load_ruleset(TONGGU)
+    units = tmp_path / "units.csv"  # a copy away from the example's period.yaml, so --period alone names the period
+    units.write_bytes(UNITS.read_bytes())
     earlier = tmp_path / "2022-04.json"
-    earlier.write_text(tongbao.evaluate(rules, UNITS, period="2022-04").to_json(), encoding="utf-8")
+    earlier.write_text(tongbao.evaluate(rules, units, period="2022-04").to_json(), encoding="utf-8")
     history = tongbao.read_history([earlier])
     assert [type(h) for h in history] == [tongbao.Period]
     assert (history[0].period, history[0].ruleset_id) == ("2022-04", "tonggu-ganzhengtong")
-    verdict = tongbao.evaluate(rules, UNITS, period="2022-05", history=history).to_dict()
+    verdict = tongbao.evaluate(rules, units, period="2022-05", history=history).to_dict()
     assert verdict["history"] == [{"period": "2022-04", "ruleset_version": "2022.05", "file": "2022-04.json"}]
 
 

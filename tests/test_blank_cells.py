@@ -17,7 +17,7 @@ version: "1"
 title: 空白测试
 issuer: 测试
 region: 测试
-period: "2020Q3"
+# 考核期随数据走（period.yaml），不写在规则集里。
 units:
   file: units.csv
   key: 单位

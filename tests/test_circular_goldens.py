@@ -19,7 +19,7 @@ from tongbao.report.markdown import to_markdown
 ROOT = Path(__file__).resolve().parent.parent
 
 PERIODS = {
-    "tonggu-ganzhengtong": {"id": "2022-05", "date": "2022-05-13", "issuer": "铜鼓县人民政府办公室"},
+    "tonggu-ganzhengtong": {"id": "2022-05", "start": "2022-05-01", "end": "2022-05-10", "date": "2022-05-13", "issuer": "铜鼓县人民政府办公室"},
     "yanjiang-xinxi-2020q3": {"id": "2020Q3", "number": "资雁府办发〔2020〕67号", "date": "2020-10-12",
                               "issuer": "资阳市雁江区人民政府办公室"},
     "jiujiang-wangzhan-2022q2": {"id": "2022Q2", "issuer": "九江市人民政府办公室"},

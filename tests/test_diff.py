@@ -224,7 +224,7 @@ def test_periods_note_a_changed_ruleset_version(tmp_path: Path) -> None:
 
 def test_periods_note_two_verdicts_with_the_same_period() -> None:
     diff = diff_periods(_verdict(TONGGU, EARLIER), _verdict(TONGGU, LATER))
-    assert diff["notes"] == ["两份结果的考核期都写作“2022-05-01/2022-05-10”。评定各期数据时可用 --period 写明考核期，以免混淆。"]
+    assert diff["notes"] == ["两份结果的考核期都没有记录。评定各期数据时请在数据旁放 period.yaml 或用 --period 写明考核期，以免混淆。"]
 
 
 def test_april_to_may_shows_the_summons_of_units_low_twice() -> None:

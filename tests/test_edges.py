@@ -14,7 +14,7 @@ version: "1"
 title: 边界
 issuer: 测试
 region: 测试
-period: "2024"
+# 考核期随数据走（period.yaml），不写在规则集里。
 units:
   file: units.csv
   key: 单位

@@ -39,7 +39,7 @@ def test_named_twice_is_summoned_with_both_periods_cited(april: dict) -> None:
 
 def test_three_periods_running_lead_to_accountability(april: dict) -> None:
     march = json.loads(json.dumps(april))
-    march["ruleset"]["period"] = "2022-03"
+    march["period"]["id"] = "2022-03"
     may = _may([march, april])
     esc = {e["id"]: e for e in may["parts"][0]["summary"]["escalations"]}
     assert esc["accountable_long_low"]["units"] == ["林业局", "人民医院"]
@@ -49,7 +49,7 @@ def test_three_periods_running_lead_to_accountability(april: dict) -> None:
 
 def test_a_break_in_the_streak_resets_it(april: dict) -> None:
     clean = json.loads(json.dumps(april))
-    clean["ruleset"]["period"] = "2022-03"
+    clean["period"]["id"] = "2022-03"
     for u in clean["parts"][0]["units"]:
         u["bands"]["activity_band"] = "ok"
     may = _may([april, clean])  # given oldest first: April, then a clean March-labelled period just before May

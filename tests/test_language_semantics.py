@@ -18,7 +18,7 @@ version: "1"
 title: 测试
 issuer: 测试单位
 region: 测试地区
-period: "2024"
+# 考核期随数据走（period.yaml），不写在规则集里。
 units:
   file: units.csv
   key: 单位

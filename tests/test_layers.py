@@ -71,7 +71,7 @@ version: "1"
 title: 基础
 issuer: 省
 region: 省
-period: "2024"
+# 考核期随数据走（period.yaml），不写在规则集里。
 units:
   file: units.csv
   key: 单位

@@ -209,7 +209,7 @@ version: "1"
 title: 引号测试
 issuer: 测试
 region: 测试
-period: "2024"
+# 考核期随数据走（period.yaml），不写在规则集里。
 units: {{from: rows, label: 单位}}
 records:
   rows:
@@ -274,7 +274,7 @@ version: "1"
 title: 分段
 issuer: 测试
 region: 测试
-period: "2024"
+# 考核期随数据走（period.yaml），不写在规则集里。
 facts:
   s: {{label: 开始, date: "{start.isoformat()}"}}
   e: {{label: 结束, date: "{end.isoformat()}"}}

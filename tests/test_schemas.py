@@ -26,6 +26,7 @@ SCHEMAS = ROOT / "schemas"
 RULESET_SCHEMA = SCHEMAS / "ruleset.schema.json"
 VERDICT_SCHEMA = SCHEMAS / "verdict.schema.json"
 SHIPPED_SCHEMAS = sorted(SCHEMAS.glob("*.schema.json"))
+PERIOD_SCHEMA = SCHEMAS / "period.schema.json"
 TONGGU = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
 TONGGU_DATA = ROOT / "examples" / "tonggu-ganzhengtong"
 RULESETS = sorted(p for p in (ROOT / "rulesets").glob("*.yaml") if not p.name.endswith(".test.yaml"))  # *.test.yaml are rule tests
@@ -177,7 +178,8 @@ def test_tonggu_verdict_matches_the_schema(verdict_schema: dict, tonggu_verdict:
 
 
 def test_verdict_top_level_keys_are_the_schemas_in_order(verdict_schema: dict, tonggu_verdict: dict) -> None:
-    assert list(tonggu_verdict) == list(verdict_schema["properties"]) == verdict_schema["required"]
+    assert list(tonggu_verdict) == list(verdict_schema["properties"])  # the Tonggu example has its period.yaml
+    assert verdict_schema["required"] == [k for k in verdict_schema["properties"] if k != "period"]  # period is optional
     part = verdict_schema["definitions"]["part"]
     assert list(tonggu_verdict["parts"][0]) == list(part["properties"]) == part["required"]
 
@@ -201,7 +203,6 @@ version: "1"
 title: 测试
 issuer: 测试
 region: 测试
-period: 2023-08
 facts:
   checked: {label: 抽查数, value: 3}
 units:
@@ -222,8 +223,8 @@ metrics:
   big: {label: 报送多, expr: sent > 10}
   word: {label: 文字, expr: '"多" if sent > 10 else "少"', format: text}
 summary:
-  - {id: n, label: 网站数, expr: count(), format: integer, published: 3}
-  - {id: z, label: 无法计算, expr: sum(used) / 0, format: percent:1, published: "50%"}
+  - {id: n, label: 网站数, expr: count(), format: integer}
+  - {id: z, label: 无法计算, expr: sum(used) / 0, format: percent:1}
   - {id: b, label: 条件, expr: count() > 2}
 """
 MIXED_CSV = ("单位名称,信息报送数,信息采用数,收到留言数,类型,发现日期,整改日期\n"
@@ -236,6 +237,7 @@ MIXED_CSV = ("单位名称,信息报送数,信息采用数,收到留言数,类�
 def test_verdict_with_blanks_dates_text_totals_and_no_ranking_matches_the_schema(verdict_schema: dict, tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(MIXED_RULESET, encoding="utf-8")
     (tmp_path / "u.csv").write_text(MIXED_CSV, encoding="utf-8")
+    (tmp_path / "period.yaml").write_text('period: "2023-08"\nnumber: 测字〔2023〕1号\npublished: {n: 3, z: "50%"}\n', encoding="utf-8")
     verdict = json.loads(tongbao.evaluate(tongbao.load_ruleset(tmp_path / "r.yaml"), tmp_path).to_json())
     assert errors(verdict_schema, verdict) == []
     # What this case exists for: nulls, booleans, text, dates and totals in the places the schema allows them.
@@ -405,3 +407,16 @@ def test_description_check_catches_a_bare_property() -> None:
     assert undescribed_properties(bad) == ["#/properties/b", "#/properties/c", "#/properties/e",
                                            "#/properties/e/properties/f", "#/properties/if/properties/g",
                                            "#/then/properties/i"]
+
+
+PERIODS = sorted((ROOT / "examples").glob("*/period.yaml"))
+
+
+@pytest.mark.parametrize("path", PERIODS, ids=[p.parent.name for p in PERIODS])
+def test_shipped_period_files_match_their_schema_and_name_it(path: Path) -> None:
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=../../schemas/period.schema.json"
+    assert errors(load_schema(PERIOD_SCHEMA), load_yaml(path)) == []
+
+
+def test_every_seed_example_has_a_period_file() -> None:
+    assert {p.parent.name for p in PERIODS} >= {p.stem for p in RULESETS if p.stem != "national-2019-websites"}

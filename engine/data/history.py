@@ -108,17 +108,25 @@ def verdict_problem(data: Any) -> str | None:
 
 
 def period_of(verdict: dict[str, Any], source: str = "<verdict>") -> Period:
+    """An earlier verdict as history: cited by the period it recorded, never by a guess."""
+    recorded = verdict.get("period")
+    if not isinstance(recorded, dict) or not recorded.get("id"):
+        raise TongbaoError(f"{source}：这份判定结果没有记录考核期，无法按期引用。请给那一期的数据配上 period.yaml"
+                           "（或用 --period 写明那一期）重新评定并保存结果，再用 --history 引用。")
     parts = {p["id"]: {u["name"]: u for u in p["units"]} for p in verdict["parts"]}
     r = verdict["ruleset"]
-    return Period(r["period"], r["id"], r["version"], source, parts)
+    return Period(str(recorded["id"]), r["id"], r["version"], source, parts)
 
 
-def check_history(history: list[Period], ruleset_id: str, period: str) -> None:
+def check_history(history: list[Period], ruleset_id: str, period: str | None) -> None:
+    if history and period is None:
+        raise TongbaoError(f"给了以往各期的结果（--history {history[0].file} 等），但没有写明本期是哪一期，"
+                           "无法按期引用。请在数据旁放 period.yaml（写 period: 2022-06），或用 --period 写明本期。")
     for h in history:
         if h.ruleset_id != ruleset_id:
             raise TongbaoError(f"{h.file}：这是规则集“{h.ruleset_id}”的结果，而本次评定用的是“{ruleset_id}”。以往各期必须出自同一规则集（版本可以不同）。")
         if h.period == period:
-            raise TongbaoError(f"{h.file}：考核期“{h.period}”与本期相同。请用 --period 写明本期，或检查是否重复给了同一期的结果。")
+            raise TongbaoError(f"{h.file}：考核期“{h.period}”与本期相同。请检查本期的 period.yaml 或 --period，或是否重复给了同一期的结果。")
 
 
 def held_before(esc: Escalation, unit: dict[str, Any] | None) -> bool:

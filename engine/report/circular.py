@@ -217,7 +217,7 @@ def _attachment_list(titles: list[str]) -> list[str]:
     return [f"附件：1. {titles[0]}"] + [f"{k}. {t}" for k, t in enumerate(titles[1:], start=2)]
 
 
-PERIOD_KEYS = ("id", "number", "date", "issuer", "recipients", "header")
+PERIOD_KEYS = ("id", "start", "end", "number", "date", "issuer", "recipients", "header")
 
 
 def period_of(verdict: Mapping[str, Any], data: str | Path, period_id: str | None = None) -> dict[str, Any]:

@@ -65,10 +65,17 @@ def _header(v: dict[str, Any]) -> Group:
     r = v["ruleset"]
     return Group(
         Text(r["title"], style="bold"),
-        Text(f"{r['issuer']} · {r['region']} · {r['period']}"),
+        Text(" · ".join(x for x in (r['issuer'], r['region'], _period_line(v.get("period"))) if x)),
         Text(f"规则集 {r['id']} 版本 {r['version']}（sha256 {r['sha256'][:12]}）", style="dim"),
         Text(""),
     )
+
+
+def _period_line(period: dict[str, Any] | None) -> str:
+    """考核期 and 文号 as one phrase; an evaluation without a period file shows none."""
+    if not period:
+        return ""
+    return "，".join(x for x in (f"考核期 {period['id']}", period.get("number"), period.get("date")) if x)
 
 
 def _figures(title: str, figures: list[dict[str, Any]], groups: list[dict[str, Any]]) -> Table:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 from ..errors import RulesetError
 from .builder import RESERVED, Builder as _Builder, Scope, fields as _fields, table_name as _table_name, threshold
 from .expressions import Expression, unknown_message
-from .formatting import Format, Published
+from .formatting import Format
 from .model import (Records, Aggregate, Band, Fact, Figure, Findings, Flag, Group, Metric, Notification, Part,
                       Ranking, Ruleset, Tier, UnitTable)
 from .templates import template_names
@@ -44,7 +44,7 @@ def build_ruleset(doc: YamlDoc, sha256: str, layers: tuple[Any, ...] = ()) -> Ru
         raise RulesetError(b.problems)
     return Ruleset(
         id=data["id"], version=str(data["version"]), title=data["title"], issuer=data["issuer"],
-        region=data["region"], period=str(data["period"]), description=data.get("description", ""),
+        region=data["region"], description=data.get("description", ""),
         file=doc.file, sha256=sha256, facts=facts, calendar=calendar, parts=parts, summary=overall,
         single="parts" not in data, layers=layers,
     )
@@ -418,7 +418,6 @@ def _check_template(b: _Builder, path: tuple[Any, ...], message: str, known: set
 
 def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tiers: Any, groups: tuple[Any, ...], overall: bool = False) -> tuple[Figure, ...]:
     out = []
-    group_ids = {g.id for g in groups} | {"all"}
     visible = scope.names() | (set(b.figure_ids) if overall else set())
     for i, spec in enumerate(raw):
         path = at + (i,)
@@ -431,30 +430,12 @@ def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tie
             b.fail(path + ("id",), f"汇总数字的 id“{spec['id']}”在另一部分已经用过；跨部分汇总要靠它区分。")
         b.figure_ids.setdefault(spec["id"], path)
         visible.add(spec["id"])
-        published = _published(b, spec.get("published"), path + ("published",), group_ids)
         if compiled is not None:
             reach = spec.get("scope", "both")
             if reach == "groups" and not groups:
                 b.fail(path + ("scope",), "scope: groups 需要先在 groups 中定义分组。")
-            out.append(Figure(spec["id"], spec["label"], compiled, Format.parse(spec.get("format", "number:2")), published,
+            out.append(Figure(spec["id"], spec["label"], compiled, Format.parse(spec.get("format", "number:2")),
                               reach, b.where(path)))
-    return tuple(out)
-
-
-def _published(b: _Builder, raw: Any, path: tuple[Any, ...], group_ids: set[str]) -> tuple[Any, ...]:
-    if raw is None:
-        return ()
-    items = raw.items() if isinstance(raw, dict) else [("all", raw)]
-    out = []
-    for group, value in items:
-        if group not in group_ids:
-            b.fail(path + (group,), unknown_message("组", group, group_ids))
-            continue
-        parsed = Published.parse(value)
-        if parsed is None:
-            b.fail(path, f"无法读出公布的数字 {value!r}。请写成 4919、99.19% 或 609.08万 这样的形式。")
-        else:
-            out.append((group, parsed))
     return tuple(out)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import Problem
 from .expressions import Expression
-from .formatting import Format, Published
+from .formatting import Format
 from .calendar import Calendar
 
 
@@ -191,7 +191,6 @@ class Figure:
     label: str
     expr: Expression
     format: Format
-    published: tuple[tuple[str, Published], ...]  # ("all" or a group id, as printed)
     scope: str  # both | all | groups
     where: Where
 
@@ -246,7 +245,6 @@ class Ruleset:
     title: str
     issuer: str
     region: str
-    period: str
     description: str
     file: str
     sha256: str

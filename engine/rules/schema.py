@@ -16,8 +16,15 @@ from ..errors import Problem
 from .yamlfile import YamlDoc
 
 
+# Keys that belong to one period, not to the rules: the same ruleset file serves every period.
+MOVED_TO_PERIOD = {
+    "period": "考核期不再写在规则集里：写在数据旁的 period.yaml（period: 2022-05），或用 --period 给出。请删掉这一行。",
+    "published": "通报公布的数字不再写在规则集里：写在数据旁的 period.yaml 的 published 下（published: {汇总数字 id: 值}）。请把它移过去。",
+}
+
+
 def schema_text(name: str) -> str:
-    """The JSON text of a shipped schema (``ruleset`` or ``verdict``)."""
+    """The JSON text of a shipped schema (``ruleset``, ``period`` or ``verdict``)."""
     filename = f"{name}.schema.json"
     try:
         return resources.files("tongbao.schemas").joinpath(filename).read_text(encoding="utf-8")
@@ -41,17 +48,17 @@ def _validator(name: str) -> Any:
 SHOWN_UNKNOWN = 5  # unknown keys named one by one; the rest are counted
 
 
-def schema_problems(doc: YamlDoc) -> list[Problem]:
-    """Every schema error in the document, each placed at its key."""
+def schema_problems(doc: YamlDoc, name: str = "ruleset") -> list[Problem]:
+    """Every schema error in the document (a ruleset, or a ``period`` file), each placed at its key."""
     from .schemacheck import Unsupported, is_valid
 
     try:
-        if is_valid(load_schema("ruleset"), doc.data):
+        if is_valid(load_schema(name), doc.data):
             return []  # the usual case, answered without importing jsonschema
     except Unsupported:
         pass
     problems: list[Problem] = []
-    for error in sorted(_validator("ruleset").iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         for path, message in _explain(error):
             problems.append(doc.problem(path, message))
     return problems
@@ -67,7 +74,9 @@ def _explain(error: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
         for key in unknown[:SHOWN_UNKNOWN]:
             near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"是否想写“{near[0]}”？" if near else ""
-            if "(" in key or ")" in key:  # a comma inside {…} ends the value: days(a, b) became two keys
+            if key in MOVED_TO_PERIOD:  # rulesets written before period files: say where the key went
+                hint = MOVED_TO_PERIOD[key]
+            elif "(" in key or ")" in key:  # a comma inside {…} ends the value: days(a, b) became two keys
                 hint = "在 {…} 写法中，表达式里的逗号会把它截断。请给表达式加引号，例如 expr: \"days(a, b)\"，或改用多行写法。"
             yield path + (key,), f"未知的键“{key}”。{hint}这里可用的键有：{'、'.join(allowed)}。"
         if len(unknown) > SHOWN_UNKNOWN:  # a pasted table or a generated file: name a few, count the rest
@@ -88,6 +97,8 @@ def _one_of(branches: list[dict[str, Any]], path: tuple[Any, ...]) -> str:
     if not path:
         return "规则集要么写 units（一张单位表），要么写 parts（分几部分、各有数据表），不能两者都写，也不能都不写。"
     keys = [b["required"][0] for b in branches if b.get("required")]
+    if not keys:  # a period file's published figure: one value, or one value per group
+        return "应为通报印出的一个数字（如 4919、99.19%、609.08万），或按组写成 {组 id: 值}。"
     if "otherwise" in keys:
         return "每一档必须且只能写一个界限：below、at_most、at_least、above 之一；或写 vetoed: true（单项否决档）；或最后一档写 otherwise: true。"
     if "placeholder" in keys:

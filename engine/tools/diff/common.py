@@ -66,7 +66,7 @@ def _side(v: Mapping[str, Any]) -> dict[str, Any]:
     r, i = v["ruleset"], v["input"]
     # The period sits beside the ruleset, not in it: one ruleset serves many periods (evaluate --period).
     return {"ruleset": {"id": r.get("id"), "version": r.get("version"), "title": r.get("title"), "sha256": r.get("sha256")},
-            "period": r.get("period"),
+            "period": (v.get("period") or {}).get("id"),
             "input": {"sha256": i.get("sha256"), "files": [t.get("file") for t in i.get("tables", [])]}}
 
 

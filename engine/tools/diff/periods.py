@@ -38,8 +38,10 @@ def _periods_notes(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> list
                      "下列变化可能部分来自规则的改动。")
     if earlier["input"].get("sha256") == later["input"].get("sha256"):
         notes.append("两期的数据完全相同，请确认没有把同一期数据评定了两次。")
-    elif e.get("period") == l.get("period"):
-        notes.append(f"两份结果的考核期都写作“{e.get('period')}”。评定各期数据时可用 --period 写明考核期，以免混淆。")
+    elif (earlier.get("period") or {}).get("id") == (later.get("period") or {}).get("id"):
+        same = (earlier.get("period") or {}).get("id")
+        told = f"都写作“{same}”" if same else "都没有记录"
+        notes.append(f"两份结果的考核期{told}。评定各期数据时请在数据旁放 period.yaml 或用 --period 写明考核期，以免混淆。")
     return notes
 
 
