@@ -27,7 +27,7 @@ def _variant(tmp_path: Path, old: str, new: str) -> Path:
     ("min: 0}", "min: .nan}", "units.fields.registered.min"),
     ('min: "0%", max: "100%"', 'min: "0%", max: .Inf', "units.fields.activation.max"),
     ("severity: 4}", "severity: .NaN}", "severity"),
-    ("period: 2022-05-01/2022-05-10", "period: 2022-05-01/2022-05-10\nfacts:\n  x: {label: x, value: .nan}", "facts.x.value"),
+    ("region: 江西省宜春市铜鼓县", "region: 江西省宜春市铜鼓县\nfacts:\n  x: {label: x, value: .nan}", "facts.x.value"),
 ])
 def test_nan_and_infinity_in_a_ruleset_are_refused_with_the_key(tmp_path: Path, old: str, new: str, key: str, cli) -> None:
     cli.fail("validate", _variant(tmp_path, old, new), contains=(key, "不能是 NaN 或无穷大"))
@@ -78,12 +78,12 @@ def test_ranking_by_a_text_field_is_exit_1(tmp_path: Path, cli) -> None:
 
 @pytest.mark.parametrize("key, day", [("extra_workdays", "2022-02-30"), ("extra_holidays", "2022-13-01")])
 def test_invalid_calendar_dates_are_exit_1(tmp_path: Path, key: str, day: str, cli) -> None:
-    r = _variant(tmp_path, "period: 2022-05-01/2022-05-10", f"period: 2022-05-01/2022-05-10\ncalendar:\n  {key}: [\"{day}\"]")
+    r = _variant(tmp_path, "region: 江西省宜春市铜鼓县", f"region: 江西省宜春市铜鼓县\ncalendar:\n  {key}: [\"{day}\"]")
     cli.fail("evaluate", r, DATA, contains=(f"calendar.{key}[0]", day, "不是有效的日期"))
 
 
 def test_an_invalid_date_fact_is_exit_1(tmp_path: Path, cli) -> None:
-    r = _variant(tmp_path, "period: 2022-05-01/2022-05-10", "period: 2022-05-01/2022-05-10\nfacts:\n  d: {label: 日, date: \"2022-02-30\"}")
+    r = _variant(tmp_path, "region: 江西省宜春市铜鼓县", "region: 江西省宜春市铜鼓县\nfacts:\n  d: {label: 日, date: \"2022-02-30\"}")
     cli.fail("evaluate", r, DATA, contains=("facts.d.date", "不是有效的日期"))
 
 
