@@ -90,6 +90,7 @@ CASES: dict[str, tuple[Callable[[Path], Any], type[TongbaoError]]] = {
     "missing data file": (lambda tmp: tongbao.evaluate(tongbao.load_ruleset(TONGGU), tmp / "nowhere.csv"), TongbaoError),
     "bad cell": (_bad_cell, DataError),
     "no records": (lambda tmp: tongbao.evaluate(tongbao.load_ruleset(TONGGU), []), DataError),
+    "records that are not mappings": (lambda tmp: tongbao.evaluate(tongbao.load_ruleset(TONGGU), ["县委办", "政府办"]), DataError),
     "records lack the columns": (lambda tmp: tongbao.evaluate(tongbao.load_ruleset(TONGGU), [{"单位": "县委办"}]), DataError),
     "missing history file": (lambda tmp: tongbao.read_history([tmp / "nowhere.json"]), TongbaoError),
     "history is not a verdict": (lambda tmp: tongbao.read_history([_write(tmp, "x.json", '{"a": 1}')]), TongbaoError),

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -230,6 +230,10 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
 
 def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
     records = list(records)
+    odd = next((i for i, rec in enumerate(records) if not isinstance(rec, Mapping)), None)
+    if odd is not None:  # records come from the embedding program, often from a user's JSON
+        raise DataError([CellProblem(file, odd + 1, None, None, f"这条记录是 {type(records[odd]).__name__}，"
+                                     "而不是“列名: 值”的映射。每条记录应是一个字典，键为表头。")])
     header: list[str] = []
     for rec in records:
         for key in rec:
