@@ -67,6 +67,8 @@ def used_names(ruleset: Ruleset) -> set[str]:
         for findings in part.findings:
             exprs += [m.expr for m in findings.metrics] + [f.when for f in findings.flags]
             exprs += [a.expr for a in findings.per_unit if a.expr is not None]
+        for records in part.records:
+            exprs += [a.expr for a in records.per_unit if a.expr is not None] + ([records.where] if records.where else [])
         names |= {n for e in exprs for n in e.names}
         names |= {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
         names |= {t.metric for t in part.tiers}

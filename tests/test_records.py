@@ -311,3 +311,13 @@ def test_padded_keys_are_trimmed_like_unit_names(tmp_path: Path) -> None:
     rules = _hotline(tmp_path, "工单号,承办单位,受理日期,办结日期\nA1, 城管局 ,2024-03-01,2024-03-11\nA2,城管局,2024-03-01,2024-03-04\n")
     units = _units(tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path))
     assert (units["城管局"]["metrics"]["orders"], units["城管局"]["metrics"]["late"]) == (2, 1)
+
+
+def test_rule_test_files_can_give_records_rows(cli, tmp_path: Path) -> None:
+    ok = cli.run("test", HERE / "accounts.test.yaml")
+    assert ok.returncode == 0 and "1 通过，0 失败" in ok.stdout, ok.stdout + ok.stderr
+    shutil.copy(HERE / "accounts.yaml", tmp_path / "accounts.yaml")
+    wrong = (HERE / "accounts.test.yaml").read_text(encoding="utf-8").replace("thin_weeks: 12", "thin_weeks: 11")
+    (tmp_path / "accounts.test.yaml").write_text(wrong, encoding="utf-8")
+    bad = cli.run("test", tmp_path / "accounts.test.yaml")
+    assert bad.returncode == 1 and "0 通过，1 失败" in bad.stdout, bad.stdout + bad.stderr

@@ -512,6 +512,8 @@ def _columns_read(ruleset: Ruleset) -> dict[str, list[str]]:
             out.setdefault(file, []).extend([part.units.key, *(f.column for f in part.units.fields)])
         for findings in part.findings:
             out.setdefault(findings.file, []).extend([findings.unit_column, *(f.column for f in findings.fields)])
+        for records in part.records:
+            out.setdefault(records.file, []).extend([*records.key, *(f.column for f in records.fields)])
     return {file: list(dict.fromkeys(columns)) for file, columns in out.items()}
 
 
@@ -523,6 +525,14 @@ def _unit_names(part: Part, tables: dict[str, Rows]) -> set[str]:
             name = _normalise(record.get(part.units.key, ""))
             if name and name != part.units.totals_row:
                 names.add(name)
+    source = next((r for r in part.records if r.name == part.units.from_records), None)
+    if source is not None:  # units from a records table: its distinct keys, named as data/records.py names them
+        from ..data.records import unit_name
+
+        for record in tables[source.file].records if source.file in tables else ():
+            key = tuple(_normalise(record.get(k, "")) for k in source.key)
+            if all(key):
+                names.add(unit_name(key))
     return names
 
 

@@ -72,6 +72,8 @@ class _Context:
             yield prefix + ("units", "fields"), part.units.fields, True
             for f in part.findings:
                 yield prefix + ("findings", f.name, "fields"), f.fields, False
+            for r in part.records:
+                yield prefix + ("records", r.name, "fields"), r.fields, False
 
     def finding(self, code: str, path: tuple[Any, ...], near: Where | None, message: str, fix: str) -> Finding:
         file, line, column = self.place(path, near)

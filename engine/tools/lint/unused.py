@@ -32,6 +32,9 @@ def _row_reads(part: Part) -> dict[str, set[str]]:
     for f in part.findings:
         exprs = [m.expr for m in f.metrics] + [g.when for g in f.flags] + [a.expr for a in f.per_unit if a.expr]
         out[f.name] = {n for e in exprs for n in e.names} | {a.field for a in f.per_unit if a.field}
+    for r in part.records:  # records tables: the row filter, the aggregates, the bucket dates and window facts
+        exprs = ([r.where] if r.where else []) + [a.expr for a in r.per_unit if a.expr]
+        out[r.name] = {n for e in exprs for n in e.names} | {a.date for a in r.per_unit if a.date} | set(r.window or ())
     return out
 
 
@@ -44,6 +47,7 @@ def check_unused(ctx: _Context) -> Iterator[Finding]:
         everything |= unit | set().union(*rows.values())
         reads[prefix + ("units", "fields")] = unit
         reads |= {prefix + ("findings", name, "fields"): names for name, names in rows.items()}
+        reads |= {prefix + ("records", r.name, "fields"): rows[r.name] for r in part.records}
         yield from _unused_metrics(ctx, prefix, part, unit, rows)
     for at, fields, unit_table in ctx.field_tables():
         yield from _unused_fields(ctx, at, fields, reads[at], unit_table)
@@ -71,6 +75,8 @@ def _unused_metrics(ctx: _Context, prefix: tuple[Any, ...], part: Part, unit: se
     for f in part.findings:
         items += [(m, prefix + ("findings", f.name, "metrics", m.name), rows[f.name], "明细指标") for m in f.metrics]
         items += [(a, prefix + ("findings", f.name, "per_unit", a.name), unit, "按单位汇总的数字") for a in f.per_unit]
+    for r in part.records:
+        items += [(a, prefix + ("records", r.name, "per_unit", a.name), unit, "按单位汇总的数字") for a in r.per_unit]
     for item, path, reads, kind in items:
         if item.name not in reads and not getattr(item, "check", None):  # an audited metric is read by its audit
             yield ctx.finding("TB-L006", path, item.where, f"{kind}“{item.name}”（{item.label}）算出后没有被任何表达式、分档、通报文字或报告列用到。",
