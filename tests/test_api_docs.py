@@ -43,3 +43,12 @@ def test_a_misspelt_verdict_key_fails_mypy(tmp_path: Path) -> None:
     done = _mypy(source, tmp_path)
     assert done.returncode == 1
     assert 'TypedDict "VerdictDict" has no key "part"' in done.stdout
+
+
+def test_the_package_docstring_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tongbao
+
+    monkeypatch.chdir(ROOT)
+    result = doctest.testmod(tongbao, verbose=False)
+    assert result.failed == 0
+    assert result.attempted == 4
