@@ -140,7 +140,7 @@ class AggregateColumnDict(TypedDict):
     id: str
     label: str
     kind: Literal['aggregate']
-    how: Literal['count', 'sum', 'min', 'max']
+    how: Literal['count', 'sum', 'min', 'max', 'mean', 'rate', 'distinct']
     format: str
 
 

@@ -321,3 +321,33 @@ def test_rule_test_files_can_give_records_rows(cli, tmp_path: Path) -> None:
     (tmp_path / "accounts.test.yaml").write_text(wrong, encoding="utf-8")
     bad = cli.run("test", tmp_path / "accounts.test.yaml")
     assert bad.returncode == 1 and "0 通过，1 失败" in bad.stdout, bad.stdout + bad.stderr
+
+
+@pytest.mark.parametrize("name", ["accounts", "hotline"])
+def test_records_verdicts_follow_the_verdict_schema(name: str) -> None:
+    import json
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent.parent / "schemas" / "verdict.schema.json").read_text(encoding="utf-8"))
+    verdict = tongbao.evaluate(tongbao.load_ruleset(HERE / f"{name}.yaml"), HERE).to_dict()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [e.message for e in validator.iter_errors(json.loads(json.dumps(verdict)))] == []
+
+
+def test_duckdb_settings_progress_bar_off_and_memory_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tongbao.data.records import DuckRunner
+
+    monkeypatch.setenv("TONGBAO_MEMORY_LIMIT", "1GB")
+    con = DuckRunner().con
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.replace(" ", "") in ("953.6MiB", "1.0GB", "1GB", "1000.0MB"), limit
+    temp = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    assert "tongbao-duckdb-" in temp  # spill files never land in the working folder
+
+
+def test_unknown_records_engine_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONGBAO_RECORDS_ENGINE", "hive")
+    with pytest.raises(tongbao.TongbaoError) as exc:
+        tongbao.evaluate(tongbao.load_ruleset(HERE / "hotline.yaml"), HERE)
+    assert "只能是 duckdb 或 spark" in str(exc.value.problems[0])
