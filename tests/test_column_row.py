@@ -10,7 +10,7 @@ from zero on the number's 15 significant digits, the rule display uses.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -191,7 +191,9 @@ def _mod(a: float, b: float) -> float:
 def _round(x: float, n: int) -> float:
     if math.isnan(x) or math.isinf(x):
         return x
-    return float(_trusted(x).quantize(Decimal(1).scaleb(-n), rounding=ROUND_HALF_UP))
+    with localcontext() as ctx:  # a float up to 1.8e308 has 309 digits before the point
+        ctx.prec = 400
+        return float(_trusted(x).quantize(Decimal(1).scaleb(-n), rounding=ROUND_HALF_UP))
 
 
 def _extreme(op: str, values: list[Any]) -> float:

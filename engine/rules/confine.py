@@ -44,9 +44,13 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def shipped_rulesets() -> Path | None:
-    """The rulesets tongbao comes with (a source checkout or an editable install keeps them here)."""
-    folder = Path(__file__).resolve().parents[2] / "rulesets"
-    return folder if folder.is_dir() else None
+    """The rulesets tongbao comes with: inside the installed package (pyproject.toml ships
+    rulesets/ as tongbao/rulesets), or beside engine/ in a source checkout or editable install."""
+    here = Path(__file__).resolve()
+    for folder in (here.parents[1] / "rulesets", here.parents[2] / "rulesets"):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def search_path(ruleset_folder: Path) -> list[Path]:
