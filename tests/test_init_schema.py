@@ -25,23 +25,26 @@ def test_init_writes_a_starter_that_passes_test_lint_and_evaluate(tmp_path: Path
     res = tongbao("init", "my-county-2024", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
-        "examples/my-county-2024/units.csv", "my-county-2024.test.yaml", "my-county-2024.yaml",
-        "schemas/ruleset.schema.json", "schemas/ruletest.schema.json"]
+        "examples/my-county-2024/period.yaml", "examples/my-county-2024/units.csv", "my-county-2024.test.yaml",
+        "my-county-2024.yaml", "schemas/period.schema.json", "schemas/ruleset.schema.json", "schemas/ruletest.schema.json"]
     test = tongbao("test", "my-county-2024.test.yaml", cwd=tmp_path)
     assert test.returncode == 0 and "1 条用例：1 通过，0 失败" in test.stdout and "分档 3/3、通报 1/1" in test.stdout
     assert tongbao("lint", "my-county-2024.yaml", cwd=tmp_path).returncode == 0
     verdict = json.loads(tongbao("evaluate", "my-county-2024.yaml", "examples/my-county-2024/", "-f", "json",
                                  cwd=tmp_path).stdout)
+    assert verdict["period"]["id"] == "2024-01"  # from the period file beside the table
     notified = verdict["parts"][0]["summary"]["notifications"][0]
     assert notified["units"] == ["乙镇", "丙局"]
 
 
-@pytest.mark.parametrize(("name", "schema"), [("my-county-2024.yaml", "ruleset"), ("my-county-2024.test.yaml", "ruletest")])
+@pytest.mark.parametrize(("name", "schema"), [("my-county-2024.yaml", "ruleset"), ("my-county-2024.test.yaml", "ruletest"),
+                                                  ("examples/my-county-2024/period.yaml", "period")])
 def test_init_files_name_a_schema_that_is_there_and_validate_against_it(tmp_path: Path, name: str, schema: str) -> None:
     tongbao("init", "my-county-2024", cwd=tmp_path)
     first = (tmp_path / name).read_text(encoding="utf-8").splitlines()[0]
-    assert first == f"# yaml-language-server: $schema=schemas/{schema}.schema.json"
-    target = tmp_path / first.split("$schema=", 1)[1]
+    up = "../" * name.count("/")  # the schema line is relative to the file, as editors read it
+    assert first == f"# yaml-language-server: $schema={up}schemas/{schema}.schema.json"
+    target = (tmp_path / name).parent / first.split("$schema=", 1)[1]
     assert target.read_bytes() == (ROOT / "schemas" / f"{schema}.schema.json").read_bytes()
     errors = list(jsonschema.Draft7Validator(json.loads(target.read_text(encoding="utf-8"))).iter_errors(
         read_yaml(tmp_path / name)[0].data))

@@ -26,7 +26,6 @@ version: "1"
 title: 关于××工作完成情况的通报
 issuer: ××人民政府办公室
 region: ××县
-period: 2024-01
 
 units:
   file: units.csv
@@ -84,6 +83,12 @@ cases:
       units: 4
 """
 
+PERIOD = """\
+# yaml-language-server: $schema=../../schemas/period.schema.json
+# 本期的事实（每期一份，放在数据旁边）：考核期、文号、日期，以及通报正文公布的数字（用于核对）。
+period: "2024-01"
+"""
+
 UNITS = """\
 单位,任务数,完成数
 甲乡,20,20
@@ -101,8 +106,10 @@ def starter_files(ruleset_id: str) -> dict[str, str]:
         f"{ruleset_id}.yaml": RULESET.format(id=ruleset_id),
         f"{ruleset_id}.test.yaml": TEST.format(id=ruleset_id),
         f"examples/{ruleset_id}/units.csv": UNITS,
+        f"examples/{ruleset_id}/period.yaml": PERIOD,
         "schemas/ruleset.schema.json": schema_text("ruleset"),
         "schemas/ruletest.schema.json": schema_text("ruletest"),
+        "schemas/period.schema.json": schema_text("period"),
     }
 
 
