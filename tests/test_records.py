@@ -351,3 +351,18 @@ def test_unknown_records_engine_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(tongbao.TongbaoError) as exc:
         tongbao.evaluate(tongbao.load_ruleset(HERE / "hotline.yaml"), HERE)
     assert "只能是 duckdb 或 spark" in str(exc.value.problems[0])
+
+
+def test_units_from_records_read_key_parts_as_fields_and_group_by_them(accounts) -> None:
+    assert {n: (u["fields"]["platform"], u["group"]) for n, u in accounts.items()} == {
+        "会昌发布(抖音)": ("抖音", "others"), "瑞金发布(微信)": ("微信", "wechat"),
+        "赣州发布(微信)": ("微信", "wechat"), "赣州发布(微博)": ("微博", "others")}
+
+
+def test_unit_fields_from_records_must_be_key_columns(tmp_path: Path) -> None:
+    text = (HERE / "accounts.yaml").read_text(encoding="utf-8").replace(
+        "platform: {column: 平台, type: text}", "platform: {column: 作者, type: text}")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as exc:
+        tongbao.load_ruleset(tmp_path / "a.yaml")
+    assert "只能是 key 中的列（账号名称、平台）" in exc.value.problems[0].message

@@ -298,7 +298,14 @@ def units_table(part: Any, aggregated: list[Aggregated]) -> Any:
                                      "这个名称在明细记录中有几种写法（只差全角、半角或空格），会被当成不同单位。请统一写法。")
                          for n in twice[:MAX_LISTED]])
     names = np.array(listed, dtype=object)
-    table = Table(agg.file, agg.sha256, None, names, np.arange(1, len(names) + 1, dtype=np.int64), {}, {}, {})
+    from .tables import _normalise
+
+    kept = [k for k in agg.keys if None not in k]
+    columns = {f.name: np.array([_normalise(k[agg.records.key.index(f.column)]) for k in kept], dtype=object)
+               for f in part.units.fields}  # parts of the key (the platform), checked at load to be key columns
+    flags = {f.name: np.zeros(len(names), dtype=bool) for f in part.units.fields}
+    table = Table(agg.file, agg.sha256, None, names, np.arange(1, len(names) + 1, dtype=np.int64), columns, flags,
+                  {k: v.copy() for k, v in flags.items()})
     table.sources = [{"file": basename(agg.file), "sha256": agg.sha256, "encoding": None, "rows": agg.rows}]
     return _freeze(table)
 

@@ -141,8 +141,14 @@ def _records(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope,
 
     records = records_section(b, raw.get("records", {}), at + ("records",), base, scope, facts)
     source = raw["units"].get("from")
-    if source is not None and source not in {r.name for r in records}:
+    table = next((r for r in records if r.name == source), None)
+    if source is not None and table is None:
         b.fail(at + ("units", "from"), unknown_message("明细记录表", source, {r.name for r in records}))
+    for name, spec in raw["units"].get("fields", {}).items() if table is not None else ():
+        assert table is not None
+        if spec["column"] not in table.key or spec["type"] != "text":
+            b.fail(at + ("units", "fields", name), f"单位取自明细记录表时，单位的字段只能是 key 中的列（{'、'.join(table.key)}），"
+                                                   f"类型为 text。其余数字请在 records 的 per_unit 里汇总。")
     return records
 
 
@@ -181,10 +187,11 @@ def _band_refs(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], tiers: tup
 def _units(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> UnitTable:
     fields = _fields(b, raw.get("fields", {}), at + ("fields",), scope)
     if "from" in raw:  # the units are the records table's distinct keys: no file of their own
-        for key in ("file", "files", "fields", "totals_row"):
+        for key in ("file", "files", "totals_row"):
             if key in raw:
                 b.fail(at + (key,), f"units 写了 from（单位取自明细记录表），就不能再写 {key}。")
-        return UnitTable((), raw.get("key", ""), raw.get("label", "单位"), (), None, raw["from"])
+        # fields here name parts of the records key (平台 of 账号 + 平台), for groups and the report
+        return UnitTable((), raw.get("key", ""), raw.get("label", "单位"), fields, None, raw["from"])
     files = tuple(raw["files"].items()) if "files" in raw else ((None, raw["file"]),)
     for gid, name in files:
         _table_name(b, name, at + (("files", gid) if gid is not None else ("file",)))
