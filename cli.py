@@ -18,7 +18,7 @@ import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 import typer
 
@@ -90,6 +90,9 @@ def evaluate(
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
     result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
+    if format is OutputFormat.json and not explain:  # streamed: a million-unit verdict is ~1 GB of text
+        _write_chunks(result, output)
+        return
     if explain:
         from tongbao.tools.explain import with_explanations
 
@@ -97,6 +100,23 @@ def evaluate(
     else:
         verdict = result.to_dict()
     _emit(verdict, format, output, lambda console: _terminal().render(verdict, console))
+
+
+def _write_chunks(result: Any, output: Optional[str]) -> None:
+    """The verdict's JSON, made and written a batch of units at a time: to stdout, or atomically to -o."""
+    from tongbao.report.atomic import write_atomic_chunks
+    from tongbao.report.jsonout import verdict_chunks
+
+    chunks: Iterable[bytes] = verdict_chunks(result)
+    if output is None or output == "-":
+        if sum(len(p.table) for p in result.parts) <= 200_000:
+            chunks = [b"".join(chunks)]  # all or nothing on the screen too, unless that would be gigabytes
+        sys.stdout.flush()
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic_chunks(output, chunks)
 
 
 def _terminal() -> Any:

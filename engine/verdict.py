@@ -20,6 +20,7 @@ from .data.history import summary as escalation_summary
 from .rules.model import Figure, Part, Ruleset, Tier
 from .data.tables import Table
 from .rules.templates import fill
+from .unitrows import UNITS_MARK, unit_dicts
 from .verdict_types import VerdictDict
 
 VERDICT_FORMAT = 1
@@ -48,7 +49,9 @@ class PartResult:
     escalations: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> (units escalated, periods cited per unit)
     published: dict[str, Any] = field(default_factory=dict[str, Any])  # figure id -> ((scope, Published), ...), from the period file
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, units: bool = True) -> dict[str, Any]:
+        """This part as the verdict lists it; ``units=False`` leaves a mark where the unit list goes
+        (report.jsonout fills it in, a batch at a time)."""
         p, t = self.part, self.table
         return {
             "id": p.id, "label": p.label,
@@ -61,7 +64,7 @@ class PartResult:
             "ranking": None if p.ranking is None else {
                 "label": p.ranking.label, "by": p.ranking.by.text, "order": p.ranking.order, "ties": p.ranking.ties,
                 "within": p.ranking.within},
-            "units": [self._unit(i) for i in range(len(t))],
+            "units": unit_dicts(self, 0, len(t)) if units else UNITS_MARK,
         }
 
     # ------------------------------------------------------------ summary
@@ -129,27 +132,7 @@ class PartResult:
     # ------------------------------------------------------------ units
 
     def _unit(self, i: int) -> dict[str, Any]:
-        p, t = self.part, self.table
-        unit: dict[str, Any] = {"name": t.names[i], "file": basename(t.file_of(i)), "line": int(t.lines[i])}
-        if self.groups is not None:
-            unit["group"] = self.groups[i]
-        unit["fields"] = {f.name: _json_value(t.columns[f.name][i], f.format) for f in p.units.fields}
-        values = {a.name: _json_value(self.aggregates[a.name][i], a.format) for a in p.aggregates() if a.how != "dates"}
-        values.update({m.name: _json_value(self.metrics[m.name][i], m.format) for m in p.metrics})
-        unit["metrics"] = values
-        if p.vetoes:
-            unit["vetoes"] = [v.name for v in p.vetoes if self.vetoes[v.name][i]]
-        unit["bands"] = {tier.name: _band_id(tier, self.bands[tier.name][i]) for tier in p.tiers}
-        unit["flags"] = [f.name for f in p.flags if self.flags[f.name][i]]
-        unit["rank"] = None if self.rank is None or math.isnan(self.rank[i]) else int(self.rank[i])
-        unit["notifications"] = [{"id": n.id, "action": n.action, "message": self.message(n, i)}
-                                 for n in p.notifications if self.notifications[n.id][i]]
-        if p.escalations:
-            unit["escalations"] = [self._escalated(e, i) for e in p.escalations if self.escalations[e.id][0][i]]
-        na = [f.name for f in p.units.fields if t.not_applicable[f.name][i]]
-        if na:
-            unit["not_applicable"] = na
-        return unit
+        return unit_dicts(self, i, i + 1)[0]
 
     def _escalated(self, esc: Any, i: int) -> dict[str, Any]:
         cited = self.escalations[esc.id][1].get(i, [])
@@ -158,21 +141,23 @@ class PartResult:
 
     def message(self, notification: Any, i: int, extra: dict[str, str] | None = None) -> str:
         """Fill a notification's template from unit ``i``'s values, formatted as the ruleset says."""
-        def lookup(name: str) -> str:
-            if extra and name in extra:
-                return extra[name]
-            if name == "unit":
-                return str(self.table.names[i])
-            if name == "group":
-                return next((g.label for g in self.part.groups if self.groups is not None and g.id == self.groups[i]), "")
-            if name == "rank":
-                return "—" if self.rank is None or math.isnan(self.rank[i]) else str(int(self.rank[i]))
-            if name.startswith("band."):
-                tier = next(x for x in self.part.tiers if x.name == name[5:])
-                k = self.bands[tier.name][i]
-                return tier.bands[k].label if k >= 0 else "—"
-            return self.display(name, i)
-        return fill(notification.message, lookup)
+        return fill(notification.message, lambda name: self.message_piece(name, i, extra))
+
+    def message_piece(self, name: str, i: int, extra: dict[str, str] | None = None) -> str:
+        """What placeholder ``{name}`` of a message reads for unit ``i``."""
+        if extra and name in extra:
+            return extra[name]
+        if name == "unit":
+            return str(self.table.names[i])
+        if name == "group":
+            return next((g.label for g in self.part.groups if self.groups is not None and g.id == self.groups[i]), "")
+        if name == "rank":
+            return "—" if self.rank is None or math.isnan(self.rank[i]) else str(int(self.rank[i]))
+        if name.startswith("band."):
+            tier = next(x for x in self.part.tiers if x.name == name[5:])
+            k = self.bands[tier.name][i]
+            return tier.bands[k].label if k >= 0 else "—"
+        return self.display(name, i)
 
     def display(self, name: str, i: int) -> str:
         """One unit's value of a field, metric or flag, written for people."""
@@ -204,10 +189,11 @@ class Verdict:
     def published(self) -> dict[str, Any]:
         return self.period.published if self.period is not None else {}
 
-    def to_dict(self) -> VerdictDict:
+    def to_dict(self, units: bool = True) -> VerdictDict:
         """The verdict as JSON-ready data (tools.explain.with_explanations adds each unit's trace).
 
         Typed by :class:`~tongbao.verdict_types.VerdictDict`, which mirrors schemas/verdict.schema.json.
+        ``units=False`` is for report.jsonout, which writes the unit lists itself.
         """
         r = self.ruleset
         sources = list({(s["file"], s["sha256"]): s for p in self.parts for s in p.table.sources}.values())
@@ -223,7 +209,7 @@ class Verdict:
                       for f in r.facts],
             "history": [{"period": h.period, "ruleset_version": h.ruleset_version, "file": basename(h.file)} for h in self.history],
             "figures": [figure_dict(fig, self.overall[fig.id], published=self.published.get(fig.id, ())) for fig in r.summary],
-            "parts": [p.to_dict() for p in self.parts],
+            "parts": [p.to_dict(units) for p in self.parts],
             "warnings": [w.to_dict() for w in self.warnings()],
         })
 
@@ -286,7 +272,7 @@ def _combined(sources: list[dict[str, Any]]) -> str:
 
 def _members(names: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
     picked = names[np.asarray(mask, dtype=bool)]
-    return {"count": int(picked.size), "units": [str(x) for x in picked]}
+    return {"count": int(picked.size), "units": [x if type(x) is str else str(x) for x in picked.tolist()]}
 
 
 def _band_id(tier: Any, k: int) -> str | None:

@@ -1,0 +1,141 @@
+"""The verdict's per-unit entries, built column by column for a slice of units.
+
+``PartResult.to_dict`` (all units at once) and the streaming JSON writer (a slice at a time,
+so memory stays bounded) both build units here: one source. Each column is converted to
+Python once (``tolist``, vectorised rounding in ``rules.formatmany``), and message templates
+are filled from whole columns of display text; only what is rare per unit (escalations, facts
+inside messages) is built one unit at a time by PartResult's own methods.
+The entries are exactly what the one-unit path built before (tests compare them).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from .errors import basename
+from .rules.formatmany import format_many, json_numbers
+from .rules.formatting import Format
+
+if TYPE_CHECKING:
+    from .verdict import PartResult
+
+UNITS_MARK = "\x00tongbao:units\x00"  # stands for a part's unit list in report.jsonout's skeleton
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # as rules.templates
+
+
+def unit_dicts(r: PartResult, start: int, stop: int,
+               numbers: Callable[[list[Any], np.ndarray], list[Any]] | None = None) -> list[dict[str, Any]]:
+    """The units ``start``..``stop`` of one part, as the verdict lists them.
+
+    ``numbers(values, column)`` may replace a field's or metric's JSON values (the JSON writer
+    swaps in its own text for a few floats); it gets the numpy slice they came from.
+    """
+    p, t = r.part, r.table
+    sl = slice(start, stop)
+    n = max(0, min(stop, len(t)) - start)
+
+    def column(values: np.ndarray, fmt: Format) -> list[Any]:
+        out = json_column(values[sl], fmt)
+        return numbers(out, values[sl]) if numbers is not None else out
+    fields = {f.name: column(t.columns[f.name], f.format) for f in p.units.fields}
+    metrics = {a.name: column(r.aggregates[a.name], a.format) for a in p.aggregates() if a.how != "dates"}
+    metrics.update({m.name: column(r.metrics[m.name], m.format) for m in p.metrics})
+    bands = {tier.name: np.array([b.id for b in tier.bands] + [None], dtype=object)[r.bands[tier.name][sl]].tolist()
+             for tier in p.tiers}
+    notes: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+    for note in p.notifications:
+        hit = np.flatnonzero(r.notifications[note.id][sl])
+        for i, text in zip(hit.tolist(), messages(r, note, hit + start)):
+            notes[i].append({"id": note.id, "action": note.action, "message": text})
+    head: list[tuple[str, list[Any]]] = [
+        ("name", t.names[sl].tolist()),
+        ("file", [basename(t.file)] * n if t.unit_files is None else [basename(str(f)) for f in t.unit_files[sl].tolist()]),
+        ("line", t.lines[sl].tolist())]
+    if r.groups is not None:
+        head.append(("group", r.groups[sl].tolist()))
+    head += [("fields", _rows(fields, n)), ("metrics", _rows(metrics, n))]
+    if p.vetoes:
+        head.append(("vetoes", _name_lists([(v.name, r.vetoes[v.name][sl]) for v in p.vetoes], n)))
+    head += [("bands", _rows(bands, n)), ("flags", _name_lists([(f.name, r.flags[f.name][sl]) for f in p.flags], n)),
+             ("rank", _ranks(r.rank[sl]) if r.rank is not None else [None] * n), ("notifications", notes)]
+    if p.escalations:
+        escalated: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        for e in p.escalations:
+            for i in np.flatnonzero(r.escalations[e.id][0][sl]).tolist():
+                escalated[i].append(r._escalated(e, start + i))
+        head.append(("escalations", escalated))
+    keys = [k for k, _ in head]
+    out = [dict(zip(keys, row)) for row in zip(*(v for _, v in head))]
+    _not_applicable(r, out, sl)
+    return out
+
+
+def _not_applicable(r: PartResult, units: list[dict[str, Any]], sl: slice) -> None:
+    """The fields written "not applicable", on the few units that have any."""
+    fields = r.part.units.fields
+    na = _name_lists([(f.name, r.table.not_applicable[f.name][sl]) for f in fields], len(units))
+    for unit, names in zip(units, na):
+        if names:
+            unit["not_applicable"] = names
+
+
+def _rows(columns: dict[str, list[Any]], n: int) -> list[dict[str, Any]]:
+    """Per-unit dicts from columns, keys in the columns' order."""
+    keys = list(columns)
+    return [dict(zip(keys, row)) for row in zip(*columns.values())] if keys else [{} for _ in range(n)]
+
+
+def json_column(values: np.ndarray, fmt: Format) -> list[Any]:
+    """verdict._json_value for every value of a column."""
+    if values.dtype.kind in "biuf":
+        return json_numbers(values, fmt)
+    if values.dtype.kind == "M":
+        return [None if np.isnat(x) else str(x) for x in values]
+    from .verdict import _json_value
+
+    return [_json_value(x, fmt) for x in values.tolist()]
+
+
+def messages(r: PartResult, note: Any, units: np.ndarray) -> list[str]:
+    """``r.message(note, i)`` for each unit index, with each placeholder's text made per column."""
+    pieces = _PLACEHOLDER.split(note.message)  # literal, name, literal, name, …, literal
+    columns: list[list[str]] = []
+    for k, piece in enumerate(pieces):
+        columns.append([piece] * len(units) if k % 2 == 0 else _display_column(r, piece.strip(), units))
+    return ["".join(parts) for parts in zip(*columns)]
+
+
+def _display_column(r: PartResult, name: str, units: np.ndarray) -> list[str]:
+    t = r.table
+    if name == "unit":
+        return [str(x) for x in t.names[units].tolist()]
+    if name.startswith("band.") and name[5:] in r.bands:
+        tier = next(x for x in r.part.tiers if x.name == name[5:])
+        labels = np.array([b.label for b in tier.bands] + ["—"], dtype=object)
+        return list(labels[r.bands[tier.name][units]].tolist())
+    if name == "rank" and r.rank is not None:
+        return ["—" if x != x else str(int(x)) for x in r.rank[units].tolist()]
+    if name in t.columns and t.columns[name].dtype.kind in "fiu":
+        return format_many(t.columns[name][units], r.part.format_of(name), t.not_applicable[name][units])
+    for values in (r.metrics, r.aggregates):
+        if name in values and np.asarray(values[name]).dtype.kind in "fiu":
+            return format_many(np.asarray(values[name])[units], r.part.format_of(name))
+    return [r.message_piece(name, int(i)) for i in units.tolist()]  # rare names: one unit at a time
+
+
+def _name_lists(columns: list[tuple[str, np.ndarray]], n: int) -> list[list[str]]:
+    out: list[list[str]] = [[] for _ in range(n)]
+    for name, mask in columns:
+        for i in np.flatnonzero(mask).tolist():
+            out[i].append(name)
+    return out
+
+
+def _ranks(rank: np.ndarray) -> list[int | None]:
+    out = np.empty(len(rank), dtype=object)
+    missing = np.isnan(rank)
+    out[~missing] = rank[~missing].astype(np.int64).tolist()
+    out[missing] = None
+    return list(out.tolist())

@@ -1,0 +1,103 @@
+"""The column-wise verdict (unitrows, formatmany) and the streaming JSON writer (report/jsonout)
+must give exactly what the one-value functions and ``json.dumps(indent=2)`` give."""
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import tongbao
+from tongbao.report.jsonout import verdict_chunks
+from tongbao.rules.formatmany import format_many, json_numbers, same_rounding
+from tongbao.rules.formatting import Format, Published, format_value, round_half_up
+from tongbao.verdict import _json_value, dumps
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ["tonggu-ganzhengtong", "ganzhou-gongkai-2022-07", "ganzhou-jiance-2023-08", "jiujiang-wangzhan-2022q2",
+         "yanjiang-xinxi-2020q3", "demo-county-websites-2024"]
+
+
+def _verdict(seed: str) -> tongbao.Verdict:
+    return tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets" / f"{seed}.yaml"), ROOT / "examples" / seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_streamed_json_is_the_dumps_of_to_dict(seed: str) -> None:
+    verdict = _verdict(seed)
+    expected = dumps(dict(verdict.to_dict())).encode("utf-8")
+    assert b"".join(verdict_chunks(verdict)) == expected
+    assert json.loads(expected)["parts"][0]["units"]  # the seeds do list units
+
+
+def test_streamed_json_with_tiny_floats_and_small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tongbao.report import jsonout
+
+    monkeypatch.setattr(jsonout, "BATCH", 7)
+    rules = tongbao.load_ruleset(ROOT / "rulesets" / "tonggu-ganzhengtong.yaml")
+    n = 30
+    columns = {"单位": [f"单位{i}" for i in range(n)], "累计注册人数": np.arange(1, n + 1) * 10**6,
+               "累计激活率": np.linspace(0.00000123, 1, n), "活跃率": np.r_[np.full(n - 1, 0.00005), 1.0],
+               "活跃工作群数": np.arange(n)}
+    verdict = tongbao.evaluate(rules, columns)
+    text = b"".join(verdict_chunks(verdict))
+    assert text == dumps(dict(verdict.to_dict())).encode("utf-8")
+    assert b"1.23e-06" in text and b"5e-05" in text  # json's form, not orjson's 0.00005
+
+
+def test_unit_dicts_match_the_one_unit_path() -> None:
+    verdict = _verdict("tonggu-ganzhengtong")
+    part = verdict.parts[0]
+    units = part.to_dict()["units"]
+    for i in (0, 57, len(units) - 1):
+        assert units[i] == part._unit(i)
+        for note, entry in zip([n for n in part.part.notifications if part.notifications[n.id][i]], units[i]["notifications"]):
+            assert entry["message"] == part.message(note, i)
+
+
+NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                    st.decimals(min_value=-10**6, max_value=10**6, places=6).map(float),
+                    st.integers(-10**6, 10**6).map(lambda k: k / 1000 + 0.0005),  # half-way at 3 decimals
+                    st.integers(-10**5, 10**5).map(lambda k: k / 200),  # x.xx5 at 2 decimals
+                    st.sampled_from([0.0, -0.0, 0.285, 0.000695, 1e-05, 2.5, -2.5, 0.125, 1e15, 1e17, 123456789012.5]))
+FORMATS = st.sampled_from([Format("percent", 2), Format("percent", 0), Format("percent", 1), Format("number", 2),
+                           Format("number", 3), Format("integer", 0), Format("number", 0)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NUMBERS, min_size=1, max_size=40), FORMATS)
+def test_column_formatting_is_the_one_value_formatting(values: list[float], fmt: Format) -> None:
+    arr = np.array(values, dtype=np.float64)
+    na = np.zeros(len(arr), dtype=bool)
+    na[::5] = True
+    assert format_many(arr, fmt) == [format_value(v, fmt) for v in values]
+    assert format_many(arr, fmt, na) == [format_value(v, fmt, bool(m)) for v, m in zip(values, na)]
+    expected = [_json_value(np.float64(v), fmt) for v in values]
+    got = json_numbers(arr, fmt)
+    assert [repr(x) for x in got] == [repr(x) for x in expected]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(NUMBERS, NUMBERS), min_size=1, max_size=30), st.integers(0, 3), st.sampled_from(["1", "100", "0.0001"]))
+def test_column_rounding_agrees_with_decimal(pairs: list[tuple[float, float]], decimals: int, scale: str) -> None:
+    a = np.array([p[0] for p in pairs])
+    b = np.array([p[1] if i % 2 else p[0] * (1 + 1e-12) for i, p in enumerate(pairs)])
+    got = same_rounding(a, b, decimals, scale)
+    for x, y, g in zip(a.tolist(), b.tolist(), got.tolist()):
+        want = not (math.isnan(x) or math.isnan(y)) and round_half_up(x, decimals, scale) == round_half_up(y, decimals, scale)
+        assert g == want, (x, y)
+
+
+def test_published_agreement_by_column_is_published_agrees() -> None:
+    printed = ["93.10%", "28.85%", "0.07%", "1.5万", "12", "100.00%"]
+    computed = np.array([0.931, 0.28845, 0.000695, 15000.0, 12.4999999, 0.999951])
+    for text, value in zip(printed, computed.tolist()):
+        p = Published.parse(text)
+        assert p is not None
+        scale = {"": "1", "%": "100", "万": "0.0001"}[p.unit]
+        assert bool(same_rounding(np.array([value]), np.array([p.value]), p.decimals, scale)[0]) == p.agrees(value)
+    assert float(Decimal("0.000695") * 100) == 0.0695
