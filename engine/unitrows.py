@@ -9,6 +9,7 @@ The entries are exactly what the one-unit path built before (tests compare them)
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -88,14 +89,12 @@ def _rows(columns: dict[str, list[Any]], n: int) -> list[dict[str, Any]]:
 
 
 def json_column(values: np.ndarray, fmt: Format) -> list[Any]:
-    """verdict._json_value for every value of a column."""
+    """json_value for every value of a column."""
     if values.dtype.kind in "biuf":
         return json_numbers(values, fmt)
     if values.dtype.kind == "M":
         return [None if np.isnat(x) else str(x) for x in values]
-    from .verdict import _json_value
-
-    return [_json_value(x, fmt) for x in values.tolist()]
+    return [json_value(x, fmt) for x in values.tolist()]
 
 
 def messages(r: PartResult, note: Any, units: np.ndarray) -> list[str]:
@@ -139,3 +138,25 @@ def _ranks(rank: np.ndarray) -> list[int | None]:
     out[~missing] = rank[~missing].astype(np.int64).tolist()
     out[missing] = None
     return list(out.tolist())
+
+
+def py_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        if isinstance(value, np.datetime64):
+            return None if np.isnat(value) else str(value)
+        return value.item()
+    return value
+
+
+def json_value(value: Any, fmt: Format) -> Any:
+    """numpy scalars to JSON: NaN → null, whole numbers as integers, floats to 12 digits."""
+    value = py_value(value)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if fmt.kind == "integer" and value.is_integer():
+            return int(value)
+        return float(f"{value:.12g}")
+    return value

@@ -20,7 +20,7 @@ from .data.history import summary as escalation_summary
 from .rules.model import Figure, Part, Ruleset, Tier
 from .data.tables import Table
 from .rules.templates import fill
-from .unitrows import UNITS_MARK, unit_dicts
+from .unitrows import UNITS_MARK, json_value as _json_value, py_value as _py, unit_dicts
 from .verdict_types import VerdictDict
 
 VERDICT_FORMAT = 1
@@ -289,27 +289,5 @@ def _rule(band: Any) -> str:
 
 def _finite(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _py(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        if isinstance(value, np.datetime64):
-            return None if np.isnat(value) else str(value)
-        return value.item()
-    return value
-
-
-def _json_value(value: Any, fmt: Format) -> Any:
-    """numpy scalars to JSON: NaN → null, whole numbers as integers, floats to 12 digits."""
-    value = _py(value)
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        if fmt.kind == "integer" and value.is_integer():
-            return int(value)
-        return float(f"{value:.12g}")
-    return value
 
 

@@ -68,7 +68,7 @@ def format_many(values: np.ndarray, fmt: Format, not_applicable: np.ndarray | No
 
 
 def json_numbers(values: np.ndarray, fmt: Format) -> list[Any]:
-    """[verdict._json_value(v, fmt) for each value] for a numeric column: NaN → None, whole numbers
+    """[unitrows.json_value(v, fmt) for each value] for a numeric column: NaN → None, whole numbers
     as int under an integer format, other floats to 12 significant digits (float(f"{x:.12g}"))."""
     v = np.asarray(values)
     if v.dtype.kind == "b":
