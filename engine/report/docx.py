@@ -9,6 +9,7 @@ header row repeats on every page. The page measures live in docx_xml.py.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from .annex_table import AnnexTable
@@ -34,6 +35,9 @@ def to_docx(doc: Circular) -> bytes:
     writer.body(doc)
     for annex in doc.annexes:
         writer.annex(annex)
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/word/stylesWithEffects.xml":  # the Word 2010 copy of the styles
+            part._blob = re.sub(rb'\s*w:(ascii|hAnsi|eastAsia|cs)(Theme|theme)="[^"]*"', b"", part.blob)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
