@@ -151,7 +151,7 @@ def circular(
     rules = tongbao.load_ruleset(ruleset)
     spec = load_circular(ruleset)
     verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=read_history(history or [])).to_dict()
-    doc = build_circular(spec, verdict, period_of(verdict, data, period))
+    doc = build_circular(spec, verdict, period_of(verdict, period))
     if kind == "docx":
         from tongbao.report.docx import to_docx
         from tongbao.report.atomic import write_atomic

@@ -28,7 +28,7 @@ def _tonggu_with(tmp_path: Path, circular_yaml: str) -> Path:
 
 def _render(ruleset: Path, period: dict | None = None) -> str:
     verdict = tongbao.evaluate(tongbao.load_ruleset(ruleset), TONGGU_DATA).to_dict()
-    return build_circular(load_circular(ruleset), verdict, period or {}).text()
+    return build_circular(load_circular(ruleset), verdict, period).text()
 
 
 # ------------------------------------------------------------ the conventions, as filters
@@ -66,14 +66,14 @@ def test_period_facts_fill_number_date_issuer(tmp_path: Path) -> None:
         assert part in text
 
 
-def test_period_file_beside_the_data_is_read(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(TONGGU_DATA, data)
-    (data / "period.yaml").write_text('period: "2022-05"\nnumber: "铜政办字〔2022〕12号"\ndate: "2022-05-13"\n', encoding="utf-8")
-    found = period_of({}, data)
-    assert found == {"id": "2022-05", "number": "铜政办字〔2022〕12号", "date": "2022-05-13"}
-    assert period_of({"period": {"id": "2022-06"}}, data) == {"id": "2022-06"}  # the verdict's own period wins
-
+def test_period_file_beside_the_data_fills_the_header(cli, tmp_path: Path) -> None:
+    out = tmp_path / "通报.md"
+    assert cli.run("circular", TONGGU, TONGGU_DATA, "-o", out).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    for part in ("政务督查", "政务督查第7期", "各乡（镇）、县政府各部门、县直各单位：", "2022年5月13日", "5月1日至5月10日"):
+        assert part in text
+    assert period_of({"period": {"id": "2022-06"}}, "2022-07") == {"id": "2022-06"}  # the verdict's own period wins
+    assert period_of({}, "2022-07") == {"id": "2022-07"}
 
 def test_annex_is_one_row_per_unit_in_table_order() -> None:
     verdict = tongbao.evaluate(tongbao.load_ruleset(TONGGU), TONGGU_DATA).to_dict()

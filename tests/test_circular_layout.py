@@ -52,9 +52,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for seed in SEEDS:
         ruleset = ROOT / "rulesets" / f"{seed}.yaml"
         verdict = tongbao.evaluate(tongbao.load_ruleset(ruleset), ROOT / "examples" / seed).to_dict()
-        period = {"number": "测试〔2022〕1号", "date": "2022-05-13"} if seed != "tonggu-ganzhengtong" else {}
-        path = folder / f"{seed}.docx"
-        path.write_bytes(to_docx(build_circular(load_circular(ruleset), verdict, period)))
+        path = folder / f"{seed}.docx"  # with the period.yaml beside the data: 文号, date, red 版头
+        path.write_bytes(to_docx(build_circular(load_circular(ruleset), verdict)))
         docs.append(path)
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=str(folder))
     subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/lo",
@@ -116,12 +115,14 @@ def test_body_lines_sit_on_the_22_line_grid(pdfs: dict[str, Path], seed: str) ->
 
 
 def test_page_one_holds_22_lines_and_28_characters(pdfs: dict[str, Path]) -> None:
-    """Tonggu's body runs past page 1: the title, a blank line and 20 body lines fill its 22 grid lines."""
+    """Tonggu's body runs past page 1. Its 22 grid lines: the red 版头 (政务督查), a blank line, the number
+    above the red rule, a blank line, the title, a blank line, then 16 lines of 主送机关 and body text."""
     pdf = pdfs["tonggu-ganzhengtong"]
     page1 = lines(pdf, 1)
     rows = body(page1)
-    assert [round(slot(r)) for r in rows] == list(range(2, 22))
-    assert "督查通报" in page1[0]["text"] and page1[0]["y0"] < TOP + PITCH  # the title on grid line 1
+    assert [r["text"] for r in page1[:3]] == ["政务督查", "政务督查第7期", "关于全县赣政通使用情况的督查通报"]
+    assert [round(slot(r)) for r in page1[:2]] == [0, 2] and page1[0]["y0"] < TOP + PITCH
+    assert [round(slot(r)) for r in rows] == list(range(2, 3)) + list(range(6, 22))
     page2 = [round(slot(r)) for r in body(lines(pdf, 2))]
     assert page2 == list(range(22))  # a whole page of body text: 22 lines
     full = [r["text"] for r in body(lines(pdf, 2)) if _all_wide(r["text"])]

@@ -151,8 +151,11 @@ class _Compiler:
 
 
 def build_circular(spec: CircularSpec, verdict: Mapping[str, Any], period: Mapping[str, Any] | None = None) -> Circular:
-    """Render the circular from the verdict dict and the period's facts (文号, date, issuer, …)."""
-    period = dict(period or verdict.get("period") or {})
+    """Render the circular from the verdict dict and the period's facts (文号, date, issuer, …).
+
+    ``period`` None takes the verdict's own ``period``; a mapping (even empty) replaces it.
+    """
+    period = period_of(verdict) if period is None else dict(period)
     context = template_context(verdict, period)
     budget = Budget()
 
@@ -217,36 +220,10 @@ def _attachment_list(titles: list[str]) -> list[str]:
     return [f"附件：1. {titles[0]}"] + [f"{k}. {t}" for k, t in enumerate(titles[1:], start=2)]
 
 
-PERIOD_KEYS = ("id", "start", "end", "number", "date", "issuer", "recipients", "header")
 
-
-def period_of(verdict: Mapping[str, Any], data: str | Path, period_id: str | None = None) -> dict[str, Any]:
-    """The period's facts: the verdict's ``period`` (built by the period-file reader), else period.yaml beside the data."""
+def period_of(verdict: Mapping[str, Any], period_id: str | None = None) -> dict[str, Any]:
+    """The period's facts as the verdict recorded them (period.yaml beside the data, or --period-file)."""
     found = dict(verdict.get("period") or {})
-    if not found:
-        found = _period_file(Path(data))
-    if period_id:
+    if period_id and not found.get("id"):
         found["id"] = period_id
     return found
-
-
-def _period_file(data: Path) -> dict[str, Any]:
-    """Read only the circular's keys of ``period.yaml`` (the full reader and its schema live with the inputs)."""
-    import yaml
-
-    path = (data if data.is_dir() else data.parent) / "period.yaml"
-    if not path.is_file():
-        return {}
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RulesetError([Problem(str(path), None, None, "", f"无法读取期别文件（{exc}）。")]) from None
-    if not isinstance(raw, Mapping):
-        return {}
-    out = {k: raw[k] for k in PERIOD_KEYS if raw.get(k) is not None}
-    if raw.get("period") is not None:
-        out["id"] = str(raw["period"])
-    for key in ("number", "issuer", "recipients", "date"):
-        if key in out:
-            out[key] = str(out[key])
-    return out

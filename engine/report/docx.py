@@ -92,6 +92,7 @@ class _Writer:
         p.alignment = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
                        "right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
         self.x.indent_chars(p, first=first, left=left, right=right)
+        self.x.no_grid_snap(p)  # the exact 28.95 pt makes the 22 lines; snapping would give a 22 pt line two
         for text, style in runs:
             self.run(p, text, getattr(self.x, STYLE_FONT.get(style, style)), size)
         return p
@@ -124,7 +125,7 @@ class _Writer:
             if header.get("organ"):
                 x.bottom_border(p, "FF0000" if header.get("red", True) else "000000")
             self.blank()
-        self.x.no_grid_snap(self.paragraph([(doc.title, "XIAOBIAOSONG")], align="center", first=0, size=TITLE_PT))
+        self.paragraph([(doc.title, "XIAOBIAOSONG")], align="center", first=0, size=TITLE_PT)
         self.blank()
         if doc.recipients:
             ending = "" if doc.recipients.endswith(("：", ":")) else "："
@@ -152,7 +153,7 @@ class _Writer:
         p = self.paragraph([(f"附件{annex.number or ''}", "h1")], align="left", first=0)
         p.paragraph_format.page_break_before = True
         self.blank()
-        self.x.no_grid_snap(self.paragraph([(annex.title, "XIAOBIAOSONG")], align="center", first=0, size=TITLE_PT))
+        self.paragraph([(annex.title, "XIAOBIAOSONG")], align="center", first=0, size=TITLE_PT)
         self.blank()
         self._table(annex)
 
