@@ -16,6 +16,7 @@ import numpy as np
 from .data import dates as datefuncs
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
+from .rules.formatmany import agrees_as_printed
 from .rules.formatting import Published
 from .data.history import Period, check_history, streaks
 from .data.period import PeriodInfo, resolve_period
@@ -259,8 +260,11 @@ class _PartRun:
                 continue
             printed, na = self.table.text[m.check], self.table.not_applicable[m.check]
             column = next(f.column for f in self.part.units.fields if f.name == m.check)
-            for i in range(self.n):
-                warning = _audit_cell(m, column, printed[i], bool(na[i]), float(metrics[m.name][i]))
+            computed = np.asarray(metrics[m.name], dtype=np.float64)
+            # Column-wise first: only the cells that may disagree are looked at one by one.
+            quiet = np.where(na, np.isnan(computed), agrees_as_printed(printed, computed))
+            for i in np.flatnonzero(~quiet).tolist():
+                warning = _audit_cell(m, column, printed[i], bool(na[i]), float(computed[i]))
                 if warning is not None:
                     self.warnings.append(DataWarning(warning[0], warning[1], self.table.file_of(i), int(self.table.lines[i]),
                                                      column, str(self.table.names[i]), warning[2]))

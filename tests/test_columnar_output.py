@@ -127,3 +127,20 @@ def test_published_agreement_by_column_is_published_agrees() -> None:
         scale = {"": "1", "%": "100", "万": "0.0001"}[p.unit]
         assert bool(same_rounding(np.array([value]), np.array([p.value]), p.decimals, scale)[0]) == p.agrees(value)
     assert float(Decimal("0.000695") * 100) == 0.0695
+
+
+PRINTED = st.one_of(st.sampled_from(["", "/", "93.10%", "93.1%", "28.85%", "0.07%", "1.5万", "12", "100.00%", "１２", "abc",
+                                     "1,234.5", "-0.00", "0.5", "99.995%"]),
+                    st.decimals(min_value=-1000, max_value=1000, places=3).map(lambda d: f"{d}%"),
+                    st.decimals(min_value=-1000, max_value=1000, places=2).map(str))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(PRINTED, NUMBERS), min_size=1, max_size=30))
+def test_audit_by_column_is_published_agrees_cell_by_cell(cells: list[tuple[str, float]]) -> None:
+    from tongbao.rules.formatmany import agrees_as_printed
+
+    printed = np.array([c[0] for c in cells], dtype=object)
+    computed = np.array([c[1] for c in cells])
+    want = [(p := Published.parse(t)) is not None and p.agrees(v) for t, v in zip(printed.tolist(), computed.tolist())]
+    assert agrees_as_printed(printed, computed).tolist() == want

@@ -110,3 +110,23 @@ def _twelve_digits(v: np.ndarray, finite: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(finite & (a > 0) & ~ok):
         out[i] = float(f"{v[i]:.12g}")
     return out
+
+
+def agrees_as_printed(printed: np.ndarray, computed: np.ndarray) -> np.ndarray:
+    """Element-wise ``Published.parse(printed[i]).agrees(computed[i])`` (False where the text is not
+    a figure): each distinct text is parsed once, then rounding is compared per precision."""
+    from .formatting import Published
+
+    parsed: dict[str, Published | None] = {}
+    figures = [parsed[t] if t in parsed else parsed.setdefault(t, Published.parse(t)) for t in printed.tolist()]
+    out = np.zeros(len(figures), dtype=bool)
+    kinds: dict[tuple[int, str], list[int]] = {}
+    for i, p in enumerate(figures):
+        if p is not None:
+            kinds.setdefault((p.decimals, p.unit), []).append(i)
+    computed = np.asarray(computed, dtype=np.float64)
+    for (decimals, unit), where in kinds.items():
+        at = np.array(where, dtype=np.int64)
+        values = np.array([figures[i].value for i in where], dtype=np.float64)  # type: ignore[union-attr]
+        out[at] = same_rounding(computed[at], values, decimals, {"": "1", "%": "100", "万": "0.0001"}[unit])
+    return out
