@@ -185,7 +185,11 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         return tables[0][1]
     first: dict[str, tuple[str, int]] = {}
     problems = []
-    for _, t in tables:
+    if len(set().union(*(t.names.tolist() for _, t in tables))) == sum(len(t) for _, t in tables):
+        tables_to_check: list[tuple[str | None, Table]] = []  # no name in two groups: nothing to report
+    else:
+        tables_to_check = tables
+    for _, t in tables_to_check:
         for name, line in zip(t.names.tolist(), t.lines.tolist()):
             if name in first:
                 problems.append(CellProblem(t.file, line, None, name, f"单位名称与 {first[name][0]} 第 {first[name][1]} 行重复。同一单位只能出现在一个组里。"))

@@ -117,16 +117,16 @@ def agrees_as_printed(printed: np.ndarray, computed: np.ndarray) -> np.ndarray:
     a figure): each distinct text is parsed once, then rounding is compared per precision."""
     from .formatting import Published
 
-    parsed: dict[str, Published | None] = {}
-    figures = [parsed[t] if t in parsed else parsed.setdefault(t, Published.parse(t)) for t in printed.tolist()]
-    out = np.zeros(len(figures), dtype=bool)
-    kinds: dict[tuple[int, str], list[int]] = {}
-    for i, p in enumerate(figures):
-        if p is not None:
-            kinds.setdefault((p.decimals, p.unit), []).append(i)
+    codes: dict[str, int] = {}
+    index = np.fromiter((codes.setdefault(t, len(codes)) for t in printed.tolist()), dtype=np.int64, count=len(printed))
+    figures = [Published.parse(t) for t in codes]  # each distinct text once
+    parsed = np.array([p is not None for p in figures], dtype=bool)[index] if figures else np.zeros(0, dtype=bool)
+    values = np.array([p.value if p else np.nan for p in figures])[index] if figures else np.zeros(0)
+    out = np.zeros(len(printed), dtype=bool)
     computed = np.asarray(computed, dtype=np.float64)
-    for (decimals, unit), where in kinds.items():
-        at = np.array(where, dtype=np.int64)
-        values = np.array([figures[i].value for i in where], dtype=np.float64)  # type: ignore[union-attr]
-        out[at] = same_rounding(computed[at], values, decimals, {"": "1", "%": "100", "万": "0.0001"}[unit])
+    kind = [(p.decimals, p.unit) if p else (-1, "") for p in figures]
+    for decimals, unit in {(p.decimals, p.unit) for p in figures if p is not None}:
+        own = np.array([k == (decimals, unit) for k in kind], dtype=bool)[index] & parsed
+        at = np.flatnonzero(own)
+        out[at] = same_rounding(computed[at], values[at], decimals, {"": "1", "%": "100", "万": "0.0001"}[unit])
     return out

@@ -1,0 +1,228 @@
+"""Scale benchmarks (issue 10): the 1M-row CSV to a JSON file, the engine at 10k..10M units beside
+hand-written numpy, a yanjiang-shaped ruleset at 1M units per part beside hand-written numpy, and
+the seed CLI beside ``python -c "import numpy"``.
+
+Run from the repo root:  python bench/bench_scale.py [--quick]     (results: bench/results/scale.json)
+
+Every comparison is made in one process (or paired subprocess runs), cases interleaved, medians
+reported: the machine is shared (2 cores, 8 users), so absolute times drift with its load while
+ratios within one run hold better. The load average is recorded with each run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import tongbao  # noqa: E402
+from bench_evaluate import check_same, hand_written, machine, make_columns, rank_shared_by_argsort  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "scale.json"
+TONGGU = ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"
+YANJIANG = ROOT / "rulesets" / "yanjiang-xinxi-2020q3.yaml"
+
+
+def interleaved(cases: dict[str, Callable[[], Any]], runs: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    for k, fn in cases.items():  # warm-up
+        fn()
+    for _ in range(runs):
+        for k, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+# ------------------------------------------------------------------ 1M-row CSV -> JSON file
+
+def write_tonggu_csv(path: Path, n: int, seed: int = 1) -> None:
+    rng = np.random.default_rng(seed)
+    reg = rng.integers(1, 501, n)
+    a = np.round(rng.random(n) * 100, 2)
+    a[rng.random(n) < 0.4] = 100
+    b = np.round(rng.random(n) * 100, 2)
+    groups = rng.integers(0, 61, n)
+    with path.open("w", encoding="utf-8") as f:
+        f.write("序号,单位,累计注册人数,累计激活率,活跃率,活跃工作群数\n")
+        for start in range(0, n, 100_000):
+            f.write("".join(f"{i + 1},单位{i + 1:08d},{reg[i]},{a[i]:g}%,{b[i]:.2f}%,{groups[i]}\n"
+                            for i in range(start, min(n, start + 100_000))))
+
+
+def csv_to_json(path: Path, out: Path) -> dict[str, Any]:
+    """One run of the installed command in a child process: wall time and the child's peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "tongbao", "evaluate", str(TONGGU), str(path), "-f", "json", "-o", str(out)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # max over children so far (KiB)
+    return {"wall_s": round(wall, 3), "peak_rss_mb": round(peak / 1024, 1), "peak_is_new": peak > before,
+            "json_mb": round(out.stat().st_size / 1e6, 1)}
+
+
+# ------------------------------------------------------------------ engine in memory vs numpy
+
+def engine_vs_numpy(n: int, runs: int) -> dict[str, Any]:
+    rules = tongbao.load_ruleset(TONGGU)
+    columns = make_columns(n)
+    check_same(tongbao.evaluate(rules, columns), hand_written(columns))
+    medians = interleaved({
+        "engine": lambda: tongbao.evaluate(rules, columns),
+        "numpy (searchsorted ranks)": lambda: hand_written(columns),
+        "numpy (one argsort)": lambda: hand_written(columns, rank_shared_by_argsort),
+    }, runs)
+    base = medians["numpy (one argsort)"]
+    return {"units": n, "median_s": {k: round(v, 4) for k, v in medians.items()},
+            "ns_per_unit": {k: round(v / n * 1e9, 1) for k, v in medians.items()},
+            "engine_x_numpy_argsort": round(medians["engine"] / base, 2),
+            "engine_x_numpy_searchsorted": round(medians["engine"] / medians["numpy (searchsorted ranks)"], 2)}
+
+
+# ------------------------------------------------------------------ yanjiang-shaped, 1M per part
+
+def yanjiang_tables(n: int, folder: Path) -> dict[str, Any]:
+    """Four CSVs (two parts x two groups, n/2 units each), published columns mostly agreeing."""
+    rng = np.random.default_rng(7)
+    half = n // 2
+    tables: dict[str, Any] = {}
+    for group, points_a, points_b in (("区级部门", 6, 3), ("镇街", 8, 5)):
+        quota = rng.integers(1, 40, half)
+        sent = rng.integers(0, 80, half)
+        completion = sent / quota
+        score = 5 * np.minimum(1, completion)
+        names = [f"{group}{i:07d}" for i in range(half)]
+        with (folder / f"{group}报送.csv").open("w", encoding="utf-8") as f:
+            f.write("序号,单位,报送任务（条）,报送条数,报送得分,完成率\n")
+            f.write("".join(f"{i + 1},{names[i]},{quota[i]},{sent[i]},{score[i]:.2f},{completion[i] * 100:.2f}%\n" for i in range(half)))
+        target = rng.integers(10, 40, half)
+        counts = rng.integers(0, 6, (6, half))
+        total = 5 * counts[0] + points_a * counts[1] + points_b * counts[2] + 10 * counts[3] + 8 * counts[4] + 20 * counts[5]
+        share = total / target
+        with (folder / f"{group}采用.csv").open("w", encoding="utf-8") as f:
+            f.write("序号,单位,年度任务,采编条数,区级采用信息,区级采用简讯,市级采用信息,市级采用简讯,省级采用,总分,占比\n")
+            f.write("".join(f"{i + 1},{names[i]},{target[i]},{','.join(str(c) for c in counts[:, i])},{total[i]},{share[i] * 100:.0f}%\n"
+                            for i in range(half)))
+    rules = tongbao.load_ruleset(YANJIANG)
+    files = {"区级部门报送.csv", "镇街报送.csv", "区级部门采用.csv", "镇街采用.csv"}
+    from tongbao.data.inputs import Inputs
+    from tongbao.evaluate import load_part_table
+
+    inputs = Inputs(rules, folder, None)
+    for part in rules.parts:  # the typed tables, so the timing below is the rules alone
+        for name in [f for _, f in part.units.files]:
+            tables[name] = inputs.table(name, _layout(part))
+    assert set(tables) == files
+    _ = load_part_table
+    return tables
+
+
+def _layout(part: Any) -> Any:
+    from tongbao.data.tables import Layout
+
+    return Layout.of(part.units, {m.check for m in part.metrics if m.check})
+
+
+def yanjiang_by_hand(tables: dict[str, Any]) -> dict[str, Any]:
+    """The yanjiang rules in numpy: metrics, audits at the printed precision, bands, flags, notices, group sums."""
+    def q(x: np.ndarray, decimals: int, scale: float) -> np.ndarray:
+        return np.floor(np.abs(x) * scale * 10.0**decimals + 0.5)
+    out: dict[str, Any] = {}
+    for group, points_a, points_b in (("区级部门", 6, 3), ("镇街", 8, 5)):
+        t = tables[f"{group}报送.csv"].columns
+        completion = t["sent"] / t["quota"]
+        score = 5 * np.minimum(1, completion)
+        audit = (q(completion, 2, 100) != q(t["completion_published"], 2, 100)) | (q(score, 2, 1) != q(t["score_published"], 2, 1))
+        band = np.select([completion > 1, completion >= 1, ~np.isnan(completion)], [0, 1, 2], -1)
+        flag = t["sent"] == 0
+        out[group + "报送"] = (audit.sum(), np.bincount(band + 1), flag.sum(), (band == 2).sum(), t["sent"].sum())
+        a = tables[f"{group}采用.csv"].columns
+        total = (5 * a["reported"] + points_a * a["district_article"] + points_b * a["district_brief"]
+                 + 10 * a["city_article"] + 8 * a["city_brief"] + 20 * a["province_article"])
+        share = total / a["target"]
+        audit = (q(total, 0, 1) != q(a["total_published"], 0, 1)) | (q(share, 0, 100) != q(a["share_published"], 0, 100))
+        band = np.where(share >= 0.25, 0, 1)
+        zero = total == 0
+        out[group + "采用"] = (audit.sum(), np.bincount(band), zero.sum(), ((band == 1) | zero).sum(),
+                              (a["district_article"] + a["district_brief"]).sum())
+    return out
+
+
+def yanjiang(n: int, runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        tables = yanjiang_tables(n, Path(tmp))
+        ingest = time.perf_counter() - start
+    rules = tongbao.load_ruleset(YANJIANG)
+    medians = interleaved({"engine": lambda: tongbao.evaluate(rules, tables), "numpy": lambda: yanjiang_by_hand(tables)}, runs)
+    return {"units_per_part": n, "write_and_ingest_4_csv_s": round(ingest, 2), "median_s": {k: round(v, 3) for k, v in medians.items()},
+            "engine_x_numpy": round(medians["engine"] / medians["numpy"], 2)}
+
+
+# ------------------------------------------------------------------ seed CLI vs import numpy
+
+def seed_cli(runs: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    seed = [str(TONGGU), str(ROOT / "examples" / "tonggu-ganzhengtong" / "units.csv")]
+    commands = {"import numpy": [sys.executable, "-c", "import numpy"],
+                "evaluate -f json": [sys.executable, "-m", "tongbao", "evaluate", *seed, "-f", "json"],
+                "evaluate (table)": [sys.executable, "-m", "tongbao", "evaluate", *seed]}
+    medians = interleaved({k: (lambda c=c: subprocess.run(c, stdout=subprocess.DEVNULL, env=env, check=True))
+                           for k, c in commands.items()}, runs)
+    base = medians["import numpy"]
+    return {"median_s": {k: round(v, 3) for k, v in medians.items()},
+            "x_import_numpy": {k: round(v / base, 2) for k, v in medians.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs (a smoke test)")
+    parser.add_argument("--only", choices=["csv", "engine", "yanjiang", "cli"], action="append")
+    args = parser.parse_args()
+    only = set(args.only or ["csv", "engine", "yanjiang", "cli"])
+    big = 100_000 if args.quick else 1_000_000
+    result: dict[str, Any] = {"machine": machine(), "load_average_at_start": os.getloadavg()}
+    if "cli" in only:
+        result["seed_cli"] = seed_cli(5 if args.quick else 15)
+        print("seed cli", result["seed_cli"], flush=True)
+    if "csv" in only:
+        result["csv_to_json"] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]):
+                path = Path(tmp) / f"units{n}.csv"
+                write_tonggu_csv(path, n)
+                row = {"units": n, **csv_to_json(path, Path(tmp) / "out.json")}
+                result["csv_to_json"].append(row)
+                print("csv->json", row, flush=True)
+    if "engine" in only:
+        result["engine_vs_numpy"] = []
+        for n in ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000, 10_000_000]):
+            row = engine_vs_numpy(n, 3 if n >= 10_000_000 else 5)
+            result["engine_vs_numpy"].append(row)
+            print("engine", row, flush=True)
+    if "yanjiang" in only:
+        result["yanjiang"] = yanjiang(big, 3)
+        print("yanjiang", result["yanjiang"], flush=True)
+    result["load_average_at_end"] = os.getloadavg()
+    RESULTS.parent.mkdir(exist_ok=True)
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps({**old, **result}, ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
