@@ -186,10 +186,25 @@ class _PartRun:
         vetoed = np.logical_or.reduce([*vetoes.values(), np.zeros(self.n, dtype=bool)])
         if vetoes:
             names["vetoed"] = vetoed
+        metrics, flags, rank, notices, figures = self._scored(vetoes, vetoed, {})
+        escalations = self._escalations(flags, vetoes, notices)
+        overrides = self._overrides(escalations)
+        if overrides:  # an escalation set metrics: everything after them is computed again (the conditions stay as they were)
+            metrics, flags, rank, notices, figures = self._scored(vetoes, vetoed, overrides)
+        self._audit(metrics)
+        return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
+                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations,
+                          {f.id: published[f.id] for f in self.part.summary if f.id in published})
+
+    def _scored(self, vetoes: dict[str, np.ndarray], vetoed: np.ndarray,
+                overrides: dict[str, list[tuple[np.ndarray, Expression]]]) -> tuple[Any, ...]:
+        """Metrics, bands, flags, rank, notifications and figures; ``overrides`` set some metrics for some units."""
+        names = self.ctx.names
         metrics = {}
         for m in self.part.metrics:
             metrics[m.name] = names[m.name] = self.ctx.column(m.expr, m.where)
-        self._audit(metrics)
+            for mask, expr in overrides.get(m.name, ()):  # the new value may read the metric as first computed
+                metrics[m.name] = names[m.name] = np.where(mask, self.ctx.column(expr, m.where), metrics[m.name])
         for tier in self.part.tiers:
             values = np.asarray(names[tier.metric])
             if values.dtype.kind not in "iuf":  # a yes/no condition banded as 0/1 would be a silent mistake
@@ -200,11 +215,16 @@ class _PartRun:
         flags = self._booleans(self.part.flags)
         rank = self._rank()
         notices = {n.id: self._notice(n.bands, n.flags, {**vetoes, **flags}) for n in self.part.notifications}
-        figures = self._figures()
-        escalations = self._escalations(flags, vetoes, notices)
-        return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
-                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations,
-                          {f.id: published[f.id] for f in self.part.summary if f.id in published})
+        return metrics, flags, rank, notices, self._figures()
+
+    def _overrides(self, escalations: dict[str, tuple[np.ndarray, Any]]) -> dict[str, list[tuple[np.ndarray, Expression]]]:
+        out: dict[str, list[tuple[np.ndarray, Expression]]] = {}
+        for esc in self.part.escalations:
+            hit = escalations[esc.id][0]
+            if hit.any():
+                for metric, expr in esc.sets:
+                    out.setdefault(metric, []).append((hit, expr))
+        return out
 
     def _escalations(self, flags: dict[str, Any], vetoes: dict[str, Any], notices: dict[str, Any]) -> dict[str, tuple[np.ndarray, dict[int, list[str]]]]:
         out = {}

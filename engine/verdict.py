@@ -137,7 +137,10 @@ class PartResult:
     def _escalated(self, esc: Any, i: int) -> dict[str, Any]:
         cited = self.escalations[esc.id][1].get(i, [])
         extra = {"periods": str(len(cited)), "cited": "、".join(cited)}
-        return {"id": esc.id, "action": esc.action, "periods": cited, "message": self.message(esc, i, extra)}
+        out = {"id": esc.id, "action": esc.action, "periods": cited, "message": self.message(esc, i, extra)}
+        if esc.sets:  # the values the escalation gave, as the unit's metrics now show them
+            out["sets"] = {name: _json_value(self.metrics[name][i], self.part.format_of(name)) for name, _ in esc.sets}
+        return out
 
     def message(self, notification: Any, i: int, extra: dict[str, str] | None = None) -> str:
         """Fill a notification's template from unit ``i``'s values, formatted as the ruleset says."""

@@ -251,6 +251,7 @@ class EscalationSummaryDict(TypedDict):
     periods: int
     count: int
     units: list[str]
+    within: NotRequired[Literal["year"]]
 
 
 class SummaryDict(TypedDict):
@@ -304,6 +305,7 @@ class UnitEscalationDict(TypedDict):
     action: str
     periods: list[str]
     message: str
+    sets: NotRequired[dict[str, float | bool | str | None]]
 
 
 class UnitDict(TypedDict):

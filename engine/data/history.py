@@ -147,18 +147,42 @@ def streaks(esc: Escalation, now: np.ndarray, names: np.ndarray, part_id: str,
     cited: dict[int, list[str]] = {}
     if len(history) + 1 < esc.periods:  # not enough periods on record: nobody can have the streak
         return hit, cited
+    if esc.within and not period[:4].isdigit():
+        raise TongbaoError(f"升级处理“{esc.id}”按年度累计（within: year），但本期的考核期“{period}”不以年份开头，"
+                           "无法判断属于哪一年。请把考核期写成 2022-05 这样以四位年份开头的形式。")
     for i in np.flatnonzero(now):  # only units meeting the condition now need their past read
-        run = [period]
-        for h in reversed(history):
-            if not held_before(esc, h.parts.get(part_id, {}).get(str(names[i]))):
-                break
-            run.append(h.period)
+        run = _counted(esc, history, part_id, str(names[i]), period) if esc.within else _running(esc, history, part_id, str(names[i]), period)
         if len(run) >= esc.periods:
             hit[i] = True
             cited[int(i)] = list(reversed(run))
     return hit, cited
 
 
+def _running(esc: Escalation, history: list[Period], part_id: str, name: str, period: str) -> list[str]:
+    """This period and the earlier ones, most recent first, until one where the condition did not hold."""
+    run = [period]
+    for h in reversed(history):
+        if not held_before(esc, h.parts.get(part_id, {}).get(name)):
+            break
+        run.append(h.period)
+    return run
+
+
+def _counted(esc: Escalation, history: list[Period], part_id: str, name: str, period: str) -> list[str]:
+    """This period and every earlier one of the same year where the condition held, running or not, most recent first."""
+    year = year_of(period)
+    return [period] + [h.period for h in reversed(history)
+                       if year_of(h.period) == year and held_before(esc, h.parts.get(part_id, {}).get(name))]
+
+
+def year_of(period: str) -> str:
+    """The year a period id belongs to: its first four characters (2022-05, 2022Q2, 2022-W19, 2022年5月 → 2022)."""
+    return period[:4]
+
+
 def summary(esc: Escalation, hit: np.ndarray, names: Any) -> dict[str, Any]:
     picked = [str(n) for n in np.asarray(names)[hit]]
-    return {"id": esc.id, "action": esc.action, "label": esc.label, "periods": esc.periods, "count": len(picked), "units": picked}
+    out = {"id": esc.id, "action": esc.action, "label": esc.label, "periods": esc.periods, "count": len(picked), "units": picked}
+    if esc.within:
+        out["within"] = esc.within
+    return out

@@ -114,6 +114,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     vetoes = _flag_list(b, raw.get("vetoes", {}), at + ("vetoes",), scope, (), severity=3)
     if vetoes:
         scope.owner["vetoed"] = at + ("vetoes",)
+    before_metrics = scope.names()  # what an escalation's ``sets`` may read besides the metrics up to its target
     metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
     text_fields = frozenset(f.name for f in units.fields if f.type in ("text", "date"))
     tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes), text_fields)
@@ -129,7 +130,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
         if name not in shown:
             b.fail(at + ("report", "columns", i), unknown_message("字段或指标", name, shown))
     escalations = _escalations(b, raw.get("escalations", []), at + ("escalations",), tiers, flag_names,
-                               {n.id for n in notifications}, scope)
+                               {n.id for n in notifications}, scope, (before_metrics, metrics))
     return Part(raw["id"], raw["label"], units, groups, findings, metrics, vetoes, tiers, flags, notifications,
                 summary, ranking, columns, escalations, records)
 
@@ -153,7 +154,7 @@ def _records(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope,
 
 
 def _escalations(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str],
-                 notice_ids: set[str], scope: Scope) -> tuple[Any, ...]:
+                 notice_ids: set[str], scope: Scope, before: tuple[set[str], tuple[Metric, ...]]) -> tuple[Any, ...]:
     from .model import Escalation
 
     out = []
@@ -165,8 +166,27 @@ def _escalations(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[
             if notice not in notice_ids:
                 b.fail(path + ("when", "notifications", j), unknown_message("通报措施", notice, notice_ids))
         _check_template(b, path + ("message",), spec["message"], scope.names() | {"periods", "cited"}, tiers)
+        sets = _escalation_sets(b, spec.get("sets", {}), path + ("sets",), scope, before)
         out.append(Escalation(spec["id"], spec["action"], spec.get("label", spec["action"]), bands,
-                              tuple(when.get("flags", [])), tuple(when.get("notifications", [])), spec["periods"], spec["message"]))
+                              tuple(when.get("flags", [])), tuple(when.get("notifications", [])), spec["periods"], spec["message"],
+                              spec.get("within"), sets))
+    return tuple(out)
+
+
+def _escalation_sets(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope,
+                     before: tuple[set[str], tuple[Metric, ...]]) -> tuple[tuple[str, Expression], ...]:
+    """metric -> new value: read where the metric is computed, so it sees the fields and the metrics up to it."""
+    names, metrics = before
+    order = [m.name for m in metrics]
+    out = []
+    for name, value in raw.items():
+        if name not in order:
+            b.fail(at + (name,), unknown_message("指标", name, set(order)))
+            continue
+        visible = names | set(order[: order.index(name) + 1])
+        compiled = b.expr(value, at + (name,), visible, percent=scope.percent)
+        if compiled is not None:
+            out.append((name, compiled))
     return tuple(out)
 
 

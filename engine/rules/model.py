@@ -173,7 +173,8 @@ class Notification:
 
 @dataclass(frozen=True)
 class Escalation:
-    """A heavier action when a unit meets a condition in several periods running."""
+    """A heavier action when a unit meets a condition in several periods running,
+    or (``within``) a number of times in the same year, not necessarily running."""
 
     id: str
     action: str
@@ -181,8 +182,10 @@ class Escalation:
     bands: tuple[tuple[str, tuple[str, ...]], ...]
     flags: tuple[str, ...]
     notifications: tuple[str, ...]
-    periods: int
+    periods: int  # periods running; with ``within``, the number of periods (times) counted
     message: str
+    within: str | None = None  # "year": count the periods of this period's year, running or not
+    sets: tuple[tuple[str, Expression], ...] = ()  # metric -> new value for the escalated units
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def explain_unit(result: Any, i: int) -> dict[str, Any]:
         "flags": [ex.condition(f) for f in result.part.flags],
         "notifications": ex.notifications(),
         "rank": ex.rank(),
+        "escalations": ex.escalations(),
     }
     trace["lines"] = _lines(trace, result)
     return trace
@@ -107,7 +108,20 @@ class _Explainer:
         if len(terms) > 1:
             entry["terms"] = terms
         entry["value"] = None if isinstance(value, float) and math.isnan(value) else _num(value)
+        set_by = [e for e in self.escalations() if m.name in e["sets"]]
+        if set_by:  # the expression's own value was replaced: say by which escalation and which periods
+            entry["set_by"] = [{"id": e["id"], "label": e["label"], "periods": e["periods"]} for e in set_by]
         return entry
+
+    def escalations(self) -> list[dict[str, Any]]:
+        """Escalations this unit met: the periods that caused each, and the metrics it set."""
+        out = []
+        for e in self.r.part.escalations:
+            if self.r.escalations and self.r.escalations[e.id][0][self.i]:
+                periods = self.r.escalations[e.id][1].get(self.i, [])
+                out.append({"id": e.id, "action": e.action, "label": e.label, "periods": periods,
+                            "sets": {name: self.r.display(name, self.i) for name, _ in e.sets}})
+        return out
 
     def terms(self, node: ast.expr) -> list[dict[str, Any]]:
         """A sum's non-zero terms, products shown as "a × b": how points add up (5 × 5 + 6 × 3 …)."""
@@ -297,6 +311,8 @@ def _lines(t: dict[str, Any], result: Any) -> list[str]:
         line = f"指标 {m['label']} = {m['expr']} = {m['display']}（{inputs}）"
         if "terms" in m:
             line += "；各项：" + " + ".join(x["shown"] for x in m["terms"]) + f" = {m['display']}"
+        for e in m.get("set_by", []):
+            line += f"；因升级处理“{e['label']}”（{'、'.join(e['periods'])}）改写为 {m['display']}"
         out.append(line)
     for v in t["vetoes"]:
         out.append(f"否决项 {v['label']}：{v['when']} → {'是，单项否决' if v['result'] else '否'}")
@@ -306,6 +322,9 @@ def _lines(t: dict[str, Any], result: Any) -> list[str]:
         out.append(f"标记 {f['label']}：{f['when']} → {'是' if f['result'] else '否'}")
     for n in t["notifications"]:
         out.append(f"通报 {n['action']}（{n['label']}）：因{'、'.join(n['because'])}。{n['message']}")
+    for e in t["escalations"]:
+        sets = "，".join(f"{_label(result, k)} 改为 {v}" for k, v in e["sets"].items())
+        out.append(f"升级 {e['action']}（{e['label']}）：因 {'、'.join(e['periods'])} 各期" + (f"；{sets}" if sets else ""))
     if t["rank"]:
         r = t["rank"]
         near = "；".join(f"{word} {x['unit']}（第 {x['rank']} 名，{x['value']}）" for word, x in (("前一名", r["above"]), ("后一名", r["below"])) if x)
