@@ -80,26 +80,31 @@ def evaluate(
     history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
     period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）；默认用数据旁 period.yaml 的 period"),
     period_file: Optional[Path] = typer.Option(None, "--period-file", metavar=FILE, help="期别文件（考核期、文号、公布的数字）；默认用数据旁的 period.yaml"),
+    everything: bool = typer.Option(False, "--all", help="终端报告列出全部单位、名单和通报语句（大表默认只列被点名的单位）"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
     import tongbao
+    from tongbao.console.progress import step
     from tongbao.data.history import read_history
 
     if output is not None:
         _refuse_overwriting_inputs(output, ruleset, data, [*(history or []), *([period_file] if period_file else [])])
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
-    result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
+    with step("读取数据并评定"):
+        result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
     if format is OutputFormat.json and not explain:  # streamed: a million-unit verdict is ~1 GB of text
-        _write_chunks(result, output)
+        with step("写出 JSON"):
+            _write_chunks(result, output)
         return
-    if explain:
-        from tongbao.tools.explain import with_explanations
+    with step("整理判定结果"):
+        if explain:
+            from tongbao.tools.explain import with_explanations
 
-        verdict = with_explanations(result)
-    else:
-        verdict = result.to_dict()
-    _emit(verdict, format, output, lambda console: _terminal().render(verdict, console))
+            verdict = with_explanations(result)
+        else:
+            verdict = result.to_dict()
+    _emit(verdict, format, output, lambda console: _terminal().render(verdict, console, everything))
 
 
 def _write_chunks(result: Any, output: Optional[str]) -> None:
@@ -251,18 +256,23 @@ def _emit(data: Mapping[str, Any], format: "OutputFormat", output: Optional[str]
     """JSON or the terminal report, to stdout or atomically to a file: one path for every command.
     ``-o -`` is stdout; what else -o may name is settled in report/atomic.py."""
     import io
+    import shutil
 
+    from tongbao.console.progress import step
     from tongbao.report.atomic import write_atomic
 
     output = None if output == "-" else output
     if format is OutputFormat.json:
-        text = _render_json(data)
+        with step("写出 JSON"):
+            text = _render_json(data)
     elif output is None and sys.stdout.isatty():
-        draw(_terminal().make_console())  # straight to the terminal: colours and its width
+        with step("生成报告"):
+            draw(_terminal().make_console())  # straight to the terminal: colours and its width
         return
-    else:
+    else:  # a pipe or a file: COLUMNS if set (as for a terminal), else 80
         buffer = io.StringIO()
-        draw(_terminal().make_console(file=buffer, width=80))
+        with step("生成报告"):
+            draw(_terminal().make_console(file=buffer, width=shutil.get_terminal_size((80, 24)).columns))
         text = buffer.getvalue()
     if output is None:
         sys.stdout.write(text)

@@ -1,11 +1,15 @@
 """The terminal report, drawn from ``Verdict.to_dict()`` and nothing else.
 
-Rich measures Chinese characters as two columns, so tables stay aligned; it
-also drops colour codes when the output is a pipe or a file. The report reads
-like the circular: figures first, then each list of named units, then the table.
+It reads like the circular: figures first, then each list of named units (wrapped after a 、,
+never inside a name), the notifications and escalations as the sentences the circular prints,
+then the unit table. Rich measures Chinese characters as two columns, so tables stay aligned,
+and it drops colour codes when the output is a pipe or a file. A big table is summarised
+(long lists cut "……等 N 个", the unit table limited to named units) unless ``everything``
+(``--all``), so 100,000 units report in well under two seconds (bench/bench_terminal.py).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich import box
@@ -14,51 +18,69 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import basename
-from ..rules.formatting import Format, format_value
+from .names import name_lines, sentence_lines
+from .unittable import SEVERITY_STYLE as SEVERITY_STYLE, chosen_units, unit_table  # SEVERITY_STYLE: diff reads it here
 
-SEVERITY_STYLE = {0: "", 1: "yellow", 2: "dark_orange", 3: "red", 4: "bold red", 5: "bold red reverse"}
+NAMES = 200  # names listed per list before "……等 N 个"
+SENTENCES = 50  # sentences shown per notification or escalation
+WARNINGS = 50
 
 
-def render(verdict: dict[str, Any], console: Console) -> None:
-    """Print the report for one verdict dict."""
+def render(verdict: dict[str, Any], console: Console, everything: bool = False) -> None:
+    """Print the report for one verdict dict; ``everything`` lists every name, sentence and unit."""
+    view = _View(console.width, everything)
     console.print(_header(verdict))
     if verdict["figures"]:
         console.print(_figures("全文汇总", verdict["figures"], []))
     many = len(verdict["parts"]) > 1
     for part in verdict["parts"]:
-        _part(part, console, many)
+        _part(part, console, many, view)
     if verdict["warnings"]:
-        console.print(_warnings(verdict["warnings"]))
+        console.print(_warnings(verdict["warnings"], view))
 
 
-def _part(part: dict[str, Any], console: Console, titled: bool) -> None:
+class _View:
+    """How much to show, and how wide."""
+
+    def __init__(self, width: int, everything: bool) -> None:
+        self.width = width
+        self.everything = everything
+        self.names: int | None = None if everything else NAMES
+        self.sentences: int | None = None if everything else SENTENCES
+
+
+def _part(part: dict[str, Any], console: Console, titled: bool, view: _View) -> None:
     groups = part["groups"]
     if titled:
         console.print(Text(f"━━ {part['label']} ━━", style="bold cyan"))
     tables = "、".join(f"{t['file']}（{t['rows']} 行）" for t in part["tables"])
     counts = "，".join(f"{g['label']} {g['units']} 个" for g in groups)
-    console.print(Text(f"数据 {tables}：共 {part['summary']['units']} 个{part['report']['unit_label']}" + (f"（{counts}）" if counts else ""), style="dim"))
+    console.print(Text(f"数据 {tables}：共 {part['summary']['units']} 个{part['report']['unit_label']}"
+                       + (f"（{counts}）" if counts else ""), style="dim"))
     summary = part["summary"]
     if summary["figures"]:
         console.print(_figures("汇总", summary["figures"], groups))
     if summary["vetoes"]:
-        console.print(_listing("单项否决", [(v["label"], v, 3) for v in summary["vetoes"]], groups))
+        console.print(_listing("单项否决", [(v["label"], v, 3) for v in summary["vetoes"]], groups, view))
     for tier in summary["tiers"]:
         rows = [(b["label"], b, b["severity"]) for b in tier["bands"]]
         if tier["unbanded"]["count"]:
             rows.append(("未落入任何一档（缺少数值或不在各档范围内）", tier["unbanded"], 1))
-        console.print(_listing(tier["label"], rows, groups))
+        console.print(_listing(tier["label"], rows, groups, view))
     if summary["flags"]:
-        console.print(_listing("标记", [(f["label"], f, f["severity"]) for f in summary["flags"]], groups))
+        console.print(_listing("标记", [(f["label"], f, f["severity"]) for f in summary["flags"]], groups, view))
     if summary["notifications"]:
-        console.print(_listing("通报措施", [(f"{n['action']}：{n['label']}", n, 2) for n in summary["notifications"]], groups))
+        console.print(_notifications(summary["notifications"], part["units"], groups, view))
     if summary["top"]:
-        console.print(_top(summary["top"], groups))
+        console.print(_top(summary["top"], groups, view))
     if summary["escalations"]:
-        console.print(_escalations(summary["escalations"], part["units"]))
+        console.print(_escalations(summary["escalations"], part["units"], view))
     if part["totals_rows"]:
         console.print(_totals(part["totals_rows"]))
-    console.print(_units(part))
+    units, note = chosen_units(part, view.everything)
+    console.print(unit_table(part, units))
+    if note:
+        console.print(Text(note, style="dim"))
 
 
 def _header(v: dict[str, Any]) -> Group:
@@ -104,15 +126,15 @@ def _published(fig: dict[str, Any], groups: list[dict[str, Any]]) -> Text:
     return out
 
 
-def _listing(title: str, rows: list[tuple[str, dict[str, Any], int]], groups: list[dict[str, Any]]) -> Group:
+def _listing(title: str, rows: list[tuple[str, dict[str, Any], int]], groups: list[dict[str, Any]], view: _View) -> Group:
     lines = [Text(title, style="bold")]
     for label, members, severity in rows:
-        lines += _names_lines(label, members, severity, groups)
+        lines += _names_lines(label, members, severity, groups, view)
     lines.append(Text(""))
     return Group(*lines)
 
 
-def _names_lines(label: str, members: dict[str, Any], severity: int, groups: list[dict[str, Any]]) -> list[Text]:
+def _names_lines(label: str, members: dict[str, Any], severity: int, groups: list[dict[str, Any]], view: _View) -> list[Text]:
     """A circular's sentence: the label, the count, and the names — unless nothing is wrong."""
     head = Text("  ")
     head.append(f"{label}（{members['count']}个）", style=SEVERITY_STYLE.get(severity, ""))
@@ -121,33 +143,65 @@ def _names_lines(label: str, members: dict[str, Any], severity: int, groups: lis
             head.append("：" + "，".join(f"{g['label']} {members['groups'][g['id']]['count']} 个" for g in groups))
         return [head]
     if not groups:
-        head.append("：" + ("、".join(members["units"]) if members["units"] else "无"))
-        return [head]
+        head.append("：" + ("" if members["units"] else "无"))
+        return name_lines(head, members["units"], view.width, 4, view.names)
     lines = [head]
     for g in groups:
         sub = members["groups"][g["id"]]
-        lines.append(Text(f"    {g['label']}（{sub['count']}个）：" + ("、".join(sub["units"]) if sub["units"] else "无")))
+        lead = Text(f"    {g['label']}（{sub['count']}个）：" + ("" if sub["units"] else "无"))
+        lines += name_lines(lead, sub["units"], view.width, 6, view.names)
     return lines
 
 
-def _top(top: dict[str, Any], groups: list[dict[str, Any]]) -> Group:
-    lines = [Text(f"{top['label']}（前 {top['count']} 名）", style="bold green")]
-    if "groups" in top:
-        lines += [Text(f"  {g['label']}：" + "、".join(top["groups"][g["id"]])) for g in groups]
-    else:
-        lines.append(Text("  " + "、".join(top["units"])))
+def _notifications(items: list[dict[str, Any]], units: list[dict[str, Any]], groups: list[dict[str, Any]],
+                   view: _View) -> Group:
+    """Each measure with the units it names, then what the circular says to each of them."""
+    said = _sentences(units, "notifications")
+    lines = [Text("通报措施", style="bold")]
+    for n in items:
+        lines += _names_lines(f"{n['action']}：{n['label']}", n, 2, groups, view)
+        lines += _said(said.get(n["id"], []), view)
     lines.append(Text(""))
     return Group(*lines)
 
 
-def _escalations(items: list[dict[str, Any]], units: list[dict[str, Any]]) -> Group:
+def _sentences(units: Iterable[dict[str, Any]], key: str) -> dict[str, list[str]]:
+    """Measure id → the sentences addressed to units under it, in table order."""
+    out: dict[str, list[str]] = {}
+    for unit in units:
+        for item in unit.get(key) or ():
+            out.setdefault(item["id"], []).append(item["message"])
+    return out
+
+
+def _said(sentences: list[str], view: _View) -> list[Text]:
+    shown = sentences if view.sentences is None else sentences[:view.sentences]
+    lines = [line for s in shown for line in sentence_lines(s, view.width, 6, "dim")]
+    if len(shown) < len(sentences):
+        lines.append(Text(f"      ……另有 {len(sentences) - len(shown)} 句未列出（--all 显示全部）", style="dim"))
+    return lines
+
+
+def _top(top: dict[str, Any], groups: list[dict[str, Any]], view: _View) -> Group:
+    lines = [Text(f"{top['label']}（前 {top['count']} 名）", style="bold green")]
+    if "groups" in top:
+        for g in groups:
+            lines += name_lines(Text(f"  {g['label']}："), top["groups"][g["id"]], view.width, 4, view.names)
+    else:
+        lines += name_lines(Text("  "), top["units"], view.width, 2, view.names)
+    lines.append(Text(""))
+    return Group(*lines)
+
+
+def _escalations(items: list[dict[str, Any]], units: list[dict[str, Any]], view: _View) -> Group:
     lines = [Text("升级处理（结合以往各期）", style="bold")]
-    cited = {(e["id"], u["name"]): e["periods"] for u in units for e in u.get("escalations", [])}
+    said = _sentences(units, "escalations")
     for esc in items:
         head = Text("  ")
         head.append(f"{esc['action']}：{esc['label']}（{esc['count']}个）", style="bold red" if esc["count"] else "")
-        lines.append(head)
-        lines += [Text(f"    {name}（{'、'.join(cited[(esc['id'], name)])}）") for name in esc["units"]]
+        head.append("：" if esc["units"] else "")
+        lines += name_lines(head, esc["units"], view.width, 4, view.names)
+        lines += _said(said.get(esc["id"], []), view)
     lines.append(Text(""))
     return Group(*lines)
 
@@ -156,7 +210,8 @@ def _totals(checks: list[dict[str, Any]]) -> Group:
     lines = [Text("合计行核对", style="bold")]
     for c in checks:
         mark = Text("一致", style="green") if c["agrees"] else Text("不一致", style="bold red")
-        lines.append(Text(f"  {c['file'].rsplit('/', 1)[-1]} 第 {c['line']} 行“{c['column']}”：合计行 {c['published'] or '空'}，各单位相加 {_number(c['computed'])} ") + mark)
+        lines.append(Text(f"  {c['file'].rsplit('/', 1)[-1]} 第 {c['line']} 行“{c['column']}”：合计行 {c['published'] or '空'}，"
+                          f"各单位相加 {_number(c['computed'])} ") + mark)
     lines.append(Text(""))
     return Group(*lines)
 
@@ -165,11 +220,14 @@ def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 
-def _warnings(warnings: list[dict[str, Any]]) -> Group:
+def _warnings(warnings: list[dict[str, Any]], view: _View) -> Group:
     lines = [Text(f"提示（{len(warnings)}条）", style="bold yellow")]
-    for w in warnings:
+    shown = warnings if view.everything else warnings[:WARNINGS]
+    for w in shown:
         where = "，".join(str(x) for x in (_file(w), _line(w), w.get("unit")) if x)
         lines.append(Text(f"  [{w['code']}] " + (f"{where}：" if where else "") + w["message"]))
+    if len(shown) < len(warnings):
+        lines.append(Text(f"  ……另有 {len(warnings) - len(shown)} 条未列出（--all 显示全部，或用 -f json）", style="dim"))
     lines.append(Text(""))
     return Group(*lines)
 
@@ -180,58 +238,6 @@ def _file(w: dict[str, Any]) -> str | None:
 
 def _line(w: dict[str, Any]) -> str | None:
     return f"第 {w['line']} 行" if w.get("line") else None
-
-
-def _units(part: dict[str, Any]) -> Table:
-    columns = _report_columns(part)
-    table = Table(title="单位表", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    # Cells never wrap (a split name reads as two units, a split "100.00%" as two numbers);
-    # long Chinese headers are folded onto short lines instead, so 80 columns suffice.
-    table.add_column("行", justify="right", style="dim", no_wrap=True)
-    table.add_column(part["report"]["unit_label"], no_wrap=True)
-    for col in columns:
-        table.add_column(_fold(col["label"]), justify="right", no_wrap=True)
-    tiers = part["summary"]["tiers"]
-    for tier in tiers:
-        table.add_column(_fold(tier["label"]), no_wrap=True)
-    if part["ranking"]:
-        table.add_column(_fold(part["ranking"]["label"]), justify="right", no_wrap=True)
-    for unit in part["units"]:
-        table.add_row(*_unit_cells(unit, columns, tiers, part["ranking"] is not None), style=_row_style(unit, tiers))
-    return table
-
-
-def _fold(label: str, width: int = 4) -> str:
-    return "\n".join(label[i:i + width] for i in range(0, len(label), width))
-
-
-def _report_columns(part: dict[str, Any]) -> list[dict[str, Any]]:
-    metrics = [c["id"] for c in part["columns"] if c["kind"] == "metric"]
-    wanted = part["report"]["columns"] or metrics or [c["id"] for c in part["columns"]]
-    by_id = {c["id"]: c for c in part["columns"]}
-    return [by_id[name] for name in wanted if name in by_id]
-
-
-def _unit_cells(unit: dict[str, Any], columns: list[dict[str, Any]], tiers: list[dict[str, Any]], ranked: bool) -> list[str]:
-    cells = [str(unit["line"]), unit["name"]]
-    na = set(unit.get("not_applicable", ()))
-    for col in columns:
-        source = unit["fields"] if col["kind"] == "field" else unit["metrics"]
-        cells.append(format_value(source.get(col["id"]), Format.parse(col["format"]), col["id"] in na))
-    for tier in tiers:
-        band_id = unit["bands"].get(tier["id"])
-        cells.append(next((b["short"] for b in tier["bands"] if b["id"] == band_id), "—"))
-    if ranked:
-        cells.append("—" if unit["rank"] is None else str(unit["rank"]))
-    return cells
-
-
-def _row_style(unit: dict[str, Any], tiers: list[dict[str, Any]]) -> str:
-    worst = 3 if unit.get("vetoes") else 0
-    for tier in tiers:
-        band_id = unit["bands"].get(tier["id"])
-        worst = max([worst] + [b["severity"] for b in tier["bands"] if b["id"] == band_id])
-    return SEVERITY_STYLE.get(worst, "")
 
 
 def make_console(file: Any = None, width: int | None = None) -> Console:
