@@ -72,7 +72,8 @@ def test_cli_history_round_trip(tmp_path: Path) -> None:
                    cwd=ROOT, check=True, capture_output=True)
     out = subprocess.run(base + ["examples/tonggu-ganzhengtong/", "--period", "2022-05", "--history", str(saved)],
                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True).stdout
-    assert "约谈：连续两期活跃率低于80%的单位（2个）" in out and "林业局（2022-04、2022-05）" in out
+    assert "约谈：连续两期活跃率低于80%的单位（2个）：林业局、人民医院" in out
+    assert "林业局连续2期活跃率低于80%（2022-04、2022-05），本期79.56%" in out  # the sentence, periods cited
 
 
 def test_cli_bad_history_file_is_a_clear_error(tmp_path: Path) -> None:
