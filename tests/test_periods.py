@@ -155,7 +155,7 @@ def test_cli_may_then_june_with_one_ruleset(tmp_path: Path) -> None:
         saved.append(out)
     june = subprocess.run(base + [str(JUNE), "--history", str(saved[0]), "--history", str(saved[1])],
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True).stdout
-    assert "考核期 2022-06" in june and "林业局（2022-04、2022-05、2022-06）" in june
+    assert "考核期 2022-06" in june and "林业局连续3期活跃率低于80%（2022-04、2022-05、2022-06）" in june
     refused = subprocess.run(base + [str(JUNE / "units.csv"), "--period-file", str(MAY / "period.yaml"),
                                      "--history", str(saved[1])], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert refused.returncode == 1 and "考核期“2022-05”与本期相同" in refused.stderr and "Traceback" not in refused.stderr
