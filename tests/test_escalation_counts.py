@@ -92,3 +92,39 @@ def test_explain_says_which_periods_set_the_metric(june: dict) -> None:
     assert any(line.startswith("指标 按时报送得分 = max(10 - 2 * late_days, 0) = 0") and
                "因升级处理“本年度内累计2次未按时完成的单位”（2022-03、2022-06）改写为 0" in line for line in lines), lines
     assert "升级 全年该项不得分（本年度内累计2次未按时完成的单位）：因 2022-03、2022-06 各期；按时报送得分 改为 0" in lines
+
+
+# ------------------------------------------------------------------ the same through `tongbao test`: history in a rule test
+
+
+def test_rule_test_with_history_passes() -> None:
+    from tongbao.tools.ruletest import run_tests
+
+    result = run_tests([HERE / "reports.test.yaml"])
+    assert (result["passed"], result["failed"]) == (3, 0), result
+
+
+def test_rule_test_without_the_history_fails_on_the_escalations(tmp_path: Path) -> None:
+    from tongbao.tools.ruletest import run_tests
+
+    text = (HERE / "reports.test.yaml").read_text(encoding="utf-8")
+    cut = text.replace('      - period: "2021-12"', '      - period: "2021-11"').replace('      - period: "2022-03"\n        units: [{单位: 甲, 逾期天数: 1}',
+                                                                                      '      - period: "2022-03"\n        units: [{单位: 甲}')
+    (tmp_path / "reports.yaml").write_text((HERE / "reports.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "units.csv").write_text("单位,逾期天数,其他得分\n", encoding="utf-8")
+    (tmp_path / "x.test.yaml").write_text(cut, encoding="utf-8")
+    first = run_tests([tmp_path / "x.test.yaml"])["cases"][0]
+    got = {f["what"]: (f["expected"], f["got"]) for f in first["failures"]}
+    assert got["甲 的升级处理"] == (["second_late"], [])  # 甲 late only now: no second time this year
+    assert got["甲 的指标“按时报送得分”（timeliness）"] == (0, 8)
+
+
+def test_history_needs_this_period_named(tmp_path: Path) -> None:
+    from tongbao.tools.ruletest import RuleTestError, load_cases
+
+    text = (HERE / "reports.test.yaml").read_text(encoding="utf-8").replace('    period: "2022-06"\n    history:\n      - period: "2021-12"', '    history:\n      - period: "2021-12"', 1)
+    (tmp_path / "reports.yaml").write_text((HERE / "reports.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "x.test.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RuleTestError) as err:
+        load_cases(tmp_path / "x.test.yaml")
+    assert "x.test.yaml:10:5" in str(err.value) and "就要写本期是哪一期" in str(err.value)

@@ -79,15 +79,16 @@ from ..rules.model import Aggregate, FieldSpec, Metric, Part, Ruleset
 from ..verdict_types import TopDict
 from ..verdict import PartResult, Verdict
 from ..rules.yamlfile import YamlDoc, read_yaml
+from .casehistory import case_history, earlier_verdicts
 
 SUFFIX = ".test.yaml"
 REL_TOL = 1e-9
 ABS_TOL = 1e-12  # a figure that should be 0 can come out as 1e-17 after float sums; relative tolerance alone rejects it
 FILE_KEYS = ("ruleset", "defaults", "tables", "cases")
-CASE_KEYS = ("name", "part", "units", "tables", "expect", "expect_summary")
-UNIT_KEYS = ("bands", "flags", "vetoes", "notifications", "metrics", "fields", "rank", "group")
+CASE_KEYS = ("name", "part", "period", "history", "units", "tables", "expect", "expect_summary")
+UNIT_KEYS = ("bands", "flags", "vetoes", "notifications", "escalations", "metrics", "fields", "rank", "group")
 SUMMARY_KEYS = ("figures", "units", "top")
-LIST_KINDS = {"flags": "标记", "vetoes": "单项否决项", "notifications": "通报措施"}
+LIST_KINDS = {"flags": "标记", "vetoes": "单项否决项", "notifications": "通报措施", "escalations": "升级处理"}
 COVERAGE_KINDS = (("bands", "分档"), ("flags", "标记"), ("vetoes", "否决"), ("notifications", "通报"))
 _PERCENT = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*%\s*$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -141,6 +142,8 @@ class Case:
     part: int  # index into ruleset.parts
     tables: dict[str, Rows]
     checks: tuple[Check, ...]
+    period: str | None = None  # this period's id, when the case gives earlier periods
+    history: tuple[tuple[str, dict[str, Rows]], ...] = ()  # earlier periods' rows, oldest first
 
     @property
     def ruleset_id(self) -> str | None:
@@ -317,12 +320,13 @@ class _Reader:
         if missing:
             self.fail(where, f"用例没有给出“{'、'.join(missing)}”的行，而规则集要读这些文件。"
                              "请在用例的 tables 中给出，或写在文件顶层的 tables 中供各用例共用（每个文件至少一行）。")
+        period, history = case_history(self, raw, where, part, shared, defaults)
         names = _unit_names(part, tables)
         checks = self._expect(raw.get("expect"), where + ("expect",), part, names)
         checks += self._summary(raw.get("expect_summary"), where + ("expect_summary",), part)
         if "expect" not in raw and "expect_summary" not in raw:
             self.fail(where, "用例没有任何期望：请写 expect（各单位的期望）或 expect_summary（汇总）。")
-        return Case(str(self.path), self.doc.where(where)[0], name, self.ruleset, None, index, tables, tuple(checks))
+        return Case(str(self.path), self.doc.where(where)[0], name, self.ruleset, None, index, tables, tuple(checks), period, history)
 
     def _part(self, value: Any, where: Where) -> int:
         ids = [p.id for p in cast(Ruleset, self.ruleset).parts]
@@ -392,7 +396,7 @@ class _Reader:
 
     def _ids(self, value: Any, where: Where, part: Part, unit: str, kind: str) -> list[Check]:
         known = {"flags": [f.name for f in part.flags], "vetoes": [v.name for v in part.vetoes],
-                 "notifications": [n.id for n in part.notifications]}[kind]
+                 "notifications": [n.id for n in part.notifications], "escalations": [e.id for e in part.escalations]}[kind]
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             self.fail(where, f"{kind} 应是{LIST_KINDS[kind]} id 的列表，例如 [{known[0] if known else '…'}]；一个也没有时写 []。")
             return []
@@ -499,7 +503,7 @@ class _Reader:
 
 
 UNIT_READERS: dict[str, Callable[..., list[Check]]] = {
-    "bands": _Reader._bands, "flags": _Reader._ids, "vetoes": _Reader._ids, "notifications": _Reader._ids,
+    "bands": _Reader._bands, "flags": _Reader._ids, "vetoes": _Reader._ids, "notifications": _Reader._ids, "escalations": _Reader._ids,
     "metrics": _Reader._values, "fields": _Reader._values, "rank": _Reader._rank, "group": _Reader._group,
 }
 
@@ -593,7 +597,9 @@ def run_case(case: Case) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     if case.broken is not None:
         return {**out, "passed": False, "failures": [_error(case, "加载规则集", "规则集没有问题", case.broken)]}, []
     try:
-        verdict = evaluate(cast(Ruleset, case.ruleset), {f: list(rows.records) for f, rows in case.tables.items()})
+        history = earlier_verdicts(case)
+        verdict = evaluate(cast(Ruleset, case.ruleset), {f: list(rows.records) for f, rows in case.tables.items()},
+                           period=case.period, history=history)
     except DataError as exc:
         return {**out, "passed": False, "failures": [_error(case, "读取数据", "数据没有问题", _locate(exc, case))]}, []
     except TongbaoError as exc:
@@ -655,8 +661,8 @@ class _Seen:
     def got(self, check: Check) -> Any:
         unit: Any = self.units[check.unit][1] if check.unit is not None else None
         kind = check.kind
-        if kind == "notifications":
-            return [n["id"] for n in unit["notifications"]]
+        if kind in ("notifications", "escalations"):
+            return [n["id"] for n in unit.get(kind, [])]
         if kind in ("flags", "vetoes", "rank", "group"):
             return unit.get(kind, [] if kind == "vetoes" else None)
         if kind in ("band", "metric", "field"):
