@@ -212,7 +212,7 @@ def main() -> None:
     if "engine" in only:
         result["engine_vs_numpy"] = []
         for n in ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000, 10_000_000]):
-            row = engine_vs_numpy(n, 3 if n >= 10_000_000 else 5)
+            row = engine_vs_numpy(n, 1 if n >= 10_000_000 else 3)
             result["engine_vs_numpy"].append(row)
             print("engine", row, flush=True)
     if "yanjiang" in only:

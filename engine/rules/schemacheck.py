@@ -79,6 +79,9 @@ class _Checker:
             "minProperties": lambda v, x, s: not isinstance(x, dict) or len(x) >= v,
             "items": self._items, "minItems": lambda v, x, s: not isinstance(x, list) or len(x) >= v,
             "minLength": lambda v, x, s: not isinstance(x, str) or len(x) >= v,
+            "maxLength": lambda v, x, s: not isinstance(x, str) or len(x) <= v,
+            "if": self._if, "then": lambda v, x, s: True, "else": lambda v, x, s: True,  # both read by "if"
+            "dependencies": self._dependencies,
             "pattern": lambda v, x, s: not isinstance(x, str) or _pattern(v).search(x) is not None,
             "minimum": lambda v, x, s: not _is_type(x, "number") or x >= v,
             "maximum": lambda v, x, s: not _is_type(x, "number") or x <= v,
@@ -108,6 +111,18 @@ class _Checker:
 
     def _type(self, kinds: Any, instance: Any, schema: dict[str, Any]) -> bool:
         return any(_is_type(instance, k) for k in (kinds if isinstance(kinds, list) else [kinds]))
+
+    def _if(self, test: Any, instance: Any, schema: dict[str, Any]) -> bool:
+        branch = "then" if self.check(test, instance) else "else"
+        return branch not in schema or self.check(schema[branch], instance)
+
+    def _dependencies(self, deps: dict[str, Any], instance: Any, schema: dict[str, Any]) -> bool:
+        if not isinstance(instance, dict):
+            return True
+        for key, need in deps.items():
+            if key in instance and not (all(k in instance for k in need) if isinstance(need, list) else self.check(need, instance)):
+                return False
+        return True
 
     def _ref(self, ref: str, instance: Any, schema: dict[str, Any]) -> bool:
         if not ref.startswith("#/"):
