@@ -262,6 +262,7 @@ class _PartRun:
         index = _unit_index(self.table, rows, spec)
         self.warnings.extend(rows.warnings)
         names: dict[str, Any] = dict(rows.columns)
+        names.update(self._unit_values_per_row(spec, rows, index))
         names.update({k: (v[index] if isinstance(v, np.ndarray) and v.shape == (self.n,) else v)
                       for k, v in self.facts.items()})
         ctx = Context(names, len(rows), {}, (), self.dates)
@@ -270,6 +271,15 @@ class _PartRun:
         for f in spec.flags:
             names[f.name] = condition(ctx.column(f.when, f.where), f)
         return {a.name: _aggregate(a, ctx, names, index, self.n) for a in spec.per_unit}
+
+    def _unit_values_per_row(self, spec: Findings, rows: Table, index: np.ndarray) -> dict[str, Any]:
+        """Each row's unit's fields and group, so a row's rule can depend on its unit's class; the row's own names win."""
+        own = set(rows.columns) | {m.name for m in spec.metrics} | {f.name for f in spec.flags}
+        out = {f.name: self.table.columns[f.name][index] for f in self.part.units.fields
+               if f.name not in own and f.name in self.table.columns}
+        if self.groups is not None and "group" not in own:
+            out["group"] = self.groups[index]
+        return out
 
     # ------------------------------------------------------------ checks and verdicts
 

@@ -107,7 +107,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     groups = _groups(b, raw, at, units, scope)
     if groups:
         scope.owner["group"] = at + ("groups",)
-    findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope)
+    findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope, units, bool(groups))
                      for name, spec in raw.get("findings", {}).items())
     records = _records(b, raw, at, base, scope, facts)
     # Vetoes come before metrics: a vetoed unit is "not scored further", which a metric may need to say.
@@ -244,9 +244,11 @@ def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTa
     return tuple(out)
 
 
-def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...], base: Scope, unit_scope: Scope) -> Findings:
+def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...], base: Scope, unit_scope: Scope,
+              units: UnitTable | None = None, grouped: bool = False) -> Findings:
     row_scope = Scope(base)
     fields = _fields(b, spec["fields"], at + ("fields",), row_scope)
+    _unit_names_for_rows(row_scope, unit_scope, spec, units, grouped)
     metrics = _metrics(b, spec.get("metrics", {}), at + ("metrics",), row_scope, {f.name for f in fields})
     flags = _flag_list(b, spec.get("flags", {}), at + ("flags",), row_scope, ())
     aggregates = []
@@ -268,6 +270,21 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
         aggregates.append(Aggregate(agg_name, agg["label"], how, expr, field, Format.parse(fmt), b.where(path)))
     _table_name(b, spec["file"], at + ("file",))
     return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
+
+
+def _unit_names_for_rows(row_scope: Scope, unit_scope: Scope, spec: dict[str, Any], units: UnitTable | None, grouped: bool) -> None:
+    """A findings row also sees its unit's fields and group (a deduction that depends on the unit's class).
+
+    The row's own fields, metrics and flags win where a name is the same, so older rulesets mean what they meant.
+    """
+    own = set(spec["fields"]) | set(spec.get("metrics", {})) | set(spec.get("flags", {}))
+    for name in [f.name for f in units.fields] if units else []:
+        if name not in own and name in unit_scope.owner:
+            row_scope.owner[name] = unit_scope.owner[name]
+            if name in unit_scope.percent:
+                row_scope.percent.add(name)
+    if grouped and "group" not in own and "group" in unit_scope.owner:
+        row_scope.owner["group"] = unit_scope.owner["group"]
 
 
 def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, field_names: set[str]) -> tuple[Metric, ...]:
