@@ -44,3 +44,12 @@ def test_an_unknown_name_in_a_row_still_lists_the_unit_fields(tmp_path: Path) ->
     with pytest.raises(tongbao.RulesetError) as err:
         tongbao.load_ruleset(tmp_path / "issues.yaml")
     assert "未知的名称“kye_unit”" in str(err.value) and "key_unit" in str(err.value)
+
+
+def test_lint_counts_a_unit_field_read_by_findings_rows_as_used() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "tongbao", "lint", str(HERE / "issues.yaml")], capture_output=True, text=True, encoding="utf-8")
+    assert "key_unit" not in out.stdout + out.stderr  # read only by the rows' weight
+    assert "TB-L006" in out.stdout and "issue_rows" in out.stdout  # the lint still runs: an unused per-unit figure is reported

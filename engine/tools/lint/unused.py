@@ -45,7 +45,8 @@ def check_unused(ctx: _Context) -> Iterator[Finding]:
     for part, prefix in ctx.parts():
         unit, rows = _unit_reads(part), _row_reads(part)
         everything |= unit | set().union(*rows.values())
-        reads[prefix + ("units", "fields")] = unit
+        # a findings row may read its unit's fields (where it has no field of that name itself)
+        reads[prefix + ("units", "fields")] = unit.union(*(rows[f.name] - {x.name for x in f.fields} for f in part.findings))
         reads |= {prefix + ("findings", name, "fields"): names for name, names in rows.items()}
         reads |= {prefix + ("records", r.name, "fields"): rows[r.name] for r in part.records}
         yield from _unused_metrics(ctx, prefix, part, unit, rows)
