@@ -142,3 +142,8 @@ def test_claimed_values_are_the_nearest_double_to_the_decimal() -> None:
     from decimal import Decimal
     assert values.tolist() == [float(Decimal(t[:-1]) / 100) for t in texts]
     assert values[-3] == 0.931 and not math.isnan(values[0])
+
+
+def test_the_whitespace_stripped_is_what_str_strip_strips() -> None:
+    assert csvcolumns.PY_SPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert fastcells.ASCII_SPACE == "".join(chr(c) for c in range(128) if chr(c).isspace())
