@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .csvfile import read_csv
+from .workbook import SUFFIXES as WORKBOOK_SUFFIXES, is_workbook, locate, read_sheet
 from ..errors import CellProblem, DataError
 from ..rules.confine import inside
 from ..rules.model import Ruleset
@@ -42,7 +43,7 @@ class Inputs:
     def _classify(self, data: TableInput) -> None:
         if isinstance(data, (str, Path)) and Path(data).is_dir():
             self.folder = Path(data)
-            missing = [f for f in self.needed if not (self.folder / f).exists()]  # a FIFO or folder there is refused when read, by name
+            missing = [f for f in self.needed if not (self.folder / stored_name(self.folder, f)).exists()]  # a FIFO or folder there is refused when read, by name
             if missing:
                 have = "、".join(sorted(p.name for p in self.folder.iterdir() if p.is_file())) or "（空）"
                 raise DataError([CellProblem(str(self.folder), None, None, None,
@@ -83,7 +84,7 @@ class Inputs:
 
     def table(self, name: str, layout: Layout) -> Table:
         if self.folder is not None:
-            path = self._in_folder(name)
+            path = self._in_folder(stored_name(self.folder, name))
             return _from_path(path, layout, self.encoding, display=str(path))
         data = self.given.get(name)
         if data is None:
@@ -111,11 +112,35 @@ def _from_columns(layout: Layout, columns: dict[str, Any], name: str) -> Table:
     return table_from_rows(layout, name, header, rows, data_sha({k: list(v) for k, v in columns.items()}), None)
 
 
+def stored_name(folder: Path, name: str) -> str:
+    """The file in ``folder`` that holds table ``name``: itself, or the same name as a CSV or a workbook
+    (units.csv may arrive as units.xlsx, and the other way round); exactly one of them must be there."""
+    if (folder / name).exists():
+        return name
+    stem = Path(name).stem
+    present = [stem + s for s in (".csv", *WORKBOOK_SUFFIXES) if (folder / (stem + s)).exists()]
+    if len(present) > 1:
+        raise DataError([CellProblem(str(folder), None, None, None, f"文件夹中同时有 {'、'.join(present)}，不知道该读哪一个"
+                                                                 f"（规则集要的是 {name}）。请只留下一个。")])
+    return present[0] if present else name
+
+
 def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | None = None) -> Table:
+    if is_workbook(path):
+        return _from_workbook(path, layout, display)
     raw = read_csv(path, encoding, display)
     if isinstance(raw, ColumnTable):
         return table_from_cells(layout, raw.file, raw.header, raw.columns, raw.lines, raw.sha256, raw.encoding)
     return table_from_rows(layout, raw.file, raw.header, raw.rows, raw.sha256, raw.encoding)
+
+
+def _from_workbook(path: Path, layout: Layout, display: str | None) -> Table:
+    """A workbook's sheet as CSV text, through the same table builder (one typing, one set of messages)."""
+    sheet = read_sheet(path, [layout.key, *(f.column for f in layout.fields)], layout.sheet, display)
+    try:
+        return table_from_rows(layout, sheet.file, sheet.header, sheet.rows, sheet.sha256, None)
+    except DataError as exc:
+        raise locate(exc, sheet) from None
 
 
 def _temporary_csv(name: str, data: Any) -> Path:

@@ -89,10 +89,11 @@ class Layout:
     unique: bool = True  # unit tables: one row per unit; findings: many
     totals_row: str | None = None
     keep_text: frozenset[str] = frozenset()  # fields whose cells are audited as printed
+    sheet: str | None = None  # a workbook's sheet, when the ruleset names it
 
     @classmethod
     def of(cls, spec: UnitTable, keep_text: Iterable[str] = ()) -> "Layout":
-        return cls(spec.key, spec.fields, True, spec.totals_row, frozenset(keep_text))
+        return cls(spec.key, spec.fields, True, spec.totals_row, frozenset(keep_text), spec.sheet)
 
 
 def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]],

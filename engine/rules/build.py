@@ -215,7 +215,7 @@ def _units(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) 
     files = tuple(raw["files"].items()) if "files" in raw else ((None, raw["file"]),)
     for gid, name in files:
         _table_name(b, name, at + (("files", gid) if gid is not None else ("file",)))
-    return UnitTable(files, raw["key"], raw.get("label", "单位"), fields, raw.get("totals_row"))
+    return UnitTable(files, raw["key"], raw.get("label", "单位"), fields, raw.get("totals_row"), sheet=raw.get("sheet"))
 
 
 def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTable, scope: Scope) -> tuple[Any, ...]:

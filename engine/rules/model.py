@@ -63,6 +63,7 @@ class UnitTable:
     fields: tuple[FieldSpec, ...]
     totals_row: str | None
     from_records: str | None = None  # no unit table: the units are the distinct keys of this records table
+    sheet: str | None = None  # the workbook sheet to read (default: the first whose rows hold the header)
 
 
 @dataclass(frozen=True)
