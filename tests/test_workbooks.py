@@ -255,3 +255,19 @@ def test_number_formats_that_change_a_cells_text(code: str, kind: Any) -> None:
     from tongbao.data.workbook import _format_kind
 
     assert _format_kind(code) == kind
+
+
+def test_numbers_stored_as_text_parse_as_csv_cells_do(rules: tongbao.Ruleset, tmp_path: Path) -> None:
+    path = tonggu_xlsx(tmp_path / "units.xlsx", edit={(3, 2): "1,028", (3, 4): "１００％"})  # 县委办: text cells
+    unit = tongbao.evaluate(rules, path).to_dict()["parts"][0]["units"][0]
+    assert (unit["name"], unit["fields"]["registered"], unit["fields"]["activity"]) == ("县委办", 1028, 1.0)
+
+
+@pytest.mark.parametrize("value, text", [
+    (__import__("datetime").datetime(2022, 5, 13), "2022-05-13"), (__import__("datetime").date(2023, 8, 2), "2023-08-02"),
+    (__import__("datetime").datetime(2022, 5, 13, 8, 30), "2022-05-13 08:30:00"), (True, "TRUE"), ("  甲 ", "甲"),
+])
+def test_dates_and_other_cells_as_csv_text(value: Any, text: str) -> None:
+    from tongbao.data.workbook import _Scan, _text
+
+    assert _text(value, _Scan(), (0, 0), "u.xlsx", "S") == text
