@@ -43,6 +43,13 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class EvaluateFormat(str, Enum):
+    """evaluate alone also writes the annex workbook."""
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
 def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's user errors into one message and exit 1; bugs into exit 3."""
     @functools.wraps(command)
@@ -73,7 +80,7 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
 def evaluate(
     ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", metavar=RULESET),
     data: Path = typer.Argument(..., help="CSV 文件，或放着规则集所需表格的文件夹", metavar=DATA),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 终端报告；json 判定结果"),
+    format: EvaluateFormat = typer.Option(EvaluateFormat.table, "--format", "-f", metavar="格式", help="table 终端报告；json 判定结果；xlsx 附件工作簿（-o 以 .xlsx 结尾时自动选用）"),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件（整份写成后才替换），而不是屏幕"),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
     explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
@@ -91,9 +98,15 @@ def evaluate(
         _refuse_overwriting_inputs(output, ruleset, data, [*(history or []), *([period_file] if period_file else [])])
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
+    if format is EvaluateFormat.xlsx or (output or "").lower().endswith(".xlsx"):
+        _check_xlsx_target(output)
     with step("读取数据并评定"):
         result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
-    if format is OutputFormat.json and not explain:  # streamed: a million-unit verdict is ~1 GB of text
+    if format is EvaluateFormat.xlsx or (output or "").lower().endswith(".xlsx"):
+        with step("写出附件工作簿"):
+            _write_xlsx(result.to_dict(), output)
+        return
+    if format is EvaluateFormat.json and not explain:  # streamed: a million-unit verdict is ~1 GB of text
         with step("写出 JSON"):
             _write_chunks(result, output)
         return
@@ -104,7 +117,23 @@ def evaluate(
             verdict = with_explanations(result)
         else:
             verdict = result.to_dict()
-    _emit(verdict, format, output, lambda console: _terminal().render(verdict, console, everything))
+    _emit(verdict, OutputFormat(format.value), output, lambda console: _terminal().render(verdict, console, everything))
+
+
+def _check_xlsx_target(output: Optional[str]) -> None:
+    from tongbao.errors import TongbaoError
+
+    if output is None or output == "-" or not output.lower().endswith(".xlsx"):
+        raise TongbaoError("附件工作簿（xlsx）要写到文件：请加 -o 附件.xlsx（文件名以 .xlsx 结尾）。")
+
+
+def _write_xlsx(verdict: Mapping[str, Any], output: Optional[str]) -> None:
+    """The annex workbook: one sheet per part, a summary and the warnings (report/annex.py)."""
+    from tongbao.report.annex import to_xlsx
+    from tongbao.report.atomic import write_atomic
+
+    assert output is not None
+    write_atomic(output, to_xlsx(verdict))
 
 
 def _write_chunks(result: Any, output: Optional[str]) -> None:

@@ -94,7 +94,7 @@ def test_every_option_and_argument_has_help_and_a_chinese_placeholder() -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["evaluate", TONGGU[0]], "错误：缺少参数“数据”。"),
     (["evaluate", *TONGGU, "--bogus"], "错误：没有“--bogus”这个选项。"),
-    (["evaluate", *TONGGU, "-f", "xml"], "错误：“--format/-f”的值不对：xml 不是可选的值（table、json）之一。"),
+    (["evaluate", *TONGGU, "-f", "xml"], "错误：“--format/-f”的值不对：xml 不是可选的值（table、json、xlsx）之一。"),
     (["evaluat"], "错误：没有“evaluat”这个命令。是不是要用 evaluate、validate？"),
     (["validate", TONGGU[0], "extra"], "错误：多出了参数：extra。"),
     (["evaluate", *TONGGU, "-o"], "错误：选项“-o”后面要跟一个值。"),
