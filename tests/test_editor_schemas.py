@@ -82,3 +82,15 @@ def test_the_lenient_twins_are_generated_from_the_strict_schema() -> None:
     assert with_layers(shipped) == shipped, "run: python -m tongbao.rules.layerschema schemas/ruleset.schema.json"
     assert set(shipped["definitions"]) == {*(strict := [k for k in shipped["definitions"] if not k.startswith("layer_")]),
                                            *(f"layer_{k}" for k in strict)}
+
+
+def test_the_test_file_schema_names_the_keys_the_reader_reads() -> None:
+    from tongbao.tools import ruletest
+    from tongbao.tools.casehistory import HISTORY_KEYS
+
+    defs = schema("ruletest")["definitions"]
+    assert tuple(schema("ruletest")["properties"]) == ruletest.FILE_KEYS
+    assert tuple(defs["case"]["properties"]) == ruletest.CASE_KEYS
+    assert tuple(defs["unit_expect"]["properties"]) == ruletest.UNIT_KEYS
+    assert tuple(defs["summary_expect"]["properties"]) == ruletest.SUMMARY_KEYS
+    assert tuple(defs["earlier"]["properties"]) == HISTORY_KEYS
