@@ -169,7 +169,10 @@ class PartResult:
             return format_value(_py(t.columns[name][i]), self.part.format_of(name), bool(t.not_applicable[name][i]))
         for values in (self.metrics, self.aggregates):
             if name in values:
-                return format_value(_py(values[name][i]), self.part.format_of(name))
+                value = values[name][i]
+                if isinstance(value, np.ndarray):  # a `dates` aggregate holds each unit's list of dates
+                    return _dates_text(value)
+                return format_value(_py(value), self.part.format_of(name))
         if name in self.flags or name in self.vetoes:
             return "是" if {**self.flags, **self.vetoes}[name][i] else "否"
         fact = next((f for f in self.facts if f.name == name), None)
@@ -294,3 +297,9 @@ def _finite(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _dates_text(dates: np.ndarray, shown: int = 10) -> str:
+    """A unit's dates for people: 2022-09-26、2022-09-27…, the first ten and then 等N个日期."""
+    if dates.size == 0:
+        return "无"
+    text = "、".join(str(d) for d in dates[:shown])
+    return text if dates.size <= shown else f"{text}等{dates.size}个日期"

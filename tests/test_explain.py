@@ -61,3 +61,15 @@ def test_evaluate_explain_puts_the_trace_in_the_verdict() -> None:
     units = json.loads(out.stdout)["parts"][0]["units"]
     assert all("explain" in u for u in units)
     assert units[0]["explain"]["tiers"][0]["band"] == "ok"
+
+
+def test_explain_json_reads_a_dates_aggregate_as_dates() -> None:
+    """``update_days`` (a ``dates`` aggregate) holds a list per unit; --explain once crashed on it (exit 3)."""
+    out = subprocess.run([sys.executable, "-m", "tongbao", "evaluate", "rulesets/ganzhou-gongkai-2022-07.yaml",
+                          "examples/ganzhou-gongkai-2022-07/", "-f", "json", "--explain"],
+                         cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    unit = json.loads(out.stdout)["parts"][-1]["units"][0]  # 赣州市人民政府网首页, 20 update days
+    inputs = {i["name"]: i["display"] for m in unit["explain"]["metrics"] for i in m.get("inputs", [])}
+    assert inputs["update_days"] == ("2022-09-26、2022-09-27、2022-09-28、2022-09-29、2022-09-30、2022-10-01、"
+                                     "2022-10-02、2022-10-04、2022-10-05、2022-10-06等20个日期")
