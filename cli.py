@@ -59,7 +59,7 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except TongbaoError as exc:
-            print(f"错误：{exc}", file=sys.stderr)
+            print(f"错误：{_safe(str(exc))}", file=sys.stderr)
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -202,9 +202,16 @@ def _emit_text(text: str, output: Optional[str]) -> None:
     from tongbao.report.atomic import write_atomic
 
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(_safe(text))
     else:
         write_atomic(output, text)
+
+
+def _safe(text: str) -> str:
+    """The one filter for text from files on its way to a terminal: controls, bidi and undecodable bytes escaped."""
+    from tongbao.escape import visible
+
+    return visible(text)
 
 
 def _refuse_overwriting_inputs(output: str, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
@@ -245,7 +252,7 @@ def explain(
     if format is OutputFormat.json:
         sys.stdout.write(_render_json({"unit": unit, "traces": traces}))
     else:
-        sys.stdout.write("\n\n".join("\n".join(t["lines"]) for t in traces) + "\n")
+        sys.stdout.write(_safe("\n\n".join("\n".join(t["lines"]) for t in traces) + "\n"))
 
 
 @command()
@@ -260,7 +267,7 @@ def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", m
               f"{sum(len(p.tiers) for p in parts)} 个分档、{sum(len(p.flags) for p in parts)} 个标记、"
               f"{sum(len(p.notifications) for p in parts)} 项通报措施")
     shape = "" if rules.single else f"{len(parts)} 个部分，"
-    print(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{shape}{counts}）。")
+    print(_safe(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{shape}{counts}）。"))
 
 
 @command()
@@ -275,10 +282,12 @@ def show(
 
     doc, layers = resolve(ruleset)
     if not resolved:
-        sys.stdout.write(Path(ruleset).read_text(encoding="utf-8-sig"))
+        from tongbao.data.files import RULESET_LIMIT, read_bytes
+
+        sys.stdout.write(_safe(read_bytes(ruleset, RULESET_LIMIT, "规则集").decode("utf-8-sig")))
         return
     chain = " → ".join(f for f, _ in layers)
-    sys.stdout.write(f"# 继承链：{chain}\n" + resolved_yaml(doc))
+    sys.stdout.write(_safe(f"# 继承链：{chain}\n" + resolved_yaml(doc)))
 
 
 def _emit(data: Mapping[str, Any], format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:

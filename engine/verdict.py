@@ -7,6 +7,7 @@ asked for, which keeps ``evaluate`` itself column-wise and fast.
 from __future__ import annotations
 
 import json
+import re
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, TypeGuard, cast
@@ -265,7 +266,17 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None, p
 
 def dumps(data: Mapping[str, Any]) -> str:
     """UTF-8 JSON, Chinese kept as characters, key order as built, no NaN."""
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text that is valid UTF-8 and harmless on a terminal: DEL, C1, bidi controls and lone
+    surrogates (an undecodable file name, a damaged saved verdict) written as \\uXXXX escapes.
+    They can occur only inside strings, where the escape means the same character."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _combined(sources: list[dict[str, Any]]) -> str:

@@ -62,6 +62,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
 
 def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
     """Decode with the given encoding, or by the chain; return text and the encoding used."""
+    _not_text(raw, name, encoding)
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -83,6 +84,41 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
     raise DataError([CellProblem(name, None, None, None, "既不是 UTF-8 也不是 GBK/GB18030 编码。请在表格软件中另存为“CSV UTF-8”，或用 --encoding 指明编码。")])
 
 
+_MAGIC = (
+    (b"PK\x03\x04", "这是 Excel 工作簿（.xlsx，或其他 zip 压缩文件），不是 CSV 文本。请在 Excel/WPS 中“另存为”→“CSV UTF-8（逗号分隔）”后再用。"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "这是旧版 Excel 工作簿（.xls），不是 CSV 文本。请在 Excel/WPS 中“另存为”→“CSV UTF-8（逗号分隔）”后再用。"),
+    (b"%PDF", "这是 PDF 文件，不是 CSV 文本。请使用原始表格。"),
+)
+_UTF16 = "这是 UTF-16 文本（Excel 的“Unicode 文本”格式），不是 UTF-8 或 GBK 的 CSV。请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”，或用 --encoding utf-16 读取逗号分隔的 UTF-16 文件。"
+
+
+def _not_text(raw: bytes, name: str, encoding: str | None) -> None:
+    """Name what a file is when it is plainly not a CSV: a workbook, a PDF, UTF-16 text (by magic bytes or BOM)."""
+    for magic, message in _MAGIC:
+        if raw.startswith(magic):
+            raise DataError([CellProblem(name, None, None, None, message)])
+    if encoding is None and raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise DataError([CellProblem(name, None, None, None, _UTF16)])
+
+
+_CSV_REASONS = (
+    ("field larger than field limit", "有一个单元格超过 {limit} 个字符。表格的单元格不会这么长：多半是文件选错了、损坏了，或这里有一个引号没有闭合、把后面的内容都吞进了一个单元格。"),
+    ("unexpected end of data", "文件在引号闭合之前就结束了：这一行某个引号没有闭合。"),
+    ("',' expected after '\"'", "引号闭合后应紧跟逗号。单元格里要写引号时，请写成两个（\"\"），或整个单元格不加引号。"),
+    ("new-line character seen in unquoted field", "单元格中有单独的回车符。请从表格软件重新另存为 CSV。"),
+    ("line contains NUL", "文件中有空字符（NUL），不像是 CSV 文本。请从表格软件重新另存为 CSV。"),
+)
+
+
+def csv_reason(exc: csv.Error) -> str:
+    """The csv module's English complaint in Chinese, with the likely cause."""
+    text = str(exc)
+    for english, chinese in _CSV_REASONS:
+        if english in text:
+            return chinese.format(limit=csv.field_size_limit())
+    return f"CSV 格式错误（{text}）。多半是这一行某个引号没有闭合。"
+
+
 def _parse(text: str, name: str, sha: str, encoding: str) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
@@ -95,7 +131,7 @@ def _parse(text: str, name: str, sha: str, encoding: str) -> RawTable:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise DataError([CellProblem(name, start, None, None, f"CSV 格式错误：{exc}。多半是这一行某个引号没有闭合。")]) from None
+            raise DataError([CellProblem(name, start, None, None, csv_reason(exc))]) from None
         if not any(c.strip() for c in cells):
             continue
         if header is None:

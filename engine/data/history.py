@@ -103,7 +103,10 @@ def verdict_problem(data: Any) -> str | None:
     if error.validator == "required":
         return f"{where} 缺少必需的键：{excerpt(error.message.split(chr(39))[1] if chr(39) in error.message else error.message)}"
     if error.validator == "type":
-        return f"{where} 的类型不对，应为 {error.validator_value}"
+        want = {"object": "对象 {…}", "array": "列表 […]", "string": "文字", "number": "数字", "integer": "整数",
+                "boolean": "true/false", "null": "null"}
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"{where} 的类型不对，应为{'或'.join(want.get(k, str(k)) for k in kinds)}"
     return f"{where} 不符合判定结果的格式（{error.validator}）"
 
 

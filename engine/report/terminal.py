@@ -241,5 +241,32 @@ def _line(w: dict[str, Any]) -> str | None:
 
 
 def make_console(file: Any = None, width: int | None = None) -> Console:
-    """A console that colours only a real terminal and never interprets [brackets] in data."""
-    return Console(file=file, width=width, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    """A console that colours only a real terminal, never interprets [brackets] in data, and escapes
+    every control, bidi and undecodable character that came from a file (see SafeConsole)."""
+    return SafeConsole(file=file, width=width, markup=False, highlight=False, emoji=False, soft_wrap=False)
+
+
+class SafeConsole(Console):
+    """The choke point for everything a Rich renderer draws (the report, lint, tests, diff).
+
+    Plain strings are escaped before layout (so widths are measured on what is shown); every
+    segment is escaped again on the way out, which also covers Text built by a renderer. Rich's
+    own colour codes are added after this, so they are untouched.
+    """
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        from ..escape import visible
+
+        return super().render_str(visible(text), **kwargs)
+
+    def render(self, renderable: Any, options: Any = None) -> Any:
+        from rich.segment import Segment
+
+        from ..escape import visible
+
+        for segment in super().render(renderable, options):
+            if segment.control is None and segment.text:
+                safe = visible(segment.text)
+                if safe is not segment.text and safe != segment.text:
+                    segment = Segment(safe, segment.style, segment.control)
+            yield segment

@@ -85,20 +85,66 @@ def parse_yaml(text: str, name: str) -> YamlDoc:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        what = exc.problem or exc.context or "YAML 语法错误"
-        hint = "请检查缩进、冒号和引号。"
-        if "expected ',' or '}'" in what:  # the commonest cause: days(a, b) inside {…}
-            hint = "在 {…} 写法中，表达式里的逗号会把它截断：请给表达式加引号，例如 when: 'contains(problem, \"首页\")'，或改用多行写法。"
-        raise RulesetError([Problem(name, line, col, "", f"YAML 语法错误：{what}。{hint}")]) from None
+        raise RulesetError([syntax_problem(exc, name)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character or a byte that is not text
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        pos = text.find(chr(code))  # the C reader counts bytes, not characters: find the character itself
+        pos = pos if pos >= 0 else exc.position
+        line, col = text[:pos].count("\n") + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise RulesetError([Problem(name, line, col, "", f"文件中有不允许的控制字符（#x{code:04x}）。"
+                                    "规则集只能是普通文字；若需要这个字符，请在双引号中用转义写法。")]) from None
     except yaml.YAMLError as exc:
-        raise RulesetError([Problem(name, None, None, "", f"YAML 语法错误：{exc}")]) from None
+        raise RulesetError([Problem(name, None, None, "", f"YAML 语法错误（{str(exc)[:200]}）。请检查缩进、冒号和引号。")]) from None
     builder = _Builder(name)
     data = builder.build(node, (), 0) if node is not None else None
     if builder.problems:
         raise RulesetError(builder.problems)
     return YamlDoc(name, data, builder.marks)
+
+
+# PyYAML's commonest complaints, in Chinese. Keys are the start of its English text.
+_PROBLEMS = {
+    "did not find expected ',' or ']'": "方括号“[”没有闭合，或列表中少了逗号",
+    "did not find expected ',' or '}'": "花括号“{”没有闭合，或映射中少了逗号",
+    "found unexpected end of stream": "文件在引号闭合之前就结束了：引号没有闭合",
+    "mapping values are not allowed": "这里不能出现“: ”（值里有冒号加空格时，请给整个值加引号）",
+    "found character that cannot start any token": "这里的字符不能开始一个值（常见原因：用了 Tab 缩进，请改用空格；或值以 @、` 开头，请加引号）",
+    "did not find expected key": "缩进不对齐，或这里缺少“键: 值”",
+    "did not find expected '-' indicator": "列表项的缩进不对齐",
+    "found undefined alias": "引用（*名称）了没有定义的锚点（&名称）",
+    "could not find expected ':'": "缺少冒号“:”（或多行文字没有加引号）",
+    "expected <block end>": "缩进不一致：这一行比上一层多缩进或少缩进了",
+    "found unknown escape character": "双引号里有无效的转义（\\ 后只能跟 n、t、\\、\"、u 等）",
+    "expected alphabetic or numeric character": "锚点或引用的名称不对",
+    "found a tab character": "不能用 Tab 缩进，请改用空格",
+    "expected a single document": "文件里有不止一个文档（---）。规则集只写一个",
+    "found duplicate anchor": "同名的锚点（&名称）定义了两次",
+}
+_OPENED = {
+    "while parsing a flow sequence": "“[”",
+    "while parsing a flow mapping": "“{”",
+    "while scanning a quoted scalar": "引号",
+    "while parsing a block mapping": "这一层映射",
+    "while parsing a block collection": "这一层列表",
+}
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+    """A PyYAML syntax error told in Chinese, at where the construct opened and where it failed."""
+    english = exc.problem or exc.context or ""
+    what = next((zh for en, zh in _PROBLEMS.items() if english.startswith(en)), f"无法解析（{english}）")
+    failed, opened = exc.problem_mark, exc.context_mark
+    hint = "请检查缩进、冒号和引号。"
+    if english.startswith("did not find expected ',' or '}'"):  # the commonest cause: days(a, b) inside {…}
+        hint = "在 {…} 写法中，表达式里的逗号会把它截断：请给表达式加引号，例如 when: 'contains(problem, \"首页\")'，或改用多行写法。"
+    where = ""
+    mark: Any = failed or opened
+    if opened is not None and failed is not None and (opened.line, opened.column) != (failed.line, failed.column):
+        thing = _OPENED.get(exc.context or "", "这一结构")
+        where = f"{thing}从第 {opened.line + 1} 行第 {opened.column + 1} 列开始，到第 {failed.line + 1} 行第 {failed.column + 1} 列出错。"
+        mark = opened
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return Problem(name, line, col, "", f"YAML 语法错误：{what}。{where}{hint}")
 
 
 class _Builder:
