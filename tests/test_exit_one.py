@@ -17,7 +17,7 @@ UNITS = (DATA / "units.csv").read_text(encoding="utf-8")
 def verdict(tmp_path_factory: pytest.TempPathFactory) -> dict:
     import tongbao
 
-    return tongbao.evaluate(tongbao.load_ruleset(RULESET), DATA, period="2022-04").to_dict()
+    return tongbao.evaluate(tongbao.load_ruleset(RULESET), ROOT / "examples" / "tonggu-ganzhengtong-2022-04").to_dict()
 
 
 def _mutate(v: dict, how: str) -> str:
@@ -33,7 +33,7 @@ def _mutate(v: dict, how: str) -> str:
     elif how == "no id":
         del d["parts"][0]["id"]
     elif how == "no period":
-        del d["ruleset"]["period"]
+        del d["period"]["id"]
     elif how == "NaN":
         return json.dumps(d).replace('"rows": 117', '"rows": NaN', 1)
     elif how == "nested":
@@ -45,7 +45,7 @@ def _mutate(v: dict, how: str) -> str:
 
 CASES = ["parts: [1]", "parts: null", "ruleset: {}", 'units: "abc"', "no id", "no period", "NaN", "nested", "not json"]
 WORDS = {"parts: [1]": "parts/0", "parts: null": "parts", "ruleset: {}": "ruleset", 'units: "abc"': "parts/0/units",
-         "no id": "“id”", "no period": "“period”", "NaN": "NaN", "nested": "嵌套层数过多", "not json": "JSON 格式错误"}
+         "no id": "“id”", "no period": "period 缺少必需的键：“id”", "NaN": "NaN", "nested": "嵌套层数过多", "not json": "JSON 格式错误"}
 
 
 @pytest.mark.parametrize("how", CASES)

@@ -259,14 +259,24 @@ class SafeConsole(Console):
 
         return super().render_str(visible(text), **kwargs)
 
+    _outermost = True  # nested renders (a table's cells) pass through unfiltered; the outermost filters once
+
     def render(self, renderable: Any, options: Any = None) -> Any:
+        if not self._outermost:
+            yield from super().render(renderable, options)
+            return
         from rich.segment import Segment
 
         from ..escape import visible
 
-        for segment in super().render(renderable, options):
-            if segment.control is None and segment.text:
-                safe = visible(segment.text)
-                if safe is not segment.text and safe != segment.text:
-                    segment = Segment(safe, segment.style, segment.control)
-            yield segment
+        self._outermost = False
+        try:
+            for segment in super().render(renderable, options):
+                text = segment.text
+                if segment.control is None and not text.isprintable():  # printable text needs nothing (fast, in C)
+                    safe = visible(text)
+                    if safe != text:
+                        segment = Segment(safe, segment.style, segment.control)
+                yield segment
+        finally:
+            self._outermost = True
