@@ -451,7 +451,9 @@ class ColumnEvaluator(SimpleEval):
 
     def _binop(self, node: ast.BinOp) -> Any:
         # Whole-number constants as float64 (exact: checked at load), so numpy never does int64 arithmetic that wraps.
-        left, right = _as_float(numeric(self._eval(node.left))), _as_float(numeric(self._eval(node.right)))
+        left, right = _as_float(numeric(self._eval(node.left))), numeric(self._eval(node.right))
+        if not isinstance(node.op, ast.Pow):  # an exponent stays whole: x ** 3 multiplies, as a row-by-row ** does
+            right = _as_float(right)
         out = self.operators[type(node.op)](left, right)
         if isinstance(node.op, ast.Div):  # a rate over zero is "not computable", not infinity
             out = np.where(np.isinf(out), np.nan, out)

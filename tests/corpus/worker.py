@@ -88,7 +88,15 @@ def check(case: object, base: Path) -> dict[str, object]:
     _setup(case, folder)
     crash = folder / "_tmp"
     crash.mkdir()
-    tempfile.tempdir = str(crash)
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(crash)
+    try:
+        return _check(case, folder, crash)
+    finally:
+        tempfile.tempdir = saved_tempdir
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check(case: object, folder: Path, crash: Path) -> dict[str, object]:
     argv = list(case.argv)  # type: ignore[attr-defined]
     before = _snapshot(folder)
     problems: list[str] = []
@@ -119,7 +127,6 @@ def check(case: object, base: Path) -> dict[str, object]:
         if second != first or second_out != first_out:
             problems.append("second run differs")
     seconds = time.perf_counter() - start
-    shutil.rmtree(folder, ignore_errors=True)
     return {"name": case.name, "code": code, "problems": problems, "seconds": round(seconds, 3)}  # type: ignore[attr-defined]
 
 
