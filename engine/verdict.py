@@ -279,6 +279,15 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# The same characters as UTF-8 bytes (each starts at a lead byte, so no match falls inside another character).
+_JSON_UNSAFE_BYTES = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def json_safe_bytes(data: bytes) -> bytes:
+    """``json_safe`` for UTF-8 JSON bytes (orjson's output): the same escapes, so both writers agree."""
+    return _JSON_UNSAFE_BYTES.sub(lambda m: f"\\u{ord(m.group().decode('utf-8')):04x}".encode(), data)
+
+
 def _combined(sources: list[dict[str, Any]]) -> str:
     import hashlib
 

@@ -24,10 +24,23 @@ BATCH = 10_000
 
 
 def verdict_chunks(verdict: Verdict) -> Iterator[bytes]:
-    """The verdict's JSON text (UTF-8), in order, a piece at a time."""
+    """The verdict's JSON text (UTF-8), in order, a piece at a time; C1, bidi and DEL escaped as dumps does."""
+    from ..verdict import json_safe_bytes
+
+    for chunk in _chunks(verdict):
+        yield json_safe_bytes(chunk)
+
+
+def _chunks(verdict: Verdict) -> Iterator[bytes]:
     import orjson
 
-    skeleton = orjson.dumps(_json_floats(verdict.to_dict(units=False)), option=orjson.OPT_INDENT_2)
+    try:
+        skeleton = orjson.dumps(_json_floats(verdict.to_dict(units=False)), option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:  # a lone surrogate (a file name that is not UTF-8): json escapes it
+        from ..verdict import dumps
+
+        yield dumps(dict(verdict.to_dict())).encode("utf-8")
+        return
     mark = orjson.dumps(UNITS_MARK)
     pieces = skeleton.split(mark)
     if len(pieces) != len(verdict.parts) + 1:  # the mark met in the data itself: write it the plain way
