@@ -65,12 +65,13 @@ def test_the_checker_catches_a_crash_a_leftover_and_a_changed_input(tmp_path: Pa
     case = Case("probe", {"r.yaml": TONGGU, "data/units.csv": UNITS}, ["evaluate", "r.yaml", "data", "-f", "json", "-o", "out.txt"])
     assert check(case, tmp_path)["problems"] == []
 
-    def broken(path: object, text: str) -> None:
+    def broken(path: object, text: object) -> None:
         (tmp_path / "probe" / "stray.tmp").write_text("x")
         (tmp_path / "probe" / "data" / "units.csv").write_text("changed")
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(atomic, "write_atomic", broken)
+    monkeypatch.setattr(atomic, "write_atomic_chunks", broken)  # -f json -o streams through this one
     problems = check(case, tmp_path)["problems"]
     assert any(p.startswith("exit 3") for p in problems)
     assert "crash report written" in problems and "input changed: data/units.csv" in problems
