@@ -85,7 +85,7 @@ def test_a_long_value_is_quoted_short(tmp_path: Path, cli) -> None:
     assert len(res.stderr) < 1000
 
 
-@pytest.mark.parametrize("head, words", [(b"PK\x03\x04\x14\x00", "这是 Excel 工作簿"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Excel"),
+@pytest.mark.parametrize("head, words", [(b"PK\x03\x04\x14\x00", "工作簿"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "工作簿"),
                                          ("单位\n".encode("utf-16"), "这是 UTF-16 文本"), (b"%PDF-1.7", "PDF")])
 def test_files_that_are_not_csv_are_named_for_what_they_are(tmp_path: Path, head: bytes, words: str, cli) -> None:
     data = tmp_path / "units.csv"
