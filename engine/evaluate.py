@@ -21,7 +21,8 @@ from .rules.formatting import Published
 from .data.history import Period, check_history, streaks
 from .data.period import PeriodInfo, resolve_period
 from .data.inputs import Inputs, TableInput
-from .rules.model import Aggregate, Findings, Part, Ruleset, Tier, Where
+from .ranking import pools_of, rank_columns, rank_keys
+from .rules.model import RANK_NAMES, Aggregate, Findings, Part, Ruleset, Tier, Where
 from .data.tables import Layout, Table, concat_tables
 from .verdict import PartResult, Verdict
 
@@ -202,6 +203,8 @@ class _PartRun:
         names = self.ctx.names
         metrics = {}
         for m in self.part.metrics:
+            if m.expr.names & RANK_NAMES:
+                self._rank()
             metrics[m.name] = names[m.name] = self.ctx.column(m.expr, m.where)
             for mask, expr in overrides.get(m.name, ()):  # the new value may read the metric as first computed
                 metrics[m.name] = names[m.name] = np.where(mask, self.ctx.column(expr, m.where), metrics[m.name])
@@ -302,6 +305,8 @@ class _PartRun:
     def _booleans(self, items: tuple[Any, ...]) -> dict[str, np.ndarray]:
         out = {}
         for item in items:
+            if item.when.names & RANK_NAMES:
+                self._rank()
             out[item.name] = self.ctx.names[item.name] = condition(self.ctx.column(item.when, item.where), item)
         return out
 
@@ -314,20 +319,17 @@ class _PartRun:
         return hit
 
     def _rank(self) -> np.ndarray | None:
+        """Places once the sort keys are known; a metric or flag that reads ``rank`` asks for them early."""
         spec = self.part.ranking
         if spec is None:
             return None
-        column = self.ctx.column(spec.by, spec.where)
-        if column.dtype.kind not in "iufb":
-            raise RulesetError([spec.where.problem(f"排名依据 {spec.by.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。")])
-        values = np.asarray(column, dtype=np.float64)
-        if spec.within == "all" or self.groups is None:
-            return rank_values(values, spec.order == "descending", spec.ties)
-        ranks = np.full(self.n, np.nan)
-        for group in self.part.groups:
-            mask = self.groups == group.id
-            ranks[mask] = rank_values(values[mask], spec.order == "descending", spec.ties)
-        return ranks
+        if "rank" not in self.ctx.names:
+            values = [self.ctx.column(k.expr, spec.where) for k in spec.sort_keys]
+            if values[0].dtype.kind not in "iufb":  # text and dates may break ties, never lead
+                raise RulesetError([spec.where.problem(f"排名依据 {spec.by.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。")])
+            pools = pools_of(self.n, self.groups, [g.id for g in self.part.groups], spec.within)
+            self.ctx.names.update(rank_columns(spec, values, pools, self.n))
+        return np.asarray(self.ctx.names["rank"])
 
     def _figures(self) -> dict[str, dict[str, Any]]:
         scopes: list[tuple[str, Context]] = [("all", self.ctx)]
@@ -484,24 +486,5 @@ def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, v
 
 
 def rank_values(values: np.ndarray, descending: bool, ties: str) -> np.ndarray:
-    """1-based ranks; NaN gets no rank. "shared": equal values share the best rank (1,2,2,4)."""
-    key = -values if descending else values
-    ranks = np.full(len(values), np.nan)
-    valid = ~np.isnan(key)
-    k = key[valid]
-    if ties == "shared":
-        # One sort, then each value takes the position where its run of equals starts: 1, 2, 2, 4.
-        # (searchsorted would do 1M random binary searches, ~4x slower on large tables.)
-        order = np.argsort(k)
-        ordered = k[order]
-        starts = np.ones(len(k), dtype=bool)
-        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-        r = np.empty(len(k))
-        r[order] = np.maximum.accumulate(np.where(starts, np.arange(len(k)), 0)) + 1
-        ranks[valid] = r
-    else:
-        order = np.argsort(k, kind="stable")  # stable: equal values keep table order
-        r = np.empty(len(k))
-        r[order] = np.arange(1, len(k) + 1)
-        ranks[valid] = r
-    return ranks
+    """1-based ranks by one key; NaN gets no rank. "shared": equal values share the best rank (1,2,2,4)."""
+    return rank_keys([-values if descending else np.asarray(values, dtype=np.float64)], ties)

@@ -18,7 +18,7 @@ from ._version import __version__
 from .errors import DataWarning, basename
 from .rules.formatting import Format, format_value
 from .data.history import summary as escalation_summary
-from .rules.model import Figure, Part, Ruleset, Tier
+from .rules.model import RANK_NAMES, Figure, Part, Ruleset, Tier
 from .data.tables import Table
 from .rules.templates import fill
 from .unitrows import UNITS_MARK, json_value as _json_value, py_value as _py, unit_dicts
@@ -63,7 +63,7 @@ class PartResult:
             "summary": self._summary(),
             "totals_rows": t.totals,
             "ranking": None if p.ranking is None else {
-                "label": p.ranking.label, "by": p.ranking.by.text, "order": p.ranking.order, "ties": p.ranking.ties,
+                "label": p.ranking.label, "by": p.ranking.text, "order": p.ranking.order, "ties": p.ranking.ties,
                 "within": p.ranking.within},
             "units": unit_dicts(self, 0, len(t)) if units else UNITS_MARK,
         }
@@ -89,6 +89,7 @@ class PartResult:
             "notifications": [{"id": n.id, "action": n.action, "label": n.label, **self._members(self.notifications[n.id])}
                               for n in p.notifications],
             "top": self._top(),
+            "bottom": self._top("bottom"),
             "escalations": [escalation_summary(e, self.escalations[e.id][0], self.table.names) for e in p.escalations],
         }
 
@@ -117,17 +118,23 @@ class PartResult:
         return {"id": tier.name, "label": tier.label, "metric": tier.metric, "bands": bands,
                 "unbanded": self._members(index == -1)}
 
-    def _top(self) -> dict[str, Any] | None:
+    def _top(self, end: str = "top") -> dict[str, Any] | None:
+        """The top-N (or bottom-N) roster: places within N by the ranking's tie rule, and what that rule did at the cut."""
+        from .ranking import cut_note, roster
+
         spec = self.part.ranking
-        if spec is None or spec.top is None:
+        count, label = (spec.top, spec.top_label) if spec and end == "top" else (spec.bottom, spec.bottom_label) if spec else (None, None)
+        if spec is None or count is None:
             return None
-        assert self.rank is not None
-        chosen = np.nan_to_num(self.rank, nan=np.inf) <= spec.top  # ties at the last place are all in
-        order = np.lexsort((np.arange(len(self.rank)), np.nan_to_num(self.rank, nan=np.inf)))
-        ranked = [int(i) for i in order if chosen[i]]
-        out: dict[str, Any] = {"label": spec.top_label, "count": spec.top, "units": [str(self.table.names[i]) for i in ranked]}
+        places = np.asarray(self.names["rank" if end == "top" else "rank_from_bottom"])
+        ranked = roster(places, count)
+        out: dict[str, Any] = {"label": label, "count": count, "units": [str(self.table.names[i]) for i in ranked]}
         if self.groups is not None and spec.within == "group":
             out["groups"] = {g.id: [str(self.table.names[i]) for i in ranked if self.groups[i] == g.id] for g in self.part.groups}
+            out["note"] = "".join(f"{g.label}：{cut_note(spec, places, count, [i for i in ranked if self.groups[i] == g.id])}"
+                                  for g in self.part.groups)
+        else:
+            out["note"] = cut_note(spec, places, count, ranked)
         return out
 
     # ------------------------------------------------------------ units
@@ -155,8 +162,9 @@ class PartResult:
             return str(self.table.names[i])
         if name == "group":
             return next((g.label for g in self.part.groups if self.groups is not None and g.id == self.groups[i]), "")
-        if name == "rank":
-            return "—" if self.rank is None or math.isnan(self.rank[i]) else str(int(self.rank[i]))
+        if name in RANK_NAMES:
+            value = self.names.get(name)
+            return "—" if value is None or math.isnan(value[i]) else str(int(value[i]))
         if name.startswith("band."):
             tier = next(x for x in self.part.tiers if x.name == name[5:])
             k = self.bands[tier.name][i]
@@ -176,6 +184,8 @@ class PartResult:
                 return format_value(_py(value), self.part.format_of(name))
         if name in self.flags or name in self.vetoes:
             return "是" if {**self.flags, **self.vetoes}[name][i] else "否"
+        if name in RANK_NAMES and name in self.names:
+            return format_value(_py(self.names[name][i]), Format("integer"))
         fact = next((f for f in self.facts if f.name == name), None)
         if fact is not None:  # a per-group fact is an array of the unit's group values
             value = self.names.get(name, fact.value)

@@ -240,6 +240,7 @@ class TopDict(TypedDict):
     count: int
     units: list[str]
     groups: NotRequired[dict[str, list[str]]]
+    note: NotRequired[str]
 
 
 class EscalationSummaryDict(TypedDict):
@@ -265,6 +266,7 @@ class SummaryDict(TypedDict):
     flags: list[FlagSummaryDict]
     notifications: list[NotificationSummaryDict]
     top: TopDict | None
+    bottom: NotRequired[TopDict | None]
     escalations: list[EscalationSummaryDict]
 
 
@@ -286,7 +288,7 @@ class RankingDict(TypedDict):
     label: str
     by: str
     order: Literal['descending', 'ascending']
-    ties: Literal['shared', 'table_order']
+    ties: Literal['shared', 'dense', 'table_order']
     within: Literal['all', 'group']
 
 

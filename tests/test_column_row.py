@@ -72,7 +72,9 @@ def numeric(draw: Any, depth: int = 0) -> tuple[str, Any]:
         b_text, b = draw(sub)
         return f"({a_text} {op} {b_text})", lambda r: _arith(op, a(r), b(r))
     if op == "**":
-        k = draw(st.integers(0, 3))
+        # x ** 3 is x * x * x in numpy (two roundings) and a correctly rounded pow() in Python: the last
+        # bit may differ, which is float, not semantics. Squares are one rounding in both.
+        k = draw(st.integers(0, 2))
         return f"({a_text} ** {k})", lambda r: _power(_num(a(r)), k)
     if op == "neg":
         return f"(-{a_text})", lambda r: -_num(a(r))

@@ -21,7 +21,7 @@ def test_tonggu_forestry_bureau_band_rate_and_distance() -> None:
     assert "  ✗ 活跃率低于50%的单位（< 50.00%）" in text
     assert "按 活跃率 79.56%" in text
     assert "距“活跃率低于90%的单位”还差 0.44 个百分点，约 1 人（需达到 80.00%）" in text
-    assert "第 100 名，共 117 个（79.56%）；前一名 大垵卫生院（第 99 名，79.59%）；后一名 工业园区（第 101 名，78.38%）" in text
+    assert "第 100 名，倒数第 18 名，共 117 个（按 activity：79.56%）；前一名 大垵卫生院（第 99 名，79.59%）；后一名 工业园区（第 101 名，78.38%）" in text
 
 
 def test_yanjiang_finance_bureau_lists_each_point_item() -> None:

@@ -376,7 +376,7 @@ BAD_RULESETS = [
     ("blank-word", lambda r: r["units"]["fields"]["work_groups"].update(blank="0"), ("units", "fields", "work_groups", "blank"), "enum"),
     ("language-version", lambda r: r.update(tongbao=2), ("tongbao",), "const"),
     ("missing-title", lambda r: r.pop("title"), (), "required"),
-    ("ties-word", lambda r: r["ranking"].update(ties="dense"), ("ranking", "ties"), "enum"),
+    ("ties-word", lambda r: r["ranking"].update(ties="olympic"), ("ranking", "ties"), "enum"),
 ]
 
 

@@ -73,6 +73,8 @@ def _part(part: dict[str, Any], console: Console, titled: bool, view: _View) -> 
         console.print(_notifications(summary["notifications"], part["units"], groups, view))
     if summary["top"]:
         console.print(_top(summary["top"], groups, view))
+    if summary.get("bottom"):  # absent in verdicts written before bottom rosters
+        console.print(_top(summary["bottom"], groups, view, "后"))
     if summary["escalations"]:
         console.print(_escalations(summary["escalations"], part["units"], view))
     if part["totals_rows"]:
@@ -182,13 +184,15 @@ def _said(sentences: list[str], view: _View) -> list[Text]:
     return lines
 
 
-def _top(top: dict[str, Any], groups: list[dict[str, Any]], view: _View) -> Group:
-    lines = [Text(f"{top['label']}（前 {top['count']} 名）", style="bold green")]
+def _top(top: dict[str, Any], groups: list[dict[str, Any]], view: _View, end: str = "前") -> Group:
+    lines = [Text(f"{top['label']}（{end} {top['count']} 名）", style="bold green" if end == "前" else "bold yellow")]
     if "groups" in top:
         for g in groups:
             lines += name_lines(Text(f"  {g['label']}："), top["groups"][g["id"]], view.width, 4, view.names)
     else:
         lines += name_lines(Text("  "), top["units"], view.width, 2, view.names)
+    if "并列" in top.get("note", ""):  # say how a tie at the cut-off was settled
+        lines.append(Text(f"  {top['note']}", style="dim"))
     lines.append(Text(""))
     return Group(*lines)
 

@@ -15,10 +15,11 @@ from ..errors import Problem
 from .confine import name_problem
 from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, percent_mistakes
 from .formatting import Format
-from .model import FieldSpec, Where
+from .model import RANK_NAMES, FieldSpec, Where
 from .yamlfile import YamlDoc, dotted
 
-RESERVED = frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "rank", "band", "vetoed", "all"}
+RESERVED = (frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "band", "vetoed", "all"}
+            | RANK_NAMES)
 DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
 
 

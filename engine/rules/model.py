@@ -199,16 +199,34 @@ class Figure:
     where: Where
 
 
+RANK_NAMES = frozenset({"rank", "rank_from_bottom", "ranked"})
+"""Names a ranking gives expressions: the unit's place, its place counted from the bottom, and how many were ranked."""
+
+
+@dataclass(frozen=True)
+class RankKey:
+    expr: Expression
+    order: str  # descending | ascending; text keys default to ascending (A before B)
+
+
 @dataclass(frozen=True)
 class Ranking:
-    by: Expression
+    by: Expression  # the first key
     label: str
     order: str  # descending | ascending
-    ties: str  # shared | table_order
+    ties: str  # shared (1,1,3) | dense (1,1,2) | table_order
     within: str  # all | group
     top: int | None
     top_label: str | None
     where: Where
+    keys: tuple[RankKey, ...] = ()  # every sort key, the first one included; later keys break ties
+    bottom: int | None = None
+    bottom_label: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The keys as written, for the verdict: "score, -late_count, name"."""
+        return ", ".join(k.expr.text for k in self.keys) if self.keys else self.by.text
 
 
 @dataclass(frozen=True)

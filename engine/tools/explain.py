@@ -198,16 +198,50 @@ class _Explainer:
         spec, ranks = self.r.part.ranking, self.r.rank
         if spec is None or ranks is None or math.isnan(ranks[self.i]):
             return None
-        mine = ranks[self.i]
+        from ..ranking import TIE_WORDS
+
         pool = np.arange(len(ranks)) if spec.within == "all" or self.r.groups is None else np.flatnonzero(self.r.groups == self.r.groups[self.i])
-        values = np.broadcast_to(_column(self, spec.by.node), (len(ranks),))
-        fmt = self.r.part.format_of(spec.by.text) if spec.by.text in self.r.names else Format("number", 2)
+        keys = spec.keys or ()
+        columns = [np.broadcast_to(np.asarray(self.ctx.evaluator._eval(k.expr.node)), (len(ranks),)) for k in keys]
         order = sorted((int(u) for u in pool if not math.isnan(ranks[u])), key=lambda u: (ranks[u], u))
         at = order.index(self.i)
+
+        def shown(u: int) -> str:
+            return "，".join(self._key_value(k.expr.text, col[u]) for k, col in zip(keys, columns))
+
         def who(u: int | None) -> dict[str, Any] | None:
-            return None if u is None else {"unit": str(self.r.table.names[u]), "rank": int(ranks[u]), "value": format_value(float(values[u]), fmt)}
-        return {"label": spec.label, "rank": int(mine), "of": len(order), "value": format_value(float(values[self.i]), fmt),
-                "above": who(order[at - 1] if at > 0 else None), "below": who(order[at + 1] if at + 1 < len(order) else None)}
+            return None if u is None else {"unit": str(self.r.table.names[u]), "rank": int(ranks[u]), "value": shown(u)}
+        tied = [str(self.r.table.names[u]) for u in order if u != self.i and ranks[u] == ranks[self.i]]
+        out: dict[str, Any] = {
+            "label": spec.label, "rank": int(ranks[self.i]), "of": len(order), "value": shown(self.i),
+            "from_bottom": int(self.r.names["rank_from_bottom"][self.i]), "by": spec.text, "ties": spec.ties,
+            "tie_rule": TIE_WORDS[spec.ties], "tied_with": tied,
+            "above": who(order[at - 1] if at > 0 else None), "below": who(order[at + 1] if at + 1 < len(order) else None)}
+        out["rosters"] = self._rosters(spec, pool)
+        return out
+
+    def _rosters(self, spec: Any, pool: np.ndarray) -> list[dict[str, Any]]:
+        """The top/bottom lists this unit is on, with what the tie rule did at the cut in its own pool."""
+        from ..ranking import cut_note, roster
+
+        out = []
+        for end, count, label in (("rank", spec.top, spec.top_label), ("rank_from_bottom", spec.bottom, spec.bottom_label)):
+            if count is None:
+                continue
+            places = np.full(len(self.r.table), np.nan)
+            places[pool] = np.asarray(self.r.names[end])[pool]
+            chosen = roster(places, count)
+            if self.i in chosen:
+                out.append({"label": label, "note": cut_note(spec, places, count, chosen)})
+        return out
+
+    def _key_value(self, text: str, value: Any) -> str:
+        value = value.item() if isinstance(value, np.generic) else value
+        if isinstance(value, str):
+            return value
+        if text in self.r.names and not isinstance(value, bool):
+            return format_value(float(value), self.r.part.format_of(text))
+        return _plain(value + 0.0 if isinstance(value, float) else value)  # + 0.0: no "-0" for -late_count
 
 
 def _column(ex: _Explainer, node: ast.expr) -> np.ndarray:
@@ -328,7 +362,11 @@ def _lines(t: dict[str, Any], result: Any) -> list[str]:
     if t["rank"]:
         r = t["rank"]
         near = "；".join(f"{word} {x['unit']}（第 {x['rank']} 名，{x['value']}）" for word, x in (("前一名", r["above"]), ("后一名", r["below"])) if x)
-        out.append(f"{r['label']}：第 {r['rank']} 名，共 {r['of']} 个（{r['value']}）" + (f"；{near}" if near else ""))
+        line = f"{r['label']}：第 {r['rank']} 名，倒数第 {r['from_bottom']} 名，共 {r['of']} 个（按 {r['by']}：{r['value']}）"
+        if r["tied_with"]:
+            line += f"；与{'、'.join(r['tied_with'])}并列，{r['tie_rule']}"
+        out.append(line + (f"；{near}" if near else ""))
+        out += [f"  列入“{x['label']}”：{x['note']}" for x in r["rosters"]]
     return out
 
 

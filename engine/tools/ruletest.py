@@ -87,7 +87,7 @@ ABS_TOL = 1e-12  # a figure that should be 0 can come out as 1e-17 after float s
 FILE_KEYS = ("ruleset", "defaults", "tables", "cases")
 CASE_KEYS = ("name", "part", "period", "history", "units", "tables", "expect", "expect_summary")
 UNIT_KEYS = ("bands", "flags", "vetoes", "notifications", "escalations", "metrics", "fields", "rank", "group")
-SUMMARY_KEYS = ("figures", "units", "top")
+SUMMARY_KEYS = ("figures", "units", "top", "bottom")
 LIST_KINDS = {"flags": "标记", "vetoes": "单项否决项", "notifications": "通报措施", "escalations": "升级处理"}
 COVERAGE_KINDS = (("bands", "分档"), ("flags", "标记"), ("vetoes", "否决"), ("notifications", "通报"))
 _PERCENT = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*%\s*$")
@@ -447,7 +447,7 @@ class _Reader:
         if raw is None:
             return []
         if not isinstance(raw, dict):
-            self.fail(where, "expect_summary 应是一个映射，可写 figures、units、top。")
+            self.fail(where, "expect_summary 应是一个映射，可写 figures、units、top、bottom。")
             return []
         self._keys(raw, where, SUMMARY_KEYS, "汇总的期望项")
         out = self._figures(raw["figures"], where + ("figures",), part) if "figures" in raw else []
@@ -457,8 +457,9 @@ class _Reader:
                 self.fail(where + ("units",), "units 应是单位个数（整数）。")
             else:
                 out.append(self.check("units", None, None, value, where + ("units",), f"部分“{part.label}”的单位数"))
-        if "top" in raw:
-            out += self._top(raw["top"], where + ("top",), part)
+        for end in ("top", "bottom"):
+            if end in raw:
+                out += self._top(raw[end], where + (end,), part, end)
         return out
 
     def _figures(self, raw: Any, where: Where, part: Part) -> list[Check]:
@@ -486,14 +487,16 @@ class _Reader:
                     out.append(self.check("figure", None, fid, expected, at, f"汇总数字“{fig.label}”（{fid}）{who}", scope))
         return out
 
-    def _top(self, value: Any, where: Where, part: Part) -> list[Check]:
-        if part.ranking is None or part.ranking.top is None:
-            self.fail(where, f"部分“{part.id}”的排名没有写 top（前几名），不能写 top。")
+    def _top(self, value: Any, where: Where, part: Part, end: str = "top") -> list[Check]:
+        spec = part.ranking
+        count, label = (spec.top, spec.top_label) if spec and end == "top" else (spec.bottom, spec.bottom_label) if spec else (None, None)
+        if count is None:
+            self.fail(where, f"部分“{part.id}”的排名没有写 {end}（{'前' if end == 'top' else '后'}几名），不能写 {end}。")
         elif not isinstance(value, list) or not all(isinstance(x, (str, int)) for x in value):
-            self.fail(where, "top 应是单位名称的列表。")
+            self.fail(where, f"{end} 应是单位名称的列表。")
         else:
             names = tuple(_normalise(x) for x in value)
-            return [self.check("top", None, None, names, where, f"“{part.ranking.top_label}”名单")]
+            return [self.check(end, None, None, names, where, f"“{label}”名单")]
         return []
 
     def _keys(self, raw: dict[str, Any], where: Where, allowed: tuple[str, ...], what: str) -> None:
@@ -671,7 +674,7 @@ class _Seen:
             return self.figure(cast(str, check.name), check.scope)
         if kind == "units":
             return self.part["summary"]["units"]
-        return cast(TopDict, self.part["summary"]["top"])["units"]
+        return cast(TopDict, self.part["summary"][kind])["units"]
 
     def figure(self, fid: str, scope: str) -> Any:
         fig = next((f for f in self.part["summary"]["figures"] if f["id"] == fid), None)
@@ -681,7 +684,7 @@ class _Seen:
 
     def detail(self, check: Check, got: Any) -> str | None:
         """Why the unit came out as it did: the value a band was decided on, or a list's difference."""
-        if check.kind in LIST_KINDS or check.kind == "top":
+        if check.kind in LIST_KINDS or check.kind in ("top", "bottom"):
             extra = [x for x in got if x not in check.expected]
             lost = [x for x in check.expected if x not in got]
             return "；".join(s for s in (f"多出：{'、'.join(extra)}" if extra else "", f"缺少：{'、'.join(lost)}" if lost else "") if s)
@@ -719,7 +722,7 @@ def _band_label(tier: Any, band_id: str | None) -> str:
 
 
 def _agrees(check: Check, got: Any) -> bool:
-    if check.kind in LIST_KINDS or check.kind == "top":
+    if check.kind in LIST_KINDS or check.kind in ("top", "bottom"):
         return bool(sorted(check.expected) == sorted(got))
     if check.kind in ("metric", "field", "figure"):
         return same_value(check.expected, got)
