@@ -67,7 +67,7 @@ def rank_keys(keys: list[np.ndarray], ties: str) -> np.ndarray:
 
 def rank_columns(spec: Ranking, key_values: list[Any], pools: list[np.ndarray], n: int) -> dict[str, np.ndarray]:
     """``rank``, ``rank_from_bottom`` and ``ranked`` for every unit, each pool (all units or one group) apart."""
-    keys = spec.keys or ()
+    keys = spec.sort_keys
     forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
     backward = [-k for k in forward]
     out = {name: np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}

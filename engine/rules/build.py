@@ -8,14 +8,14 @@ references between sections (bands, flags, groups, facts, fields) resolved.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import RulesetError
 from .builder import RESERVED, Builder as _Builder, Scope, fields as _fields, table_name as _table_name, threshold
 from .expressions import Expression, unknown_message
 from .formatting import Format
-from .model import (Records, Aggregate, Band, Fact, Figure, Findings, Flag, Group, Metric, Notification, Part,
-                      Ranking, Ruleset, Tier, UnitTable)
+from .model import (RANK_NAMES, Records, Aggregate, Band, Fact, Figure, Findings, Flag, Group, Metric, Notification,
+                    Part, RankKey, Ranking, Ruleset, Tier, UnitTable)
 from .templates import template_names
 from .calendar import Calendar
 from .yamlfile import YamlDoc
@@ -110,6 +110,8 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope, units, bool(groups))
                      for name, spec in raw.get("findings", {}).items())
     records = _records(b, raw, at, base, scope, facts)
+    for name in RANK_NAMES:  # seen everywhere; _check_rank_users asks that the sort keys come first
+        scope.owner[name] = at + ("ranking",)
     # Vetoes come before metrics: a vetoed unit is "not scored further", which a metric may need to say.
     vetoes = _flag_list(b, raw.get("vetoes", {}), at + ("vetoes",), scope, (), severity=3)
     if vetoes:
@@ -124,6 +126,10 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flag_names, scope)
     ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups, tiers)  # before summary: ranks are per unit
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
+    users = [(m.name, m.expr, at + ("metrics", m.name, "expr")) for m in metrics]
+    users += [(f.name, f.when, at + (kind, f.name, "when")) for kind, items in (("vetoes", vetoes), ("flags", flags)) for f in items]
+    users += [(f.id, f.expr, at + ("summary", i, "expr")) for i, f in enumerate(summary)]
+    _check_rank_users(b, scope, ranking, users)
     columns = tuple(raw.get("report", {}).get("columns", ()))
     shown = {f.name for f in units.fields} | {m.name for m in metrics} | {a.name for f in findings for a in f.per_unit} | {a.name for r in records for a in r.per_unit}
     for i, name in enumerate(columns):
@@ -486,12 +492,38 @@ def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tie
 def _ranking(b: _Builder, raw: dict[str, Any] | None, at: tuple[Any, ...], scope: Scope, groups: tuple[Any, ...], tiers: tuple[Any, ...] = ()) -> Ranking | None:
     if raw is None:
         return None
-    compiled = b.expr(raw["by"], at + ("by",), scope.names(), _band_check(b, tiers), scope.percent)  # ranks come after bands
+    order = raw.get("order", "descending")
+    items = raw["by"] if isinstance(raw["by"], list) else [raw["by"]]
+    keys = []
+    for i, item in enumerate(items):
+        path = at + ("by",) + ((i,) if isinstance(raw["by"], list) else ())
+        text, key_order = (item["expr"], item.get("order")) if isinstance(item, dict) else (item, None)
+        compiled = b.expr(text, path + (("expr",) if isinstance(item, dict) else ()), scope.names() - RANK_NAMES,
+                          _band_check(b, tiers), scope.percent)  # ranks come after bands
+        if compiled is not None:
+            keys.append(RankKey(compiled, key_order or order))
     within = raw.get("within", "all")
     if within == "group" and not groups:
         b.fail(at + ("within",), "within: group 需要先在 groups 中定义分组。")
-    if compiled is None:
+    if len(keys) != len(items):
         return None
-    top = raw.get("top", {})
-    return Ranking(compiled, raw.get("label", "排名"), raw.get("order", "descending"), raw.get("ties", "shared"),
-                   within, top.get("count"), top.get("label"), b.where(at))
+    top, bottom = raw.get("top", {}), raw.get("bottom", {})
+    return Ranking(keys[0].expr, raw.get("label", "排名"), order, raw.get("ties", "shared"),
+                   within, top.get("count"), top.get("label"), b.where(at), tuple(keys), bottom.get("count"), bottom.get("label"))
+
+
+def _check_rank_users(b: _Builder, scope: Scope, ranking: Ranking | None,
+                      users: Sequence[tuple[str, Expression | None, tuple[Any, ...]]]) -> None:
+    """``rank`` in a metric, flag or figure needs every name the ranking sorts by to be worked out before it."""
+    order = {name: i for i, name in enumerate(scope.owner)}
+    for name, expr, path in users:
+        if expr is None or not expr.names & RANK_NAMES:
+            continue
+        used = "、".join(sorted(expr.names & RANK_NAMES))
+        if ranking is None:
+            b.fail(path, f"这一部分没有排名（ranking），不能用 {used}。请先写 ranking。")
+            continue
+        later = sorted(n for k in ranking.sort_keys for n in k.expr.names if order.get(n, -1) >= order.get(name, 0))
+        if later:
+            b.fail(path, f"“{name}”用到 {used}，而排名依据的 {'、'.join(later)} 写在它后面（或就是它自己），"
+                         f"名次还排不出来。请把“{name}”移到 {'、'.join(later)} 之后，或把它写成标记、汇总数字。")

@@ -224,6 +224,11 @@ class Ranking:
     bottom_label: str | None = None
 
     @property
+    def sort_keys(self) -> tuple[RankKey, ...]:
+        """Every key; a Ranking built with ``by`` alone (as before several keys existed) has that one."""
+        return self.keys or (RankKey(self.by, self.order),)
+
+    @property
     def text(self) -> str:
         """The keys as written, for the verdict: "score, -late_count, name"."""
         return ", ".join(k.expr.text for k in self.keys) if self.keys else self.by.text

@@ -674,7 +674,8 @@ class _Seen:
             return self.figure(cast(str, check.name), check.scope)
         if kind == "units":
             return self.part["summary"]["units"]
-        return cast(TopDict, self.part["summary"][kind])["units"]
+        roster = self.part["summary"]["top"] if kind == "top" else self.part["summary"].get("bottom")
+        return cast(TopDict, roster)["units"]
 
     def figure(self, fid: str, scope: str) -> Any:
         fig = next((f for f in self.part["summary"]["figures"] if f["id"] == fid), None)
