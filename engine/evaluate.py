@@ -201,6 +201,8 @@ class _PartRun:
                 overrides: dict[str, list[tuple[np.ndarray, Expression]]]) -> tuple[Any, ...]:
         """Metrics, bands, flags, rank, notifications and figures; ``overrides`` set some metrics for some units."""
         names = self.ctx.names
+        for name in RANK_NAMES:  # a second pass (escalations set metrics) ranks afresh
+            names.pop(name, None)
         metrics = {}
         for m in self.part.metrics:
             if m.expr.names & RANK_NAMES:
