@@ -11,7 +11,7 @@ import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import xlsxwriter
@@ -112,19 +112,25 @@ def test_a_bad_cell_is_named_by_file_sheet_and_cell(rules: tongbao.Ruleset, tmp_
     assert str(problem).startswith(f"{path} 工作表“附件”单元格 E14，第 14 行，列“活跃率”，值 '九成'：应为百分数")
 
 
-def test_a_formula_without_its_value_is_a_data_error_naming_the_cell(rules: tongbao.Ruleset, tmp_path: Path) -> None:
-    path = tmp_path / "units.xlsx"
-    tonggu_xlsx(path)
+def _edit_sheet(path: Path, edit: Callable[[bytes], bytes]) -> None:
+    """Rewrite the workbook at ``path`` with its first sheet's XML passed through ``edit``."""
     data = path.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in zin.namelist():
             body = zin.read(name)
-            if name == "xl/worksheets/sheet1.xml":  # C5 (县委办's 累计注册人数) becomes =1+1, saved uncalculated
-                body = body.replace(b'<c r="C4"', b'<c r="C4x"', 1)
-                head, _, rest = body.partition(b'<c r="C4x"')
-                rest = rest.split(b"</c>", 1)[1]
-                body = head + b'<c r="C4"><f>1+1</f></c>' + rest
-            zout.writestr(name, body)
+            zout.writestr(name, edit(body) if name == "xl/worksheets/sheet1.xml" else body)
+
+
+def _uncalculated_formula(body: bytes) -> bytes:
+    """C4 (the first unit's 累计注册人数) becomes =1+1, saved without a computed value."""
+    head, _, rest = body.partition(b'<c r="C4"')
+    return head + b'<c r="C4"><f>1+1</f></c>' + rest.split(b"</c>", 1)[1]
+
+
+def test_a_formula_without_its_value_is_a_data_error_naming_the_cell(rules: tongbao.Ruleset, tmp_path: Path) -> None:
+    path = tmp_path / "units.xlsx"
+    tonggu_xlsx(path)
+    _edit_sheet(path, _uncalculated_formula)
     with pytest.raises(tongbao.DataError) as err:
         tongbao.evaluate(rules, path)
     assert "工作表“附件”单元格 C4" in str(err.value) and "没有保存计算结果" in str(err.value)
@@ -168,13 +174,9 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(rules: tongbao.Ruleset, tmp_p
 def test_a_far_cell_is_refused_before_calamine_allocates_the_grid(rules: tongbao.Ruleset, tmp_path: Path) -> None:
     path = tmp_path / "units.xlsx"
     tonggu_xlsx(path)
-    data = path.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            body = zin.read(name)
-            if name == "xl/worksheets/sheet1.xml":  # one stray cell at the sheet's far corner, and the dimension to match
-                body = body.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
-            zout.writestr(name, body)
+    # one stray cell at the sheet's far corner
+    _edit_sheet(path, lambda body: body.replace(b"</sheetData>",
+                                                b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
     assert "使用范围到了 XFD1048576" in _refused(rules, path)
 
 
@@ -200,14 +202,11 @@ def test_cli_reads_a_workbook(tmp_path: Path) -> None:
 
 def test_a_bogus_dimension_alone_reads_normally(rules: tongbao.Ruleset, tmp_path: Path) -> None:
     path = tonggu_xlsx(tmp_path / "units.xlsx")
-    data = path.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            body = zin.read(name)
-            if name == "xl/worksheets/sheet1.xml":  # the sheet claims every row and column; its cells are the annex's
-                body = body.replace(b'<dimension ref="A1:F120"/>', b'<dimension ref="A1:XFD1048576"/>')
-                assert b"XFD1048576" in body
-            zout.writestr(name, body)
+    def claim_everything(body: bytes) -> bytes:  # the sheet claims every row and column; its cells are the annex's
+        body = body.replace(b'<dimension ref="A1:F120"/>', b'<dimension ref="A1:XFD1048576"/>')
+        assert b"XFD1048576" in body
+        return body
+    _edit_sheet(path, claim_everything)
     start = time.perf_counter()
     assert tongbao.evaluate(rules, path).to_dict()["parts"][0]["summary"]["units"] == 117
     assert time.perf_counter() - start < 1.0

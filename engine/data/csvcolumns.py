@@ -26,13 +26,19 @@ PY_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u200
 
 
 @dataclass(frozen=True)
-class ColumnTable:
-    """Cells as text, one column per header position (polars Series), with each row's CSV line."""
+class TableFile:
+    """What every reading of a table file knows: its name, hash, encoding and header."""
 
     file: str
     sha256: str
     encoding: str
     header: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ColumnTable(TableFile):
+    """Cells as text, one column per header position (polars Series), with each row's CSV line."""
+
     columns: list[Any]  # polars.Series of str (None where the row is short)
     lines: np.ndarray  # int64: the CSV line of each row
     header_line: int

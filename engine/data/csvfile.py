@@ -15,19 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CellProblem, DataError
-from .csvcolumns import ColumnTable, read_columns
+from .csvcolumns import ColumnTable, TableFile, read_columns
 
 MAX_FILE_BYTES = 500_000_000
 
 
 @dataclass(frozen=True)
-class RawTable:
+class RawTable(TableFile):
     """Cells as text, with the CSV line each row started on."""
 
-    file: str
-    sha256: str
-    encoding: str
-    header: tuple[str, ...]
     rows: list[tuple[int, list[str]]]  # (line number, cells)
 
 
