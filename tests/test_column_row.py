@@ -5,10 +5,14 @@ once per row by ``_reference`` below, written from the documented semantics in d
 (表达式, 函数) and nothing else: yes/no counts 1/0 in arithmetic; a missing value (blank, N/A,
 NaN) spreads through arithmetic, makes <, <=, >, >=, == false and != true; anything over 0 has
 no value; a // b is a / b rounded down, mod follows the divisor's sign; rounding is half away
-from zero on the number's 15 significant digits, the rule display uses.
+from zero on the number's 15 significant digits, the rule display uses. Dates (with blanks) feed the date functions:
+year/quarter/month/day, the ISO week, weekday with Monday 1, days, and the working-day ones by
+China's official calendar (chinese_calendar, read here day by day); a blank date gives no value
+(is_workday: no).
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
@@ -17,11 +21,22 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import chinese_calendar
+
+from tongbao.data.dates import bind as bind_dates
+from tongbao.rules.calendar import Calendar
 from tongbao.rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, compile_expression
 
 NUMERIC = ("i1", "i2", "f1", "p1")  # integers, numbers, percents (0–1 inside)
 BOOLS = ("b1", "b2")  # yes/no
 TEXTS = ("t1",)
+DATES = ("d1", "d2")
+# Year ends (ISO weeks 52/53/1), National Day with its make-up Saturdays, Spring Festival, leap day.
+_SPANS = [("2020-12-24", "2021-01-12"), ("2024-12-22", "2025-01-09"), ("2022-09-26", "2022-10-12"),
+          ("2023-01-18", "2023-02-02"), ("2024-02-26", "2024-03-04"), ("2021-06-01", "2021-12-31")]
+dates = st.sampled_from(_SPANS).flatmap(
+    lambda span: st.dates(dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1]))) | st.none()
+DATE_PARTS = ("year", "quarter", "month", "day", "week", "weekday", "workday_of_month")
 NAN = float("nan")
 
 # ---------------------------------------------------------------- columns
@@ -39,6 +54,7 @@ def tables(draw: Any) -> dict[str, list[Any]]:
     cols: dict[str, list[Any]] = {name: draw(st.lists(KINDS[name], min_size=n, max_size=n)) for name in NUMERIC}
     cols.update({name: draw(st.lists(st.booleans(), min_size=n, max_size=n)) for name in BOOLS})
     cols["t1"] = draw(st.lists(st.sampled_from(["乡", "镇", "", "县直"]), min_size=n, max_size=n))
+    cols.update({name: draw(st.lists(dates, min_size=n, max_size=n)) for name in DATES})
     return cols
 
 
@@ -55,7 +71,9 @@ def _const(text: str) -> float:
 @st.composite
 def numeric(draw: Any, depth: int = 0) -> tuple[str, Any]:
     if depth >= 3 or draw(st.integers(0, 3)) == 0:
-        kind = draw(st.sampled_from(["name", "name", "const", "bool"]))
+        kind = draw(st.sampled_from(["name", "name", "const", "bool", "date"]))
+        if kind == "date":
+            return draw(date_number())
         if kind == "name":
             name = draw(st.sampled_from(NUMERIC))
             return name, lambda r, name=name: r[name]
@@ -105,13 +123,36 @@ def numeric(draw: Any, depth: int = 0) -> tuple[str, Any]:
 
 
 @st.composite
+def date_number(draw: Any) -> tuple[str, Any]:
+    """A date function giving a number: a part of d1 or d2, or the days / working days between them."""
+    fn = draw(st.sampled_from(DATE_PARTS + ("days", "workdays")))
+    if fn in ("days", "workdays"):
+        a, b = draw(st.permutations(DATES))
+        return f"{fn}({a}, {b})", lambda r: _between(fn, r[a], r[b])
+    name = draw(st.sampled_from(DATES))
+    return f"{fn}({name})", lambda r: _date_part(fn, r[name])
+
+
+@st.composite
+def date_condition(draw: Any) -> tuple[str, Any]:
+    """is_workday(d), or two dates compared (a blank date compares as any missing value does)."""
+    if draw(st.booleans()):
+        name = draw(st.sampled_from(DATES))
+        return f"is_workday({name})", lambda r: r[name] is not None and chinese_calendar.is_workday(r[name])
+    op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+    return f"(d1 {op} d2)", lambda r: _compare_dates(op, r["d1"], r["d2"])
+
+
+@st.composite
 def condition(draw: Any, depth: int = 0) -> tuple[str, Any]:
-    kind = draw(st.sampled_from(["compare", "compare", "chain", "bool", "missing", "in", "text"]
+    kind = draw(st.sampled_from(["compare", "compare", "chain", "bool", "missing", "in", "text", "date"]
                                 + (["and", "or", "not"] if depth < 3 else [])))
     sub = numeric(depth + 1)
     if kind == "bool":
         name = draw(st.sampled_from(BOOLS))
         return name, lambda r: r[name]
+    if kind == "date":
+        return draw(date_condition())
     if kind in ("compare", "chain"):
         ops = draw(st.lists(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), min_size=1, max_size=1 if kind == "compare" else 2))
         terms = [draw(sub) for _ in range(len(ops) + 1)]
@@ -212,11 +253,40 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
 
 
+def _date_part(fn: str, d: dt.date | None) -> float:
+    if d is None:
+        return NAN
+    if fn == "workday_of_month":  # 1 + the month's working days before d
+        return float(1 + sum(chinese_calendar.is_workday(d.replace(day=k)) for k in range(1, d.day)))
+    iso = d.isocalendar()
+    return float({"year": d.year, "quarter": (d.month - 1) // 3 + 1, "month": d.month, "day": d.day,
+                  "week": iso[1], "weekday": d.isoweekday()}[fn])
+
+
+def _between(fn: str, a: dt.date | None, b: dt.date | None) -> float:
+    if a is None or b is None:
+        return NAN
+    if fn == "days":
+        return float((b - a).days)
+    lo, hi, sign = (a, b, 1) if a <= b else (b, a, -1)  # working days after lo up to and including hi
+    return float(sign * sum(chinese_calendar.is_workday(lo + dt.timedelta(k)) for k in range(1, (hi - lo).days + 1)))
+
+
+def _compare_dates(op: str, a: dt.date | None, b: dt.date | None) -> bool:
+    if a is None or b is None:
+        return op == "!="
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
+
+
 # ---------------------------------------------------------------- the property
 
 def _column(cols: dict[str, list[Any]], text: str) -> np.ndarray:
-    names = {k: np.array(v, dtype=np.float64 if k in NUMERIC else bool if k in BOOLS else object) for k, v in cols.items()}
+    names = {k: np.array(v, dtype=np.float64 if k in NUMERIC else bool if k in BOOLS else object) for k, v in cols.items()
+             if k not in DATES}
+    names.update({k: np.array([np.datetime64(d) if d else np.datetime64("NaT") for d in cols[k]], dtype="datetime64[D]")
+                  for k in DATES})
     functions = {k: f.impl for k, f in BASE_FUNCTIONS.items()}
+    functions.update(bind_dates(Calendar()))
     n = len(cols["i1"])
     with np.errstate(all="ignore"):
         out = ColumnEvaluator(names, functions).run(compile_expression(text, set(cols)))

@@ -171,7 +171,7 @@ def test_cli_data_error_exits_1_without_traceback(tmp_path: Path, cli) -> None:
     (("per_unit:\n      orders:", "per_unit:\n      weeks: {label: 周, per: week, date: received, count: true, below: 1}\n      orders:"),
      "window"),
     (('count: "workdays(received, closed) > 5"', 'count: "sum(workdays(received, closed)) > 5"'), "不能用函数 sum"),
-    (('max: "workdays(received, closed)"', 'max: "workdays(received, closed + 1)"'), "只能是日期字段或日期事实"),
+    (('max: "workdays(received, closed)"', 'max: "workdays(received, closed + 1)"'), "第 2 个参数应是日期"),
 ])
 def test_ruleset_errors_at_load(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
     rules = _hotline(tmp_path, "x\n", edit)

@@ -10,7 +10,9 @@ import datetime as dt
 from typing import Any
 
 BUCKET_COLUMN = {"week": "week_no", "month": "month_no", "quarter": "quarter_no"}
-CALENDAR_COLUMNS = ("day", "day_no", "work_no", "is_work", "week_no", "month_no", "quarter_no")
+CALENDAR_COLUMNS = ("day", "day_no", "work_no", "is_work", "week_no", "month_no", "quarter_no",
+                    "part_year", "part_quarter", "part_month", "part_day", "part_week", "part_weekday", "month_work")
+WORK_COLUMNS = frozenset({"work_no", "is_work", "month_work"})  # the columns that need the working-day calendar
 
 
 class Calendar:
@@ -29,13 +31,19 @@ def calendar_rows(workday: Any, start: dt.date, end: dt.date) -> dict[str, list[
     """One row per day from start to end: day numbers, cumulative working days, bucket numbers."""
     out: dict[str, list[Any]] = {c: [] for c in CALENDAR_COLUMNS}
     work = 0
+    # Working days of start's month before start: workday_of_month counts from the 1st.
+    month_work = sum(bool(workday(start.replace(day=d))) for d in range(1, start.day))
     day = start
     while day <= end:
+        month_work = 0 if day.day == 1 else month_work
         is_work = bool(workday(day))
         work += is_work
         n = (day - dt.date(1970, 1, 1)).days
+        _, iso_week, iso_weekday = day.isocalendar()
         # 1970-01-01 was a Thursday: (n + 3) // 7 numbers ISO weeks Monday to Sunday.
-        values = (day, n, work, is_work, (n + 3) // 7, day.year * 12 + day.month - 1, day.year * 4 + (day.month - 1) // 3)
+        values = (day, n, work, is_work, (n + 3) // 7, day.year * 12 + day.month - 1, day.year * 4 + (day.month - 1) // 3,
+                  day.year, (day.month - 1) // 3 + 1, day.month, day.day, iso_week, iso_weekday, month_work + 1)
+        month_work += is_work
         for column, value in zip(CALENDAR_COLUMNS, values):
             out[column].append(value)
         day += dt.timedelta(days=1)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..rules.calendar import Calendar
+from ..rules.datefunctions import as_dates
 
 
 def bind(calendar: Calendar) -> dict[str, Callable[..., Any]]:
@@ -24,6 +25,10 @@ def bind(calendar: Calendar) -> dict[str, Callable[..., Any]]:
         for i, d in np.ndenumerate(days):
             out[i] = False if np.isnat(d) else calendar.is_workday(d.astype(object))
         return out
+
+    def workday_of_month(day: Any) -> np.ndarray:
+        as_dates(day)  # a number here is refused, not read as a day count
+        return calendar.workday_of_month(day)
 
     def missed_days(dates: Any, start: Any, end: Any) -> np.ndarray:
         """Calendar days in [start, end] with no date in the set (front page: daily updates)."""
@@ -45,7 +50,7 @@ def bind(calendar: Calendar) -> dict[str, Callable[..., Any]]:
             return float(sum(1 for n in per_week.values() if n < float(times)))
         return _per_unit(dates, start, end, count)
 
-    return {"workdays": workdays, "is_workday": is_workday, "missed_days": missed_days,
+    return {"workdays": workdays, "is_workday": is_workday, "workday_of_month": workday_of_month, "missed_days": missed_days,
             "missed_workdays": missed_workdays, "short_weeks": short_weeks}
 
 

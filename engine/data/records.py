@@ -22,6 +22,7 @@ from ..errors import CellProblem, DataError, basename
 from ..rules.calendar import Calendar as WorkCalendar
 from ..rules.model import Fact, Records
 from . import sql
+from .sqldates import needs_workdays
 
 MAX_LISTED = 20
 
@@ -153,7 +154,9 @@ def _calendar(records: Records, facts: tuple[Fact, ...], calendar: WorkCalendar,
     spans += [dt.date.fromisoformat(f.date) for f in facts if f.date is not None and needed]
     if not spans:  # no working days, no buckets: no calendar
         return None
-    rows = sql.calendar_rows(calendar.is_workday, min(spans), max(spans))
+    # A calendar year chinesecalendar has not published yet is an error only where working days are read.
+    workday = calendar.is_workday if needs_workdays(records) else (lambda day: False)
+    rows = sql.calendar_rows(workday, min(spans), max(spans))
     runner.calendar(rows)
     return sql.Calendar(rows)
 

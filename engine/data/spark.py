@@ -16,7 +16,8 @@ from ..errors import CellProblem, DataError
 from .calendar_table import CALENDAR_COLUMNS
 
 _SCHEMA = ("day DATE, day_no BIGINT, work_no BIGINT, is_work BOOLEAN, week_no BIGINT, month_no BIGINT, "
-           "quarter_no BIGINT")
+           "quarter_no BIGINT, part_year BIGINT, part_quarter BIGINT, part_month BIGINT, part_day BIGINT, "
+           "part_week BIGINT, part_weekday BIGINT, month_work BIGINT")
 
 
 class SparkRunner:

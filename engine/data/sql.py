@@ -24,6 +24,7 @@ from typing import Any
 
 from ..rules.model import Aggregate, Fact, FieldSpec, Records
 from .calendar_table import BUCKET_COLUMN, CALENDAR_COLUMNS, Calendar, bucket_count, calendar_rows
+from .sqldates import DateCalls
 
 __all__ = ["BUCKET_COLUMN", "CALENDAR_COLUMNS", "Calendar", "bucket_count", "calendar_rows", "Translator",
            "build_statement", "span_sql", "bad_cells_sql", "key_rows_sql", "SqlError", "DIALECTS"]
@@ -50,7 +51,7 @@ DIALECTS = {"duckdb": Dialect("duckdb", '"', "$", "ROW_NUMBER() OVER ()"),
 
 
 @dataclass
-class Translator:
+class Translator(DateCalls):
     """Row expressions to SQL over the joined rows ``j``; facts and constants become parameters."""
 
     records: Records
@@ -140,7 +141,8 @@ class Translator:
         handler = getattr(self, "_fn_" + name, None)
         if handler is None:
             raise SqlError(f"明细记录表的表达式里不能用函数 {name}。可用：abs、min、max、round、missing、fill、contains、"
-                           f"startswith、endswith、days、workdays、is_workday、na；汇总写在 per_unit 里。")
+                           f"startswith、endswith、days、workdays、is_workday、year、quarter、month、day、week、weekday、"
+                           f"workday_of_month、na；汇总写在 per_unit 里。")
         return str(handler(args))
 
     def _fn_abs(self, args: list[ast.expr]) -> str:
@@ -199,7 +201,7 @@ class Translator:
             return self.column(calendar_alias(node.id, column))
         fact = self.facts.get(node.id) if isinstance(node, ast.Name) else None
         if fact is None or fact.date is None:
-            raise SqlError("明细记录表里 days、workdays、is_workday 的参数只能是日期字段或日期事实。")
+            raise SqlError("明细记录表里日期函数（days、workdays、is_workday、year、month 等）的参数只能是日期字段或日期事实。")
         value = self.calendar.value(dt.date.fromisoformat(fact.date), column) if self.calendar else 0
         if value is None:
             return "CAST(NULL AS DOUBLE)"
@@ -228,7 +230,7 @@ class Statement:
 
 
 def date_fields_needing_span(records: Records, facts: tuple[Fact, ...]) -> set[str]:
-    """Date fields read by days/workdays/is_workday: the calendar must cover all their dates."""
+    """Date fields read by date functions (days, workdays, month …): the calendar must cover all their dates."""
     t = Translator(records, facts, "duckdb")
     for expr in [records.where, *(a.expr for a in records.per_unit)]:
         if expr is not None:

@@ -18,6 +18,7 @@ from .model import (RANK_NAMES, Records, Aggregate, Band, Fact, Figure, Findings
                     Part, RankKey, Ranking, Ruleset, Tier, UnitTable)
 from .templates import template_names
 from .calendar import Calendar
+from .datefunctions import is_date
 from .yamlfile import YamlDoc
 
 PART_KEYS = ("units", "groups", "findings", "records", "metrics", "vetoes", "tiers", "flags", "notifications", "escalations",
@@ -66,6 +67,7 @@ def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
         value = float(spec["value"]) if "value" in spec else None
         if "date" in spec:
             _iso_date(b, spec["date"], ("facts", name, "date"))
+            scope.dates.add(name)
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
                         bool(spec.get("placeholder")) and value is None, b.where(("facts", name))))
     return tuple(out)
@@ -190,7 +192,7 @@ def _escalation_sets(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scop
             b.fail(at + (name,), unknown_message("指标", name, set(order)))
             continue
         visible = names | set(order[: order.index(name) + 1])
-        compiled = b.expr(value, at + (name,), visible, percent=scope.percent)
+        compiled = b.expr(value, at + (name,), visible, percent=scope.percent, dates=scope.dates)
         if compiled is not None:
             out.append((name, compiled))
     return tuple(out)
@@ -236,7 +238,7 @@ def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTa
         if "when" in g:
             if by_file:
                 b.fail(path + ("when",), "分组已由 units.files 按文件确定，不能再写 when。")
-            when = b.expr(g["when"], path + ("when",), scope.names(), percent=scope.percent)
+            when = b.expr(g["when"], path + ("when",), scope.names(), percent=scope.percent, dates=scope.dates)
         out.append(Group(gid, g["label"], when, b.where(path)))
     ids = [g.id for g in out]
     for gid in by_file:
@@ -269,7 +271,7 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
             if field not in date_fields:
                 b.fail(path + ("dates",), unknown_message("日期字段", field, date_fields))
         elif not (how == "count" and agg["count"] is True):
-            expr = b.expr(agg[how], path + (how,), row_scope.names(), percent=row_scope.percent)
+            expr = b.expr(agg[how], path + (how,), row_scope.names(), percent=row_scope.percent, dates=row_scope.dates)
         fmt = agg.get("format", "integer" if how == "count" else "number:2")
         if fmt.startswith("percent"):
             unit_scope.percent.add(agg_name)
@@ -289,6 +291,8 @@ def _unit_names_for_rows(row_scope: Scope, unit_scope: Scope, spec: dict[str, An
             row_scope.owner[name] = unit_scope.owner[name]
             if name in unit_scope.percent:
                 row_scope.percent.add(name)
+            if name in unit_scope.dates:
+                row_scope.dates.add(name)
     if grouped and "group" not in own and "group" in unit_scope.owner:
         row_scope.owner["group"] = unit_scope.owner["group"]
 
@@ -297,8 +301,10 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
     out = []
     for name, spec in raw.items():
         path = at + (name,)
-        compiled = b.expr(spec["expr"], path + ("expr",), scope.names(), percent=scope.percent)
+        compiled = b.expr(spec["expr"], path + ("expr",), scope.names(), percent=scope.percent, dates=scope.dates)
         b.claim(scope, name, path)  # after compiling: a metric sees the ones above it, never itself
+        if compiled is not None and is_date(compiled.node, scope.dates):
+            scope.dates.add(name)
         if str(spec.get("format", "")).startswith("percent"):
             scope.percent.add(name)
         check = spec.get("check")
@@ -313,7 +319,7 @@ def _flag_list(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Sco
     out = []
     for name, spec in raw.items():
         path = at + (name,)
-        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers), scope.percent)
+        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers), scope.percent, scope.dates)
         b.claim(scope, name, path)
         if compiled is not None:
             out.append(Flag(name, spec["label"], compiled, spec.get("severity", severity), b.where(path)))
@@ -471,7 +477,8 @@ def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tie
     visible = scope.names() | (set(b.figure_ids) if overall else set())
     for i, spec in enumerate(raw):
         path = at + (i,)
-        compiled = b.expr(spec["expr"], path + ("expr",), visible, _band_check(b, tiers), scope.percent | b.percent_figures)
+        compiled = b.expr(spec["expr"], path + ("expr",), visible, _band_check(b, tiers), scope.percent | b.percent_figures,
+                          scope.dates)
         b.claim(scope, spec["id"], path + ("id",))
         if str(spec.get("format", "")).startswith("percent"):
             scope.percent.add(spec["id"])
@@ -499,7 +506,7 @@ def _ranking(b: _Builder, raw: dict[str, Any] | None, at: tuple[Any, ...], scope
         path = at + ("by",) + ((i,) if isinstance(raw["by"], list) else ())
         text, key_order = (item["expr"], item.get("order")) if isinstance(item, dict) else (item, None)
         compiled = b.expr(text, path + (("expr",) if isinstance(item, dict) else ()), scope.names() - RANK_NAMES,
-                          _band_check(b, tiers), scope.percent)  # ranks come after bands
+                          _band_check(b, tiers), scope.percent, scope.dates)  # ranks come after bands
         if compiled is not None:
             keys.append(RankKey(compiled, key_order or order))
     within = raw.get("within", "all")

@@ -13,12 +13,14 @@ from typing import Any, Callable, Iterable
 
 from ..errors import Problem
 from .confine import name_problem
+from .datefunctions import NEW_NAMES as DATE_NAMES, date_mistakes
 from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, percent_mistakes
 from .formatting import Format
 from .model import RANK_NAMES, FieldSpec, Where
 from .yamlfile import YamlDoc, dotted
 
-RESERVED = (frozenset(keyword.kwlist) | frozenset(BASE_FUNCTIONS) | {"unit", "group", "band", "vetoed", "all"}
+# The date-part functions came after rulesets that name a field ``day`` or ``month``: those names stay free.
+RESERVED = (frozenset(keyword.kwlist) | (frozenset(BASE_FUNCTIONS) - DATE_NAMES) | {"unit", "group", "band", "vetoed", "all"}
             | RANK_NAMES)
 DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
 
@@ -29,6 +31,7 @@ class Scope:
     def __init__(self, parent: "Scope | None" = None) -> None:
         self.owner: dict[str, tuple[Any, ...]] = dict(parent.owner) if parent else {}
         self.percent: set[str] = set(parent.percent) if parent else set()  # names holding rates (0–1 inside)
+        self.dates: set[str] = set(parent.dates) if parent else set()  # names holding dates (fields, facts, metrics)
 
     def names(self) -> set[str]:
         return set(self.owner)
@@ -60,13 +63,13 @@ class Builder:
 
     def expr(self, raw: Any, path: tuple[Any, ...], known: Iterable[str],
              check: Callable[[Expression, tuple[Any, ...]], None] | None = None,
-             percent: set[str] | None = None) -> Expression | None:
+             percent: set[str] | None = None, dates: set[str] | None = None) -> Expression | None:
         try:
             compiled = compile_expression(raw, set(known))
         except ExpressionError as exc:
             self.fail(path, str(exc))
             return None
-        for message in percent_mistakes(compiled, percent or set()):
+        for message in percent_mistakes(compiled, percent or set()) + date_mistakes(compiled.node, dates or set()):
             self.fail(path, message)
         if check:
             check(compiled, path)
@@ -117,6 +120,8 @@ def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -
         out.append(field_spec(b, name, spec, path))
         if out[-1].type == "percent":
             scope.percent.add(name)
+        elif out[-1].type == "date":
+            scope.dates.add(name)
     return tuple(out)
 
 

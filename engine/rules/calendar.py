@@ -55,6 +55,21 @@ class Calendar:
         out[ok] = cumulative[ei] - cumulative[si]
         return out
 
+    def workday_of_month(self, days: np.ndarray) -> np.ndarray:
+        """1 + the month's working days before each day: a working day's place in its month (the 5th is 5),
+        a day off counts as the working day after it, so ``workday_of_month(d) <= 5`` means "by the 5th"."""
+        days = np.asarray(days, dtype="datetime64[D]")
+        out = np.full(days.shape, np.nan)
+        ok = ~np.isnat(days)
+        if not ok.any():
+            return out
+        valid = days[ok]
+        starts = valid.astype("datetime64[M]").astype("datetime64[D]")
+        first = starts.min()
+        before = np.concatenate([[0], np.cumsum(self.workday_mask(first, valid.max()))])  # working days in [first, first + i)
+        out[ok] = 1 + before[(valid - first).astype(np.int64)] - before[(starts - first).astype(np.int64)]
+        return out
+
 
 @lru_cache(maxsize=64)
 def _official(year: int) -> tuple[bool, ...]:

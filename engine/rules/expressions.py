@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 from simpleeval import SimpleEval
 
+from .datefunctions import PARTS as DATE_PARTS
 from .formatting import round_half_up, trusted
 
 MAX_LENGTH = 2000
@@ -222,6 +223,8 @@ BASE_FUNCTIONS: dict[str, Function] = {
     "missed_days": Function(lambda *a: None, 3, 3),
     "missed_workdays": Function(lambda *a: None, 3, 3),
     "short_weeks": Function(lambda *a: None, 4, 4),
+    **{name: Function(impl, 1, 1) for name, impl in DATE_PARTS.items()},  # year() … weekday(): rules/datefunctions.py
+    "workday_of_month": Function(lambda *a: None, 1, 1),
 }
 """The documented function list (docs/rulesets.md, 函数). ``count`` and
 ``in_band`` need the table being evaluated, and the date functions need the

@@ -35,7 +35,7 @@ def _records(b: "_Builder", name: str, spec: dict[str, Any], at: tuple[Any, ...]
     key = (spec["key"],) if isinstance(spec["key"], str) else tuple(spec["key"])
     if len(set(key)) != len(key):
         b.fail(at + ("key",), "key 中的列重复。")
-    where = b.expr(spec["where"], at + ("where",), row_scope.names()) if "where" in spec else None
+    where = b.expr(spec["where"], at + ("where",), row_scope.names(), dates=row_scope.dates) if "where" in spec else None
     window = _window(b, spec.get("window"), at + ("window",), facts)
     dates = {f.name for f in fields if f.type == "date"}
     aggregates = tuple(_aggregate(b, agg_name, agg, at + ("per_unit", agg_name), row_scope, unit_scope, dates, window)
@@ -60,7 +60,7 @@ def _aggregate(b: "_Builder", name: str, agg: dict[str, Any], path: tuple[Any, .
                dates: set[str], window: tuple[str, str] | None) -> Aggregate:
     b.claim(unit_scope, name, path)
     how = next(k for k in KINDS if k in agg)
-    expr = None if how == "count" and agg["count"] is True else b.expr(agg[how], path + (how,), row_scope.names())
+    expr = None if how == "count" and agg["count"] is True else b.expr(agg[how], path + (how,), row_scope.names(), dates=row_scope.dates)
     per = agg.get("per")
     if per is not None:
         _check_bucket(b, agg, path, how, dates, window)
@@ -93,11 +93,14 @@ def _try_sql(b: "_Builder", records: Records, facts: tuple[Fact, ...], at: tuple
     """Translate every row expression once now, so SQL's limits are load-time errors with the ruleset's line."""
     from ..data.sql import SqlError, Translator
 
+    from .yamlfile import dotted
+
     translator = Translator(records, facts, "duckdb")
     items: list[tuple[tuple[Any, ...], Any]] = [(at + ("where",), records.where)]
     items += [(at + ("per_unit", a.name, a.how), a.expr) for a in records.per_unit]
+    reported = {p.path for p in b.problems}  # a date function given a number is said once, by the date check
     for path, expr in items:
-        if expr is None:
+        if expr is None or dotted(path) in reported:
             continue
         try:
             translator.expr(expr.node)
