@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .csvfile import read_csv
-from .workbook import SUFFIXES as WORKBOOK_SUFFIXES, is_workbook, locate, read_sheet
+from .filekind import SUFFIXES as WORKBOOK_SUFFIXES, is_workbook
 from ..errors import CellProblem, DataError
 from ..rules.confine import inside
 from ..rules.model import Ruleset
@@ -136,6 +136,8 @@ def _from_path(path: Path, layout: Layout, encoding: str | None, display: str | 
 
 def _from_workbook(path: Path, layout: Layout, display: str | None) -> Table:
     """A workbook's sheet as CSV text, through the same table builder (one typing, one set of messages)."""
+    from .workbook import locate, read_sheet  # late: a CSV never needs the workbook reader
+
     sheet = read_sheet(path, [layout.key, *(f.column for f in layout.fields)], layout.sheet, display)
     try:
         return table_from_rows(layout, sheet.file, sheet.header, sheet.rows, sheet.sha256, None)

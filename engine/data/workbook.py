@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import CellProblem, DataError
+from .filekind import OLE_MAGIC, ZIP_MAGIC, is_workbook as is_workbook  # told apart in filekind.py
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_UNZIPPED = 500_000_000  # all entries together, as declared by the zip's directory
 MAX_RATIO = 200  # a deflated XML sheet compresses 10-30x; a bomb, thousands of times
 MAX_CELLS = 20_000_000  # rows x columns of the sheet's used range (calamine allocates all of it)
@@ -46,20 +44,6 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[str]]]
     letters: dict[str, str] = field(default_factory=dict)  # header name -> column letter, for messages
-
-
-def is_workbook(path: Path) -> bool:
-    """By name, or by content for a workbook saved under another name (units.csv that is an .xlsx)."""
-    if path.suffix.lower() in SUFFIXES + (".et",):
-        return True
-    if not path.is_file():  # a FIFO or device is refused by the reader, without being opened here
-        return False
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except OSError:
-        return False
-    return head.startswith(ZIP_MAGIC) or head == OLE_MAGIC
 
 
 def read_sheet(path: Path, columns: Sequence[str], sheet: str | None, display: str | None = None) -> Sheet:

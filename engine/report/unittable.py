@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich import box
-from rich.table import Table
-from rich.text import Text
-
 from ..rules.formatting import Format, format_value
+from .plaintable import PlainColumn, PlainTable
 
 SMALL_TABLE = 200
 ROWS = 200
@@ -44,21 +41,16 @@ def _band_severity(tiers: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
     return {(t["id"], b["id"]): b["severity"] for t in tiers for b in t["bands"]}
 
 
-def unit_table(part: dict[str, Any], units: list[dict[str, Any]]) -> Table:
+def unit_table(part: dict[str, Any], units: list[dict[str, Any]]) -> PlainTable:
     columns = _report_columns(part)
-    table = Table(title="单位表", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  collapse_padding=True)
     # Cells never wrap (a split name reads as two units, a split "100.00%" as two numbers);
     # long Chinese headers are folded onto short lines instead.
-    table.add_column("行", justify="right", style="dim", no_wrap=True)
-    table.add_column(part["report"]["unit_label"], no_wrap=True)
-    for col in columns:
-        table.add_column(_fold(col["label"]), justify="right", no_wrap=True)
     tiers = part["summary"]["tiers"]
-    for tier in tiers:
-        table.add_column(_fold(tier["label"]), no_wrap=True)
-    if part["ranking"]:
-        table.add_column(_fold(part["ranking"]["label"]), justify="right", no_wrap=True)
+    heads = [PlainColumn("行", "right", "dim"), PlainColumn(part["report"]["unit_label"])]
+    heads += [PlainColumn(_fold(col["label"]), "right") for col in columns]
+    heads += [PlainColumn(_fold(tier["label"])) for tier in tiers]
+    heads += [PlainColumn(_fold(part["ranking"]["label"]), "right")] if part["ranking"] else []
+    table = PlainTable("单位表", heads)
     formats = [Format.parse(col["format"]) for col in columns]
     shorts = {t["id"]: {b["id"]: b["short"] for b in t["bands"]} for t in tiers}
     severity = _band_severity(tiers)
@@ -80,8 +72,8 @@ def _report_columns(part: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _unit_cells(unit: dict[str, Any], columns: list[dict[str, Any]], formats: list[Format], tiers: list[dict[str, Any]],
-                shorts: dict[str, dict[str, str]], ranked: bool) -> list[str | Text]:
-    cells: list[str | Text] = [str(unit["line"]), unit["name"]]
+                shorts: dict[str, dict[str, str]], ranked: bool) -> list[str]:
+    cells: list[str] = [str(unit["line"]), unit["name"]]
     na = set(unit.get("not_applicable", ()))
     for col, fmt in zip(columns, formats):
         source = unit["fields"] if col["kind"] == "field" else unit["metrics"]

@@ -146,6 +146,8 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
 def _records(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, scope: Scope,
              facts: tuple[Fact, ...]) -> tuple[Records, ...]:
     """Raw-records tables (rules/records.py); ``units.from`` must name one of them."""
+    if not raw.get("records") and raw["units"].get("from") is None:
+        return ()  # most rulesets: no records, and no import of the records builder
     from .records import records_section
 
     records = records_section(b, raw.get("records", {}), at + ("records",), base, scope, facts)
