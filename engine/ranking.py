@@ -3,8 +3,8 @@
 A ranking sorts by its keys in turn (a later key only orders units equal on every earlier
 one); units still equal on every key are tied and take places by the ranking's ``ties`` rule:
 shared (1, 1, 3), dense (1, 1, 2) or table order (1, 2, 3). A unit with no value for the first
-key is not ranked; a missing later key sorts last. Everything is one lexsort per ranking
-(per group when ranking within groups), no per-unit loop.
+key is not ranked; a missing later key sorts last. Everything is one sort per ranking (per
+group when ranking within groups; places from the bottom come from the same sort), no per-unit loop.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .rules.model import Ranking
+from .sortorder import stable_order
 
 TIE_WORDS = {
     "shared": "并列的单位名次相同，下一名次顺延（1、1、3）",
@@ -37,50 +38,68 @@ def oriented(values: Any, order: str, first: bool) -> np.ndarray:
 
 def rank_keys(keys: list[np.ndarray], ties: str) -> np.ndarray:
     """1-based places from keys already oriented (smaller first); NaN in the first key: no place."""
+    return places(keys, ties)[0]
+
+
+def places(keys: list[np.ndarray], ties: str) -> tuple[np.ndarray, np.ndarray]:
+    """(places from the top, places from the bottom), from one sort.
+
+    Read from the bottom, the runs of tied units come in the reverse order and hold the same
+    units (a missing later key sorts last one way and first the other), so one sort gives both.
+    """
     n = len(keys[0])
-    ranks = np.full(n, np.nan)
-    idx = np.flatnonzero(~np.isnan(keys[0]))
-    if idx.size == 0:
-        return ranks
-    ks = [k[idx] for k in keys]
-    if len(ks) == 1:  # one key: a stable sort keeps table order among equals, and is faster than lexsort
-        order = np.argsort(ks[0], kind="stable")
+    present = ~np.isnan(keys[0])
+    idx = None if present.all() else np.flatnonzero(present)
+    ahead, behind = (np.empty(n), np.empty(n)) if idx is None else (np.full(n, np.nan), np.full(n, np.nan))
+    ks = keys if idx is None else [k[idx] for k in keys]
+    m = len(ks[0])
+    if m == 0:
+        return ahead, behind
+    order, starts = _sorted_runs(ks)
+    position = np.arange(m)
+    if ties == "shared":
+        last = np.minimum.accumulate(np.where(np.append(starts[1:], True), position, m)[::-1])[::-1]
+        up, down = np.maximum.accumulate(np.where(starts, position, 0)) + 1, m - last
+    elif ties == "dense":
+        up = np.cumsum(starts)
+        down = up[-1] - up + 1
     else:
-        order = np.lexsort([np.arange(idx.size)] + ks[::-1])  # lexsort's last key is the primary one
-    starts = np.zeros(idx.size, dtype=bool)
+        up, down = position + 1, m - position
+    for out, value in ((ahead, up), (behind, down)):
+        if idx is None:
+            out[order] = value
+        else:
+            out[idx[order]] = value
+    return ahead, behind
+
+
+def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order by the keys in turn, and where each run of units equal on every key starts."""
+    if len(ks) == 1:  # one key: sort packed integers (sortorder), faster than an argsort past 1M
+        return stable_order(ks[0])
+    order = np.lexsort([np.arange(len(ks[0]))] + ks[::-1])  # lexsort's last key is the primary one
+    starts = np.zeros(len(order), dtype=bool)
     starts[0] = True
     for k in ks:
         ordered = k[order]
         np.logical_or(starts[1:], ordered[1:] != ordered[:-1], out=starts[1:])
-    position = np.arange(idx.size)
-    if ties == "shared":
-        places = np.maximum.accumulate(np.where(starts, position, 0)) + 1
-    elif ties == "dense":
-        places = np.cumsum(starts)
-    else:
-        places = position + 1
-    out = np.empty(idx.size)
-    out[order] = places
-    ranks[idx] = out
-    return ranks
+    return order, starts
 
 
 def rank_columns(spec: Ranking, key_values: list[Any], pools: list[np.ndarray], n: int) -> dict[str, np.ndarray]:
     """``rank``, ``rank_from_bottom`` and ``ranked`` for every unit, each pool (all units or one group) apart."""
     keys = spec.sort_keys
     forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
-    backward = [-k for k in forward]
-    out = {name: np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
+    whole = len(pools) == 1 and len(pools[0]) == n  # the one pool of all units: no copies
+    out = {name: np.empty(0) if whole else np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
     for pool in pools:
-        ahead = rank_keys([k[pool] for k in forward], spec.ties)
+        ahead, behind = places(forward if whole else [k[pool] for k in forward], spec.ties)
         count = float(np.count_nonzero(~np.isnan(ahead)))
-        if spec.ties == "table_order":  # the strict order read backwards
-            behind = count - ahead + 1
+        ranked = np.where(np.isnan(ahead), np.nan, count)
+        if whole:
+            out["rank"], out["rank_from_bottom"], out["ranked"] = ahead, behind, ranked
         else:
-            behind = rank_keys([k[pool] for k in backward], spec.ties)
-        out["rank"][pool] = ahead
-        out["rank_from_bottom"][pool] = behind
-        out["ranked"][pool] = np.where(np.isnan(ahead), np.nan, count)
+            out["rank"][pool], out["rank_from_bottom"][pool], out["ranked"][pool] = ahead, behind, ranked
     for arr in out.values():
         arr.flags.writeable = False
     return out

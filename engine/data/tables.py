@@ -17,7 +17,6 @@ import difflib
 import hashlib
 import json
 import re
-import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -25,10 +24,12 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from . import fastcells
+from .textcells import normalise, normalise_all
 from ..errors import CellProblem, DataError, DataWarning, basename
 from ..escape import clip
 from ..rules.model import FieldSpec, UnitTable
 
+_normalise = normalise  # the one-cell rule, as records.py and the readers import it
 MAX_LISTED = 20
 MAX_MAGNITUDE = 1e15  # larger "numbers" are ID numbers or typing slips, and would not print exactly
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -134,7 +135,7 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
     index = _column_index(layout, header, file)
     if not len(lines):
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
-    names = [_normalise(n) for n in _cells(columns[index[layout.key]])]
+    names = normalise_all(_cells(columns[index[layout.key]]))
     _check_names(names, lines, layout.key, problems, layout.unique)
     table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
     return _freeze(table)
@@ -148,7 +149,7 @@ def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, p
         values = cells_of(f)
         columns[f.name], na[f.name], blank[f.name] = parse_column(f, values, lines, problems)
         if f.name in layout.keep_text:  # a published column: its audit reports a blank better
-            text[f.name] = np.array([_normalise(v) for v in _cells(values)], dtype=object)
+            text[f.name] = np.array(normalise_all(_cells(values)), dtype=object)
         else:
             warnings.extend(_blank_warnings(f, blank[f.name], lines, names, file))
     problems.raise_if_any()
@@ -221,7 +222,7 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     if missing:
         raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
     key_column = columns[spec.key]
-    names = [_normalise(n) for n in (key_column.tolist() if isinstance(key_column, np.ndarray) else key_column)]
+    names = normalise_all(key_column)
     if not names:
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
@@ -389,15 +390,6 @@ def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _
     for i in np.flatnonzero(bad):
         problems.add(int(lines[i]), f.column, arr[i], _range_message(f))
     return arr, np.zeros(len(arr), dtype=bool), blank
-
-
-def _normalise(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw != raw:
-        return ""
-    # NFKC turns full-width digits, ％ and ／ into their ASCII forms.
-    return unicodedata.normalize("NFKC", str(raw)).strip()
 
 
 def _blank(f: FieldSpec, line: int, problems: _Problems, out: np.ndarray, i: int) -> None:

@@ -1,0 +1,88 @@
+"""sortorder.stable_order (packed integer sort, runs re-sorted) equals np.argsort(kind="stable"),
+and ranking.places gives, from one sort, what ranking the negated keys gives from the bottom."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tongbao import sortorder
+from tongbao.ranking import places, rank_keys
+
+# Values that collide in the high bits (neighbouring doubles), signed zeros, infinities, repeats.
+_near = [0.5, np.nextafter(0.5, 1.0), np.nextafter(0.5, 0.0), 0.5 + 1e-12, 0.0, -0.0, 1.0, -1.0, -1.0 - 2e-16,
+         math.inf, -math.inf, 1e300, -1e-300, 5e-324, 0.285 * 100, 28.5]
+_keys = st.lists(st.sampled_from(_near) | st.floats(allow_nan=False), min_size=1, max_size=60)
+
+
+@pytest.fixture(autouse=True)
+def _packed_path_even_when_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sortorder, "SMALL", 0)
+
+
+@given(_keys)
+@settings(max_examples=400, deadline=None)
+def test_stable_order_is_the_stable_argsort(values: list[float]) -> None:
+    key = np.array(values, dtype=np.float64)
+    order, starts = sortorder.stable_order(key)
+    want = np.argsort(key, kind="stable")
+    assert order.tolist() == want.tolist()
+    ordered = key[want]
+    assert starts.tolist() == [True] + (ordered[1:] != ordered[:-1]).tolist()
+
+
+def test_many_keys_sharing_high_bits_fall_back_to_argsort() -> None:
+    key = 0.5 + np.arange(100_000) * 2.0**-52  # distinct, all alike in their high 47 bits
+    order, starts = sortorder.stable_order(key[::-1].copy())
+    assert order.tolist() == np.argsort(key[::-1], kind="stable").tolist()
+    assert starts.all()
+
+
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    st.lists(st.sampled_from(_near[:8]) | st.just(math.nan), min_size=n, max_size=n),
+    st.lists(st.sampled_from([0.0, 1.0, math.inf]), min_size=n, max_size=n))),
+    st.sampled_from(["shared", "dense", "table_order"]), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_places_from_the_bottom_are_the_negated_ranking(keys: tuple[list[float], list[float]], ties: str, two: bool) -> None:
+    ks = [np.array(keys[0]), np.array(keys[1])][: 2 if two else 1]
+    ahead, behind = places(ks, ties)
+    assert np.array_equal(ahead, rank_keys(ks, ties), equal_nan=True)
+    if ties == "table_order":  # the strict order read backwards
+        want = np.count_nonzero(~np.isnan(ahead)) - ahead + 1
+    else:
+        want = _lexsort_places([-k for k in ks], ties)
+    assert np.array_equal(behind, want, equal_nan=True), (keys, behind, want)
+
+
+def _lexsort_places(ks: list[np.ndarray], ties: str) -> np.ndarray:
+    """The ranking as it was computed before one sort served both directions (a reference)."""
+    ranks = np.full(len(ks[0]), np.nan)
+    idx = np.flatnonzero(~np.isnan(ks[0]))
+    if idx.size == 0:
+        return ranks
+    sub = [k[idx] for k in ks]
+    order = np.lexsort([np.arange(idx.size)] + sub[::-1])
+    starts = np.zeros(idx.size, dtype=bool)
+    starts[0] = True
+    for k in sub:
+        np.logical_or(starts[1:], k[order][1:] != k[order][:-1], out=starts[1:])
+    position = np.arange(idx.size)
+    got = np.maximum.accumulate(np.where(starts, position, 0)) + 1 if ties == "shared" else np.cumsum(starts)
+    out = np.empty(idx.size)
+    out[order] = got
+    ranks[idx] = out
+    return ranks
+
+
+def test_random_doubles_share_high_bits_and_are_resorted() -> None:
+    rng = np.random.default_rng(5)
+    key = np.concatenate([rng.random(300_000), np.round(rng.random(100_000), 2), -rng.random(100_000)])
+    rng.shuffle(key)
+    bits = sortorder.ordered_bits(key)
+    width = np.uint64((len(key) - 1).bit_length())
+    assert len(np.unique(bits >> width)) < len(np.unique(bits))  # the packed sort alone would misorder some
+    order, _ = sortorder.stable_order(key)
+    assert order.tolist() == np.argsort(key, kind="stable").tolist()

@@ -1,0 +1,36 @@
+"""normalise_all (a column joined, normalised once, split) equals the one-cell rule on every cell."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tongbao.data.textcells import normalise, normalise_all
+
+# Characters where NFKC or strip do something: full-width forms, combining marks (which compose
+# with the character before them), Hangul jamo, compatibility ideographs, spaces of several kinds, NUL.
+_TRICKY = "０１９％／，（）ＡＢａ\u0301\u0308\u0327e\u00e9\u1100\u1161\u11a8\uf900\u2460\u3000\u00a0 \t\n\x1f\x00单位一"
+_text = st.text(alphabet=st.sampled_from(_TRICKY) | st.characters(), max_size=8)
+
+
+@given(st.lists(_text, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_column_equals_cells(cells: list[str]) -> None:
+    assert normalise_all(cells) == [normalise(c) for c in cells]
+
+
+@given(st.lists(_text | st.none() | st.floats() | st.integers(), max_size=20))
+@settings(max_examples=100, deadline=None)
+def test_mixed_cells_take_the_one_cell_rule(cells: list[object]) -> None:
+    assert normalise_all(cells) == [normalise(c) for c in cells]
+
+
+def test_known_values() -> None:
+    assert normalise_all(["１２３", " 单位 ", "e\u0301", "a", "（一）"]) == ["123", "单位", "\u00e9", "a", "(一)"]
+    assert normalise_all(np.array(["Ａ", "b "])) == ["A", "b"]
+    assert normalise_all([None, math.nan, 3, "x\x00y"]) == ["", "", "3", "x\x00y"]
+    assert normalise_all([]) == []
+    # a combining mark at the start of a cell stays with that cell, not the cell before it
+    assert normalise_all(["e", "\u0301x"]) == ["e", "\u0301x"]
