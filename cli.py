@@ -84,7 +84,7 @@ def evaluate(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar=FILE, help="写入此文件（整份写成后才替换），而不是屏幕"),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
     explain: bool = typer.Option(False, "--explain", help="JSON 中为每个单位附上评定过程（同 tongbao explain）"),
-    history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于“连续几期”的升级处理"),
+    history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复；用于升级处理和本年累计"),
     period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）；默认用数据旁 period.yaml 的 period"),
     period_file: Optional[Path] = typer.Option(None, "--period-file", metavar=FILE, help="期别文件（考核期、文号、公布的数字）；默认用数据旁的 period.yaml"),
     everything: bool = typer.Option(False, "--all", help="终端报告列出全部单位、名单和通报语句（大表默认只列被点名的单位）"),
@@ -242,12 +242,18 @@ def explain(
     part: Optional[str] = typer.Option(None, "--part", metavar="部分", help="多部分的规则集中，在哪一部分查找（部分的 id）"),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", metavar="格式", help="table 文字说明；json 评定过程数据"),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
+    history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复（同 evaluate）"),
+    period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）；默认用数据旁 period.yaml 的 period"),
+    period_file: Optional[Path] = typer.Option(None, "--period-file", metavar=FILE, help="期别文件；默认用数据旁的 period.yaml"),
 ) -> None:
     """说明一个单位为什么得到这样的评定：读了哪些数、每条规则怎么算、离更好的一档还差多少。"""
     import tongbao
+    from tongbao.data.history import read_history
     from tongbao.tools.explain import explain_unit, find_units
 
-    verdict = tongbao.evaluate(tongbao.load_ruleset(ruleset), data, encoding=encoding)
+    rules = tongbao.load_ruleset(ruleset)
+    verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=read_history(history or []),
+                               period_file=period_file)
     traces = [explain_unit(result, i) for result, i in find_units(verdict, unit, part)]
     if format is OutputFormat.json:
         sys.stdout.write(_render_json({"unit": unit, "traces": traces}))

@@ -19,6 +19,7 @@ from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .rules.formatmany import agrees_as_printed
 from .rules.formatting import Published
 from .data.history import Period, check_history, streaks
+from .data.yeartodate import YearToDate
 from .data.period import PeriodInfo, resolve_period
 from .data.inputs import Inputs, TableInput
 from .ranking import pools_of, rank_columns, rank_keys
@@ -74,6 +75,7 @@ def used_names(ruleset: Ruleset) -> set[str]:
         names |= {n for e in exprs for n in e.names}
         names |= {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
         names |= {t.metric for t in part.tiers}
+        names |= {m.year_cap for m in part.metrics if isinstance(m.year_cap, str)}
     names |= {n for f in ruleset.summary for n in f.expr.names}
     return names
 
@@ -170,6 +172,8 @@ class _PartRun:
         self.warnings: list[DataWarning] = []
         names: dict[str, Any] = dict(table.columns)
         names.update(_fact_values(ruleset, None))
+        self.to_date = YearToDate(history, part.id, period, table.names)
+        self.dates["year_to_date"] = self.to_date.function(names)
         self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
         self.groups = self._assign_groups()
         self.facts = _fact_values(ruleset, self.groups)  # per-group facts need the groups first
@@ -195,7 +199,7 @@ class _PartRun:
         self._audit(metrics)
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
                           flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations,
-                          {f.id: published[f.id] for f in self.part.summary if f.id in published})
+                          {f.id: published[f.id] for f in self.part.summary if f.id in published}, self.to_date)
 
     def _scored(self, vetoes: dict[str, np.ndarray], vetoed: np.ndarray,
                 overrides: dict[str, list[tuple[np.ndarray, Expression]]]) -> tuple[Any, ...]:
@@ -210,6 +214,9 @@ class _PartRun:
             metrics[m.name] = names[m.name] = self.ctx.column(m.expr, m.where)
             for mask, expr in overrides.get(m.name, ()):  # the new value may read the metric as first computed
                 metrics[m.name] = names[m.name] = np.where(mask, self.ctx.column(expr, m.where), metrics[m.name])
+            if m.year_cap is not None:  # last: no escalation lifts the year past its cap
+                cap = names[m.year_cap] if isinstance(m.year_cap, str) else m.year_cap
+                metrics[m.name] = names[m.name] = self.to_date.cap(m.name, np.asarray(metrics[m.name], dtype=np.float64), cap)
         for tier in self.part.tiers:
             values = np.asarray(names[tier.metric])
             if values.dtype.kind not in "iuf":  # a yes/no condition banded as 0/1 would be a silent mistake

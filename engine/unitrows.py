@@ -67,6 +67,9 @@ def unit_dicts(r: PartResult, start: int, stop: int,
             for i in np.flatnonzero(r.escalations[e.id][0][sl]).tolist():
                 escalated[i].append(r._escalated(e, start + i))
         head.append(("escalations", escalated))
+    capped = [m.name for m in p.metrics if m.year_cap is not None]
+    if capped and r.to_date is not None:  # how the annual cap counted this period, from the year's earlier periods
+        head.append(("year_to_date", [{m: r.to_date.unit_entry(m, start + i) for m in capped} for i in range(n)]))
     keys = [k for k, _ in head]
     out = [dict(zip(keys, row)) for row in zip(*(v for _, v in head))]
     _not_applicable(r, out, sl)

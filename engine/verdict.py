@@ -49,6 +49,7 @@ class PartResult:
     facts: tuple[Any, ...] = ()  # the ruleset's facts, for their labels when explaining
     escalations: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> (units escalated, periods cited per unit)
     published: dict[str, Any] = field(default_factory=dict[str, Any])  # figure id -> ((scope, Published), ...), from the period file
+    to_date: Any = None  # data.yeartodate.YearToDate: earlier periods of the year, and the capped metrics
 
     def to_dict(self, units: bool = True) -> dict[str, Any]:
         """This part as the verdict lists it; ``units=False`` leaves a mark where the unit list goes

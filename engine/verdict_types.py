@@ -310,6 +310,23 @@ class UnitEscalationDict(TypedDict):
     sets: NotRequired[dict[str, float | bool | str | None]]
 
 
+class EarlierValueDict(TypedDict):
+    """What one earlier period of the year counted for a capped metric."""
+
+    period: str
+    value: float
+
+
+class YearToDateDict(TypedDict):
+    """How a metric with an annual cap (year_cap) was capped this period."""
+
+    cap: float | None
+    earlier: list[EarlierValueDict]
+    earlier_total: float
+    computed: float | None
+    value: float | None
+
+
 class UnitDict(TypedDict):
     """One unit and everything found about it."""
 
@@ -326,6 +343,7 @@ class UnitDict(TypedDict):
     notifications: list[UnitNotificationDict]
     not_applicable: NotRequired[list[str]]
     escalations: NotRequired[list[UnitEscalationDict]]
+    year_to_date: NotRequired[dict[str, YearToDateDict]]
     explain: NotRequired[dict[str, Any]]
 
 

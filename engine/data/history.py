@@ -8,6 +8,7 @@ a period where the condition did not hold; the periods of the streak are cited.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -125,11 +126,27 @@ def check_history(history: list[Period], ruleset_id: str, period: str | None) ->
     if history and period is None:
         raise TongbaoError(f"给了以往各期的结果（--history {history[0].file} 等），但没有写明本期是哪一期，"
                            "无法按期引用。请在数据旁放 period.yaml（写 period: 2022-06），或用 --period 写明本期。")
+    seen: dict[str, str] = {}
     for h in history:
         if h.ruleset_id != ruleset_id:
             raise TongbaoError(f"{h.file}：这是规则集“{h.ruleset_id}”的结果，而本次评定用的是“{ruleset_id}”。以往各期必须出自同一规则集（版本可以不同）。")
         if h.period == period:
             raise TongbaoError(f"{h.file}：考核期“{h.period}”与本期相同。请检查本期的 period.yaml 或 --period，或是否重复给了同一期的结果。")
+        if period is not None and is_later(h.period, period):
+            raise TongbaoError(f"{h.file}：考核期“{h.period}”晚于本期“{period}”。--history 只能给本期以前的各期（按时间先后）；"
+                               "请检查本期的 period.yaml 或 --period，或是否给错了文件。")
+        if h.period in seen:  # counted twice, a year-to-date sum or a streak would be wrong
+            raise TongbaoError(f"{h.file}：考核期“{h.period}”与 {seen[h.period]} 相同，同一期给了两次。请去掉其中一份。")
+        seen[h.period] = h.file
+
+
+def is_later(one: str, other: str) -> bool:
+    """Is period ``one`` after ``other``? Only said for ids written alike (2022-05 and 2022-11, 2022Q1 and 2022Q3):
+    the numbers are compared in order, the rest must match; ids written differently are never called later."""
+    a, b = re.findall(r"\d+|\D+", one), re.findall(r"\d+|\D+", other)
+    if len(a) != len(b) or any(x.isdigit() != y.isdigit() or (not x.isdigit() and x != y) for x, y in zip(a, b)):
+        return False
+    return [int(x) for x in a if x.isdigit()] > [int(y) for y in b if y.isdigit()]
 
 
 def held_before(esc: Escalation, unit: dict[str, Any] | None) -> bool:

@@ -68,6 +68,7 @@ def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
         if "date" in spec:
             _iso_date(b, spec["date"], ("facts", name, "date"))
             scope.dates.add(name)
+        b.unsaved.add(name)  # a fact is the ruleset's, not saved per unit: year_to_date cannot read it
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
                         bool(spec.get("placeholder")) and value is None, b.where(("facts", name))))
     return tuple(out)
@@ -279,6 +280,11 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
             unit_scope.percent.add(agg_name)
         aggregates.append(Aggregate(agg_name, agg["label"], how, expr, field, Format.parse(fmt), b.where(path)))
     _table_name(b, spec["file"], at + ("file",))
+    rows = [(at + ("metrics", m.name, "expr"), m.expr) for m in metrics] + [(at + ("flags", f.name, "when"), f.when) for f in flags]
+    rows += [(at + ("per_unit", a.name, a.how), a.expr) for a in aggregates if a.expr is not None]
+    for path, expr in rows:  # a row has no earlier periods: year_to_date is for the unit's metrics
+        if any(fn == "year_to_date" for fn, _ in expr.calls):
+            b.fail(path, "明细表的行上不能用 year_to_date：以往各期只按单位保存。请在单位的指标里写 year_to_date(汇总数)。")
     return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
 
 
@@ -312,9 +318,21 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
         check = spec.get("check")
         if check is not None and check not in field_names:
             b.fail(path + ("check",), unknown_message("字段", check, field_names))
+        cap = _year_cap(b, spec.get("year_cap"), path + ("year_cap",), scope)
         if compiled is not None:
-            out.append(Metric(name, spec["label"], compiled, Format.parse(spec.get("format", "number:2")), check, b.where(path)))
+            out.append(Metric(name, spec["label"], compiled, Format.parse(spec.get("format", "number:2")), check, b.where(path),
+                              cap))
     return tuple(out)
+
+
+def _year_cap(b: _Builder, raw: Any, path: tuple[Any, ...], scope: Scope) -> float | str | None:
+    """A metric's 全年上限: a number, or the name of a numeric fact (which may differ by group)."""
+    if raw is None or isinstance(raw, (int, float)):
+        return None if raw is None else float(raw)
+    facts = {n for n, where in scope.owner.items() if where[:1] == ("facts",) and n not in scope.dates}
+    if raw not in facts:
+        b.fail(path, unknown_message("数值事实", str(raw), facts) + " year_cap 写数字（如 40）或数值事实的名称。")
+    return str(raw)
 
 
 def _flag_list(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, tiers: tuple[Any, ...], severity: int = 1) -> tuple[Flag, ...]:

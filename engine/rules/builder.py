@@ -6,6 +6,7 @@ a table is declared (the unit table, findings, records), so they live here, belo
 """
 from __future__ import annotations
 
+import ast
 import keyword
 import unicodedata
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import Any, Callable, Iterable
 from ..errors import Problem
 from .confine import name_problem
 from .datefunctions import NEW_NAMES as DATE_NAMES, date_mistakes
-from .expressions import BASE_FUNCTIONS, Expression, ExpressionError, compile_expression, percent_mistakes
+from .expressions import BASE_FUNCTIONS, BY_NAME, Expression, ExpressionError, compile_expression, percent_mistakes
 from .formatting import Format
 from .model import RANK_NAMES, FieldSpec, Where
 from .yamlfile import YamlDoc, dotted
@@ -43,6 +44,7 @@ class Builder:
         self.problems: list[Problem] = []
         self.figure_ids: dict[str, tuple[Any, ...]] = {}
         self.percent_figures: set[str] = set()  # percent-formatted summary figures, for the cross-part summary
+        self.unsaved: set[str] = set()  # facts and text fields: a verdict keeps no number of them per unit
 
     def where(self, path: tuple[Any, ...]) -> Where:
         file, line, col = self.doc.locate(path)
@@ -71,11 +73,25 @@ class Builder:
             return None
         for message in percent_mistakes(compiled, percent or set()) + date_mistakes(compiled.node, dates or set()):
             self.fail(path, message)
+        for message in year_to_date_mistakes(compiled.node, self.unsaved | (dates or set())):
+            self.fail(path, message)
         if check:
             check(compiled, path)
         elif any(fn == "in_band" for fn, _ in compiled.calls):  # bands are assigned after metrics and vetoes
             self.fail(path, "in_band 只能用在标记（flags）、通报和汇总（summary）中：分档要在指标算完之后才确定。")
         return compiled
+
+
+def year_to_date_mistakes(node: ast.expr, unsaved: set[str]) -> list[str]:
+    """year_to_date(x) reads x in earlier verdicts: x must be written as a name the verdict keeps a number for."""
+    out = []
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in BY_NAME and call.args:
+            arg = call.args[0]
+            if not isinstance(arg, ast.Name) or arg.id in unsaved:
+                out.append(f"{call.func.id} 的参数应是一个数值字段、汇总数或指标的名称（以往各期的判定结果里逐个单位保存的数），"
+                           f"这里是“{ast.unparse(arg)[:40]}”。例如 year_to_date(counted)。")
+    return out
 
 
 def threshold(raw: Any) -> float | None:
@@ -122,6 +138,8 @@ def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -
             scope.percent.add(name)
         elif out[-1].type == "date":
             scope.dates.add(name)
+        elif out[-1].type == "text":
+            b.unsaved.add(name)
     return tuple(out)
 
 

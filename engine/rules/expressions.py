@@ -239,6 +239,7 @@ BASE_FUNCTIONS: dict[str, Function] = {
     "short_weeks": Function(lambda *a: None, 4, 4),
     **{name: Function(impl, 1, 1) for name, impl in DATE_PARTS.items()},  # year() … weekday(): rules/datefunctions.py
     "workday_of_month": Function(lambda *a: None, 1, 1),
+    "year_to_date": Function(lambda *a: None, 1, 1),  # earlier periods' saved values: data/yeartodate.py
 }
 """The documented function list (docs/rulesets.md, 函数). ``count`` and
 ``in_band`` need the table being evaluated, and the date functions need the
@@ -246,6 +247,9 @@ ruleset's calendar (engine/datefuncs.py), so each evaluation binds them."""
 
 
 # ---------------------------------------------------------------- parsing
+
+BY_NAME = frozenset({"year_to_date"})
+"""Functions given the name written as their argument, not its values: they read it in earlier periods."""
 
 _ALLOWED = (
     ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Call,
@@ -462,6 +466,7 @@ class ColumnEvaluator(SimpleEval):
         self.nodes[ast.UnaryOp] = self._unaryop
         self.nodes[ast.Tuple] = self._sequence
         self.nodes[ast.List] = self._sequence
+        self.nodes[ast.Call] = self._call
 
     def run(self, expr: Expression) -> Any:
         return self.eval(expr.text, previously_parsed=expr.node)
@@ -496,6 +501,11 @@ class ColumnEvaluator(SimpleEval):
 
     def _ifexp(self, node: ast.IfExp) -> Any:
         return np.where(self._eval(node.test), self._eval(node.body), self._eval(node.orelse))
+
+    def _call(self, node: ast.Call) -> Any:
+        if isinstance(node.func, ast.Name) and node.func.id in BY_NAME and isinstance(node.args[0], ast.Name):
+            return self.functions[node.func.id](node.args[0].id)
+        return self._eval_call(node)
 
     def _sequence(self, node: ast.Tuple | ast.List) -> tuple[Any, ...]:
         return tuple(self._eval(e) for e in node.elts)

@@ -82,6 +82,7 @@ class Metric:
     format: Format
     check: str | None  # the field publishing this metric, to audit against
     where: Where
+    year_cap: float | str | None = None  # 全年上限: a number or a numeric fact's name (data/yeartodate.py)
 
 
 @dataclass(frozen=True)

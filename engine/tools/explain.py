@@ -18,6 +18,7 @@ from ..rules.formatting import Format, format_value
 from ..rules.model import Band, Tier
 from ..verdict import Verdict
 from ..verdict_types import VerdictDict
+from .explainyear import year_to_date_trace, year_to_date_words
 
 
 def find_units(verdict: Any, name: str, part: str | None = None) -> list[tuple[Any, int]]:
@@ -111,6 +112,7 @@ class _Explainer:
         set_by = [e for e in self.escalations() if m.name in e["sets"]]
         if set_by:  # the expression's own value was replaced: say by which escalation and which periods
             entry["set_by"] = [{"id": e["id"], "label": e["label"], "periods": e["periods"]} for e in set_by]
+        entry.update(year_to_date_trace(self.r, m, self.i))
         return entry
 
     def escalations(self) -> list[dict[str, Any]]:
@@ -347,7 +349,7 @@ def _lines(t: dict[str, Any], result: Any) -> list[str]:
             line += "；各项：" + " + ".join(x["shown"] for x in m["terms"]) + f" = {m['display']}"
         for e in m.get("set_by", []):
             line += f"；因升级处理“{e['label']}”（{'、'.join(e['periods'])}）改写为 {m['display']}"
-        out.append(line)
+        out.append(line + year_to_date_words(m, result.part.format_of(m["id"])))
     for v in t["vetoes"]:
         out.append(f"否决项 {v['label']}：{v['when']} → {'是，单项否决' if v['result'] else '否'}")
     for tier in t["tiers"]:

@@ -145,7 +145,7 @@ class Case:
     tables: dict[str, Rows]
     checks: tuple[Check, ...]
     period: str | None = None  # this period's id, when the case gives earlier periods
-    history: tuple[tuple[str, dict[str, Rows]], ...] = ()  # earlier periods' rows, oldest first
+    history: tuple[Any, ...] = ()  # earlier periods, oldest first: (period, rows) or a saved verdict (history.Period)
 
     @property
     def ruleset_id(self) -> str | None:

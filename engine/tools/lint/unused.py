@@ -23,6 +23,7 @@ def _unit_reads(part: Part) -> set[str]:
     names |= {t.metric for t in part.tiers} | {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
     names |= {n for note in (*part.notifications, *_escalations(part)) for n in template_names(note.message)}
     names |= set(part.report_columns) | {m.check for m in part.metrics if m.check}
+    names |= {m.year_cap for m in part.metrics if isinstance(m.year_cap, str)}  # a fact as the annual cap
     return names
 
 
