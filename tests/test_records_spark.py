@@ -38,7 +38,8 @@ def _table(agg: rec.Aggregated) -> dict[str, dict[str, float | None]]:
             for i, name in enumerate(agg.names())}
 
 
-@pytest.mark.parametrize("ruleset, file", [("accounts.yaml", "posts.csv"), ("hotline.yaml", "orders.csv")])
+@pytest.mark.parametrize("ruleset, file", [("accounts.yaml", "posts.csv"), ("hotline.yaml", "orders.csv"),
+                                           ("../dates/deadlines.yaml", "../dates/submissions.csv")])
 def test_spark_gives_duckdbs_unit_table(spark: Any, ruleset: str, file: str) -> None:
     from tongbao.data.spark import SparkRunner
 
@@ -52,6 +53,9 @@ def test_spark_gives_duckdbs_unit_table(spark: Any, ruleset: str, file: str) -> 
     # …and the values are the hand-counted ones of test_records.py, not merely equal to each other.
     if ruleset == "hotline.yaml":
         assert _table(on_spark)["城管局"] == {"orders": 3.0, "on_time": round(1 / 3, 9), "late": 1.0, "open": 1.0, "slowest": 6.0}
+    elif "dates" in ruleset:  # the date functions by the calendar table, not Spark's own (Sunday-first) weekdays
+        assert _table(on_spark)["乙"] == {"r_on_time": 2.0, "r_weeks": 54.0, "r_weekdays": 8.0, "r_months": 2.0,
+                                          "r_quarters": 2.0, "r_days": 7.0, "r_2025": 0.0}
     else:
         assert _table(on_spark)["赣州发布(微博)"]["thin_weeks"] == 12.0
 

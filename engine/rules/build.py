@@ -68,7 +68,6 @@ def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
         if "date" in spec:
             _iso_date(b, spec["date"], ("facts", name, "date"))
             scope.dates.add(name)
-        b.unsaved.add(name)  # a fact is the ruleset's, not saved per unit: year_to_date cannot read it
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
                         bool(spec.get("placeholder")) and value is None, b.where(("facts", name))))
     return tuple(out)
@@ -279,6 +278,8 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
         if fmt.startswith("percent"):
             unit_scope.percent.add(agg_name)
         aggregates.append(Aggregate(agg_name, agg["label"], how, expr, field, Format.parse(fmt), b.where(path)))
+        if how != "dates":
+            b.saved.add(agg_name)
     _table_name(b, spec["file"], at + ("file",))
     rows = [(at + ("metrics", m.name, "expr"), m.expr) for m in metrics] + [(at + ("flags", f.name, "when"), f.when) for f in flags]
     rows += [(at + ("per_unit", a.name, a.how), a.expr) for a in aggregates if a.expr is not None]
@@ -311,6 +312,7 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
         path = at + (name,)
         compiled = b.expr(spec["expr"], path + ("expr",), scope.names(), percent=scope.percent, dates=scope.dates)
         b.claim(scope, name, path)  # after compiling: a metric sees the ones above it, never itself
+        b.saved.add(name)  # kept per unit in the verdict: year_to_date may read it in later metrics
         if compiled is not None and is_date(compiled.node, scope.dates):
             scope.dates.add(name)
         if str(spec.get("format", "")).startswith("percent"):

@@ -44,7 +44,7 @@ class Builder:
         self.problems: list[Problem] = []
         self.figure_ids: dict[str, tuple[Any, ...]] = {}
         self.percent_figures: set[str] = set()  # percent-formatted summary figures, for the cross-part summary
-        self.unsaved: set[str] = set()  # facts and text fields: a verdict keeps no number of them per unit
+        self.saved: set[str] = set()  # numeric fields, per-unit aggregates, metrics: what a verdict keeps per unit
 
     def where(self, path: tuple[Any, ...]) -> Where:
         file, line, col = self.doc.locate(path)
@@ -73,7 +73,7 @@ class Builder:
             return None
         for message in percent_mistakes(compiled, percent or set()) + date_mistakes(compiled.node, dates or set()):
             self.fail(path, message)
-        for message in year_to_date_mistakes(compiled.node, self.unsaved | (dates or set())):
+        for message in year_to_date_mistakes(compiled.node, self.saved):
             self.fail(path, message)
         if check:
             check(compiled, path)
@@ -82,13 +82,13 @@ class Builder:
         return compiled
 
 
-def year_to_date_mistakes(node: ast.expr, unsaved: set[str]) -> list[str]:
+def year_to_date_mistakes(node: ast.expr, saved: set[str]) -> list[str]:
     """year_to_date(x) reads x in earlier verdicts: x must be written as a name the verdict keeps a number for."""
     out = []
     for call in ast.walk(node):
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in BY_NAME and call.args:
             arg = call.args[0]
-            if not isinstance(arg, ast.Name) or arg.id in unsaved:
+            if not isinstance(arg, ast.Name) or arg.id not in saved:
                 out.append(f"{call.func.id} 的参数应是一个数值字段、汇总数或指标的名称（以往各期的判定结果里逐个单位保存的数），"
                            f"这里是“{ast.unparse(arg)[:40]}”。例如 year_to_date(counted)。")
     return out
@@ -138,8 +138,8 @@ def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -
             scope.percent.add(name)
         elif out[-1].type == "date":
             scope.dates.add(name)
-        elif out[-1].type == "text":
-            b.unsaved.add(name)
+        if out[-1].type in ("integer", "number", "percent"):  # a number the verdict keeps per unit
+            b.saved.add(name)
     return tuple(out)
 
 

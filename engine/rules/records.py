@@ -59,6 +59,7 @@ def _window(b: "_Builder", raw: dict[str, Any] | None, at: tuple[Any, ...], fact
 def _aggregate(b: "_Builder", name: str, agg: dict[str, Any], path: tuple[Any, ...], row_scope: "Scope", unit_scope: "Scope",
                dates: set[str], window: tuple[str, str] | None) -> Aggregate:
     b.claim(unit_scope, name, path)
+    b.saved.add(name)  # kept per unit in the verdict, so year_to_date can read it
     how = next(k for k in KINDS if k in agg)
     expr = None if how == "count" and agg["count"] is True else b.expr(agg[how], path + (how,), row_scope.names(), dates=row_scope.dates)
     per = agg.get("per")
