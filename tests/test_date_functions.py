@@ -247,3 +247,14 @@ def test_a_non_date_reaching_a_date_function_at_run_time_is_refused() -> None:
         month(np.array([3.0]))
     assert np.isnan(month(np.array(["NaT"], dtype="datetime64[D]"))[0])
     assert json.dumps(float(month(np.datetime64("2022-05-09")))) == "5.0"
+
+
+def test_explain_shows_the_date_and_what_each_function_made_of_it() -> None:
+    from tongbao.tools.explain import explain_unit, find_units
+
+    pytest.importorskip("duckdb")
+    verdict = tongbao.evaluate(tongbao.load_ruleset(HERE / "deadlines.yaml"), HERE)
+    lines = explain_unit(*find_units(verdict, "丙")[0])["lines"]
+    assert "指标 报送日星期 = weekday(submitted) = 6（报送日期 2022-10-08）" in lines
+    assert "指标 当月第几个工作日 = workday_of_month(submitted) = 1（报送日期 2022-10-08）" in lines
+    assert "标记 每月前5个工作日内报送：workday_of_month(submitted) <= 5 → 是" in lines
