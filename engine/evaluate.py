@@ -168,6 +168,7 @@ class _PartRun:
         self.ruleset, self.part, self.table, self.inputs = ruleset, part, table, inputs
         self.history, self.period = history, period
         self.n = len(table)
+        self.lists: dict[str, np.ndarray] = {}  # findings id -> each unit's rows as written, for messages that list them
         self.dates = datefuncs.bind(ruleset.calendar)
         self.warnings: list[DataWarning] = []
         names: dict[str, Any] = dict(table.columns)
@@ -199,7 +200,7 @@ class _PartRun:
         self._audit(metrics)
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
                           flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations,
-                          {f.id: published[f.id] for f in self.part.summary if f.id in published}, self.to_date)
+                          {f.id: published[f.id] for f in self.part.summary if f.id in published}, self.to_date, self.lists)
 
     def _scored(self, vetoes: dict[str, np.ndarray], vetoed: np.ndarray,
                 overrides: dict[str, list[tuple[np.ndarray, Expression]]]) -> tuple[Any, ...]:
@@ -282,6 +283,10 @@ class _PartRun:
             names[m.name] = ctx.column(m.expr, m.where)
         for f in spec.flags:
             names[f.name] = condition(ctx.column(f.when, f.where), f)
+        if spec.row_text is not None:
+            from .messages import listed_rows
+
+            self.lists[spec.name] = listed_rows(spec, rows, names, index, self.n, self.part.format_of, self.ruleset.facts)
         return {a.name: _aggregate(a, ctx, names, index, self.n) for a in spec.per_unit}
 
     def _unit_values_per_row(self, spec: Findings, rows: Table, index: np.ndarray) -> dict[str, Any]:

@@ -10,20 +10,18 @@ The entries are exactly what the one-unit path built before (tests compare them)
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from .errors import basename
-from .rules.formatmany import format_many, json_numbers
+from .rules.formatmany import json_numbers
 from .rules.formatting import Format
 
 if TYPE_CHECKING:
     from .verdict import PartResult
 
 UNITS_MARK = "\x00tongbao:units\x00"  # stands for a part's unit list in report.jsonout's skeleton
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # as rules.templates
 
 
 def unit_dicts(r: PartResult, start: int, stop: int,
@@ -101,30 +99,10 @@ def json_column(values: np.ndarray, fmt: Format) -> list[Any]:
 
 
 def messages(r: PartResult, note: Any, units: np.ndarray) -> list[str]:
-    """``r.message(note, i)`` for each unit index, with each placeholder's text made per column."""
-    pieces = _PLACEHOLDER.split(note.message)  # literal, name, literal, name, …, literal
-    columns: list[list[str]] = []
-    for k, piece in enumerate(pieces):
-        columns.append([piece] * len(units) if k % 2 == 0 else _display_column(r, piece.strip(), units))
-    return ["".join(parts) for parts in zip(*columns)]
+    """``r.message(note, i)`` for each unit index: messages.py fills whole columns (one implementation)."""
+    from .messages import messages as fill_column
 
-
-def _display_column(r: PartResult, name: str, units: np.ndarray) -> list[str]:
-    t = r.table
-    if name == "unit":
-        return [str(x) for x in t.names[units].tolist()]
-    if name.startswith("band.") and name[5:] in r.bands:
-        tier = next(x for x in r.part.tiers if x.name == name[5:])
-        labels = np.array([b.label for b in tier.bands] + ["—"], dtype=object)
-        return list(labels[r.bands[tier.name][units]].tolist())
-    if name == "rank" and r.rank is not None:
-        return ["—" if x != x else str(int(x)) for x in r.rank[units].tolist()]
-    if name in t.columns and t.columns[name].dtype.kind in "fiu":
-        return format_many(t.columns[name][units], r.part.format_of(name), t.not_applicable[name][units])
-    for values in (r.metrics, r.aggregates):
-        if name in values and np.asarray(values[name]).dtype.kind in "fiu":
-            return format_many(np.asarray(values[name])[units], r.part.format_of(name))
-    return [r.message_piece(name, int(i)) for i in units.tolist()]  # rare names: one unit at a time
+    return fill_column(r, note.message, units)
 
 
 def _name_lists(columns: list[tuple[str, np.ndarray]], n: int) -> list[list[str]]:

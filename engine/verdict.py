@@ -20,7 +20,6 @@ from .rules.formatting import Format, format_value
 from .data.history import summary as escalation_summary
 from .rules.model import RANK_NAMES, Figure, Part, Ruleset, Tier
 from .data.tables import Table
-from .rules.templates import fill
 from .unitrows import UNITS_MARK, json_value as _json_value, py_value as _py, unit_dicts
 from .verdict_types import VerdictDict
 
@@ -50,6 +49,7 @@ class PartResult:
     escalations: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> (units escalated, periods cited per unit)
     published: dict[str, Any] = field(default_factory=dict[str, Any])  # figure id -> ((scope, Published), ...), from the period file
     to_date: Any = None  # data.yeartodate.YearToDate: earlier periods of the year, and the capped metrics
+    lists: dict[str, np.ndarray] = field(default_factory=dict[str, np.ndarray])  # findings id -> each unit's rows as written (row_text)
 
     def to_dict(self, units: bool = True) -> dict[str, Any]:
         """This part as the verdict lists it; ``units=False`` leaves a mark where the unit list goes
@@ -153,7 +153,9 @@ class PartResult:
 
     def message(self, notification: Any, i: int, extra: dict[str, str] | None = None) -> str:
         """Fill a notification's template from unit ``i``'s values, formatted as the ruleset says."""
-        return fill(notification.message, lambda name: self.message_piece(name, i, extra))
+        from .messages import messages
+
+        return messages(self, notification.message, np.array([i]), extra)[0]
 
     def message_piece(self, name: str, i: int, extra: dict[str, str] | None = None) -> str:
         """What placeholder ``{name}`` of a message reads for unit ``i``."""
@@ -320,7 +322,7 @@ def _rule(band: Any) -> str:
     if band.op in ("otherwise", "vetoed"):
         return str(band.op)
     words = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
-    line = band.threshold_fact or band.threshold_text or f"{band.threshold:.12g}"
+    line = band.fact_shown or band.threshold_fact or band.threshold_text or f"{band.threshold:.12g}"
     return f"{words[band.op]} {line}"
 
 

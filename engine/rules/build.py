@@ -16,7 +16,7 @@ from .expressions import Expression, unknown_message
 from .formatting import Format
 from .model import (RANK_NAMES, Records, Aggregate, Band, Fact, Figure, Findings, Flag, Group, Metric, Notification,
                     Part, RankKey, Ranking, Ruleset, Tier, UnitTable)
-from .templates import template_names
+from .messagecheck import fact_line, message_kinds, template_problems
 from .calendar import Calendar
 from .datefunctions import is_date
 from .yamlfile import YamlDoc
@@ -68,8 +68,9 @@ def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
         if "date" in spec:
             _iso_date(b, spec["date"], ("facts", name, "date"))
             scope.dates.add(name)
+        fmt = Format.parse(spec["format"]) if "format" in spec else None
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
-                        bool(spec.get("placeholder")) and value is None, b.where(("facts", name))))
+                        bool(spec.get("placeholder")) and value is None, b.where(("facts", name)), fmt))
     return tuple(out)
 
 
@@ -109,7 +110,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     groups = _groups(b, raw, at, units, scope)
     if groups:
         scope.owner["group"] = at + ("groups",)
-    findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope, units, bool(groups))
+    findings = tuple(_findings(b, name, spec, at + ("findings", name), base, scope, units, bool(groups), facts)
                      for name, spec in raw.get("findings", {}).items())
     records = _records(b, raw, at, base, scope, facts)
     for name in RANK_NAMES:  # seen everywhere; _check_rank_users asks that the sort keys come first
@@ -121,11 +122,13 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
     before_metrics = scope.names()  # what an escalation's ``sets`` may read besides the metrics up to its target
     metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
     text_fields = frozenset(f.name for f in units.fields if f.type in ("text", "date"))
-    tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes), text_fields)
+    tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes), text_fields, {g.id: g.label for g in groups})
     flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
     # Names, not compiled flags: a flag whose expression is wrong still exists, so one typo gives one error.
     flag_names = set(raw.get("vetoes", {})) | set(raw.get("flags", {}))
-    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flag_names, scope)
+    kinds = message_kinds((*units.fields, *metrics, *(a for f in findings for a in f.per_unit),
+                           *(a for r in records for a in r.per_unit)), flag_names, facts, tiers, findings)
+    notifications = _notifications(b, raw.get("notifications", []), at + ("notifications",), tiers, flag_names, (scope, kinds))
     ranking = _ranking(b, raw.get("ranking"), at + ("ranking",), scope, groups, tiers)  # before summary: ranks are per unit
     summary = _summary(b, raw.get("summary", []), at + ("summary",), scope, tiers, groups)
     users = [(m.name, m.expr, at + ("metrics", m.name, "expr")) for m in metrics]
@@ -138,7 +141,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
         if name not in shown:
             b.fail(at + ("report", "columns", i), unknown_message("字段或指标", name, shown))
     escalations = _escalations(b, raw.get("escalations", []), at + ("escalations",), tiers, flag_names,
-                               {n.id for n in notifications}, scope, (before_metrics, metrics))
+                               {n.id for n in notifications}, (scope, kinds), (before_metrics, metrics))
     return Part(raw["id"], raw["label"], units, groups, findings, metrics, vetoes, tiers, flags, notifications,
                 summary, ranking, columns, escalations, records)
 
@@ -164,8 +167,10 @@ def _records(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope,
 
 
 def _escalations(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str],
-                 notice_ids: set[str], scope: Scope, before: tuple[set[str], tuple[Metric, ...]]) -> tuple[Any, ...]:
+                 notice_ids: set[str], names: tuple[Scope, dict[str, str]], before: tuple[set[str], tuple[Metric, ...]]) -> tuple[Any, ...]:
     from .model import Escalation
+
+    scope, kinds = names
 
     out = []
     for path, spec in _with_unique_ids(b, raw, at, "升级处理"):
@@ -175,7 +180,8 @@ def _escalations(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[
         for j, notice in enumerate(when.get("notifications", [])):
             if notice not in notice_ids:
                 b.fail(path + ("when", "notifications", j), unknown_message("通报措施", notice, notice_ids))
-        _check_template(b, path + ("message",), spec["message"], scope.names() | {"periods", "cited"}, tiers)
+        _check_template(b, path + ("message",), spec["message"], scope.names() | {"periods", "cited"}, tiers,
+                        {**kinds, "periods": "number", "cited": "text"})
         sets = _escalation_sets(b, spec.get("sets", {}), path + ("sets",), scope, before)
         out.append(Escalation(spec["id"], spec["action"], spec.get("label", spec["action"]), bands,
                               tuple(when.get("flags", [])), tuple(when.get("notifications", [])), spec["periods"], spec["message"],
@@ -255,7 +261,7 @@ def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTa
 
 
 def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...], base: Scope, unit_scope: Scope,
-              units: UnitTable | None = None, grouped: bool = False) -> Findings:
+              units: UnitTable | None = None, grouped: bool = False, facts: tuple[Fact, ...] = ()) -> Findings:
     row_scope = Scope(base)
     fields = _fields(b, spec["fields"], at + ("fields",), row_scope)
     _unit_names_for_rows(row_scope, unit_scope, spec, units, grouped)
@@ -286,7 +292,12 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
     for path, expr in rows:  # a row has no earlier periods: year_to_date is for the unit's metrics
         if any(fn == "year_to_date" for fn, _ in expr.calls):
             b.fail(path, "明细表的行上不能用 year_to_date：以往各期只按单位保存。请在单位的指标里写 year_to_date(汇总数)。")
-    return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates))
+    row_text = spec.get("row_text")
+    if row_text is not None:  # a row's own values, its unit's fields and the facts; no lists inside a list
+        kinds = message_kinds((*(units.fields if units else ()), *fields, *metrics), [f.name for f in flags], facts, (), ())
+        for problem, _ in template_problems(row_text, row_scope.names(), kinds):
+            b.fail(at + ("row_text",), problem)
+    return Findings(name, spec["label"], spec["file"], spec["unit"], fields, metrics, flags, tuple(aggregates), row_text)
 
 
 def _unit_names_for_rows(row_scope: Scope, unit_scope: Scope, spec: dict[str, Any], units: UnitTable | None, grouped: bool) -> None:
@@ -349,9 +360,9 @@ def _flag_list(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Sco
 
 
 def _tiers(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, facts: tuple[Fact, ...], has_vetoes: bool,
-           text_fields: frozenset[str] = frozenset()) -> tuple[Tier, ...]:
+           text_fields: frozenset[str] = frozenset(), labels: dict[str, str] | None = None) -> tuple[Tier, ...]:
     out = []
-    numeric_facts = {f.name for f in facts if f.date is None}
+    numeric_facts = {f.name: f for f in facts if f.date is None}
     date_facts = {f.name for f in facts if f.date is not None}
     for name, spec in raw.items():
         path = at + (name,)
@@ -361,7 +372,8 @@ def _tiers(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, 
         elif metric in text_fields or metric in date_facts or scope.owner[metric][-2:-1] in (("tiers",), ("flags",), ("vetoes",)):
             b.fail(path + ("metric",), f"“{metric}”不是数值（文字、日期、标记或分档），不能按界限分档。请改为数字字段或指标。")
         b.claim(scope, name, path)
-        bands = tuple(_band(b, raw_band, path + ("bands", i), numeric_facts) for i, raw_band in enumerate(spec["bands"]))
+        lines = {n: fact_line(f, metric in scope.percent, labels) for n, f in numeric_facts.items()}
+        bands = tuple(_band(b, raw_band, path + ("bands", i), lines) for i, raw_band in enumerate(spec["bands"]))
         if metric in scope.percent:
             _check_percent_lines(b, path + ("bands",), metric, bands)
         _check_bands(b, path + ("bands",), bands)
@@ -379,7 +391,8 @@ def _tiers(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, 
 _SYMBOLS = {"below": "<", "at_most": "≤", "at_least": "≥", "above": ">"}
 
 
-def _band(b: _Builder, raw: dict[str, Any], path: tuple[Any, ...], numeric_facts: set[str]) -> Band:
+def _band(b: _Builder, raw: dict[str, Any], path: tuple[Any, ...], numeric_facts: dict[str, str]) -> Band:
+    """One band; a fact's line is shown by the fact's value (``numeric_facts``: name → value as shown)."""
     for op in ("below", "at_most", "at_least", "above"):
         if op not in raw:
             continue
@@ -388,8 +401,9 @@ def _band(b: _Builder, raw: dict[str, Any], path: tuple[Any, ...], numeric_facts
         if fact is not None and fact not in numeric_facts:
             b.fail(path + (op,), unknown_message("事实", fact, numeric_facts) + " 界限应为数字、百分数或事实的名称。")
         text = value if isinstance(value, str) else None
-        short = raw.get("short", f"{_SYMBOLS[op]} {value}")
-        return Band(raw["id"], raw["label"], raw["severity"], op, threshold(value), text, fact, short)
+        shown = numeric_facts.get(fact, fact) if fact is not None else None
+        short = raw.get("short", f"{_SYMBOLS[op]} {shown or value}")
+        return Band(raw["id"], raw["label"], raw["severity"], op, threshold(value), text, fact, short, shown)
     if raw.get("vetoed"):
         return Band(raw["id"], raw["label"], raw["severity"], "vetoed", None, None, None, raw.get("short", "否决"))
     return Band(raw["id"], raw["label"], raw["severity"], "otherwise", None, None, None, raw.get("short", "其余"))
@@ -454,12 +468,14 @@ def _band_check(b: _Builder, tiers: tuple[Tier, ...]) -> Callable[[Expression, t
     return check
 
 
-def _notifications(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str], scope: Scope) -> tuple[Notification, ...]:
+def _notifications(b: _Builder, raw: list[Any], at: tuple[Any, ...], tiers: tuple[Tier, ...], flag_names: set[str],
+                   names: tuple[Scope, dict[str, str]]) -> tuple[Notification, ...]:
+    scope, kinds = names
     out = []
     for path, spec in _with_unique_ids(b, raw, at, "通报措施"):
         bands = _band_refs(b, spec["when"].get("bands", {}), path + ("when", "bands"), tiers)
         _flag_refs(b, spec["when"].get("flags", []), path + ("when", "flags"), flag_names)
-        _check_template(b, path + ("message",), spec["message"], scope.names(), tiers)
+        _check_template(b, path + ("message",), spec["message"], scope.names(), tiers, kinds)
         out.append(Notification(spec["id"], spec["action"], spec.get("label", spec["action"]), bands,
                                 tuple(spec["when"].get("flags", [])), spec["message"]))
     return tuple(out)
@@ -481,17 +497,13 @@ def _flag_refs(b: _Builder, names: list[Any], at: tuple[Any, ...], flag_names: s
             b.fail(at + (j,), unknown_message("标记或否决项", flag, flag_names))
 
 
-def _check_template(b: _Builder, path: tuple[Any, ...], message: str, known: set[str], tiers: tuple[Tier, ...]) -> None:
+def _check_template(b: _Builder, path: tuple[Any, ...], message: str, known: set[str], tiers: tuple[Tier, ...],
+                    kinds: dict[str, str]) -> None:
     # A tier's name alone would print its band id; {band.tier} prints the band's label.
     allowed = (known - {t.name for t in tiers} - {"vetoed"}) | {"unit", "rank"} | {f"band.{t.name}" for t in tiers}
-    try:
-        names = template_names(message)
-    except ValueError as exc:
-        b.fail(path, str(exc))
-        return
-    for name in names:
-        if name not in allowed:
-            b.fail(path, unknown_message("占位名称", name, allowed))
+    lists = {name for name, kind in kinds.items() if kind == "list"}
+    for problem, _ in template_problems(message, allowed | lists, kinds):
+        b.fail(path, problem)
 
 
 def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tiers: Any, groups: tuple[Any, ...], overall: bool = False) -> tuple[Figure, ...]:

@@ -83,6 +83,14 @@ def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
     return str(round_half_up(float(value), fmt.decimals))
 
 
+def written(value: float | None, decimals: int = 2) -> str:
+    """A number as a ruleset writes it: 100, 0.9, 87.5 (at most ``decimals`` places, trailing zeros dropped)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = str(round_half_up(value, decimals))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 _SCALE = {"": "1", "%": "100", "万": "0.0001"}
 _PUBLISHED = re.compile(r"^\s*(-?\d+(?:\.(\d+))?)\s*(%|万)?\s*$")  # after removing thousands separators
 

@@ -38,6 +38,7 @@ class Fact:
     source: str | None
     placeholder: bool = False  # value not yet known (a national figure not checked): cannot evaluate
     where: "Where | None" = None
+    format: "Format | None" = None  # how messages and band lines write it; None: as written (100, 0.9, 87.5)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Findings:
     metrics: tuple[Metric, ...]
     flags: tuple[Flag, ...]
     per_unit: tuple[Aggregate, ...]
+    row_text: str | None = None  # how one row is written when its unit's message lists its rows
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class Band:
     threshold_text: str | None  # as written, e.g. "80%"
     threshold_fact: str | None  # a fact's name, when the line differs by group
     short: str  # what the unit table shows, e.g. "< 80%"
+    fact_shown: str | None = None  # a fact's line written by its value ("100", "90%（乡镇 85%）")
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ REL_TOL = 1e-9
 ABS_TOL = 1e-12  # a figure that should be 0 can come out as 1e-17 after float sums; relative tolerance alone rejects it
 FILE_KEYS = ("ruleset", "defaults", "tables", "cases")
 CASE_KEYS = ("name", "part", "period", "history", "units", "tables", "expect", "expect_summary")
-UNIT_KEYS = ("bands", "flags", "vetoes", "notifications", "escalations", "metrics", "fields", "rank", "group")
+UNIT_KEYS = ("bands", "flags", "vetoes", "notifications", "escalations", "metrics", "fields", "rank", "group", "messages")
 SUMMARY_KEYS = ("figures", "units", "top", "bottom")
 LIST_KINDS = {"flags": "标记", "vetoes": "单项否决项", "notifications": "通报措施", "escalations": "升级处理"}
 COVERAGE_KINDS = (("bands", "分档"), ("flags", "标记"), ("vetoes", "否决"), ("notifications", "通报"))
@@ -436,6 +436,22 @@ class _Reader:
             return [self.check("rank", unit, None, value, where, f"{unit} 的名次（{part.ranking.label}）")]
         return []
 
+    def _messages(self, value: Any, where: Where, part: Part, unit: str, _: str) -> list[Check]:
+        """notification or escalation id → the exact text the unit gets (null: none)."""
+        known = {n.id: n.label for n in part.notifications} | {e.id: e.label for e in part.escalations}
+        if not isinstance(value, dict):
+            self.fail(where, "messages 应是“通报措施 id: 文字”的映射；不应收到时写 null。")
+            return []
+        out = []
+        for nid, text in value.items():
+            if nid not in known:
+                self.fail(where + (nid,), _unknown("通报措施或升级处理", str(nid), list(known)))
+            elif text is not None and not isinstance(text, str):
+                self.fail(where + (nid,), "期望的文字应是字符串；不应收到这项措施时写 null。")
+            else:
+                out.append(self.check("message", unit, nid, text, where + (nid,), f"{unit} 收到的“{known[nid]}”文字"))
+        return out
+
     def _group(self, value: Any, where: Where, part: Part, unit: str, _: str) -> list[Check]:
         ids = [g.id for g in part.groups]
         if value not in ids:
@@ -510,6 +526,7 @@ class _Reader:
 UNIT_READERS: dict[str, Callable[..., list[Check]]] = {
     "bands": _Reader._bands, "flags": _Reader._ids, "vetoes": _Reader._ids, "notifications": _Reader._ids, "escalations": _Reader._ids,
     "metrics": _Reader._values, "fields": _Reader._values, "rank": _Reader._rank, "group": _Reader._group,
+    "messages": _Reader._messages,
 }
 
 
@@ -668,6 +685,8 @@ class _Seen:
         kind = check.kind
         if kind in ("notifications", "escalations"):
             return [n["id"] for n in unit.get(kind, [])]
+        if kind == "message":
+            return next((n["message"] for n in (*unit["notifications"], *unit.get("escalations", [])) if n["id"] == check.name), None)
         if kind in ("flags", "vetoes", "rank", "group"):
             return unit.get(kind, [] if kind == "vetoes" else None)
         if kind in ("band", "metric", "field"):

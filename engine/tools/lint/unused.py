@@ -33,6 +33,7 @@ def _row_reads(part: Part) -> dict[str, set[str]]:
     for f in part.findings:
         exprs = [m.expr for m in f.metrics] + [g.when for g in f.flags] + [a.expr for a in f.per_unit if a.expr]
         out[f.name] = {n for e in exprs for n in e.names} | {a.field for a in f.per_unit if a.field}
+        out[f.name] |= set(template_names(f.row_text)) if f.row_text else set()  # a row as its unit's message lists it
     for r in part.records:  # records tables: the row filter, the aggregates, the bucket dates and window facts
         exprs = ([r.where] if r.where else []) + [a.expr for a in r.per_unit if a.expr]
         out[r.name] = {n for e in exprs for n in e.names} | {a.date for a in r.per_unit if a.date} | set(r.window or ())
