@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from .data import dates as datefuncs
+from .data import aggregation, dates as datefuncs
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .rules.formatmany import agrees_as_printed
@@ -23,7 +23,7 @@ from .data.yeartodate import YearToDate
 from .data.period import PeriodInfo, resolve_period
 from .data.inputs import Inputs, TableInput
 from .ranking import pools_of, rank_columns, rank_keys
-from .rules.model import RANK_NAMES, Aggregate, Findings, Part, Ruleset, Tier, Where
+from .rules.model import RANK_NAMES, Findings, Part, Ruleset, Tier, Where
 from .data.tables import Layout, Table, concat_tables
 from .verdict import PartResult, Verdict
 
@@ -287,7 +287,8 @@ class _PartRun:
             from .messages import listed_rows
 
             self.lists[spec.name] = listed_rows(spec, rows, names, index, self.n, self.part.format_of, self.ruleset.facts)
-        return {a.name: _aggregate(a, ctx, names, index, self.n) for a in spec.per_unit}
+        values = [aggregation.row_values(a, ctx.column, names) for a in spec.per_unit]
+        return aggregation.per_unit(spec.per_unit, values, index, self.n)  # the records tables' SQL, or numpy if short
 
     def _unit_values_per_row(self, spec: Findings, rows: Table, index: np.ndarray) -> dict[str, Any]:
         """Each row's unit's fields and group, so a row's rule can depend on its unit's class; the row's own names win."""
@@ -407,28 +408,6 @@ def _unit_index(units: Table, rows: Table, spec: Findings) -> np.ndarray:
     if problems:
         raise DataError(problems)
     return index
-
-
-def _aggregate(agg: Aggregate, ctx: Context, names: dict[str, Any], index: np.ndarray, n: int) -> np.ndarray:
-    """Gather one per-unit figure from the rows, with bincount and ufunc.at: no per-unit loop."""
-    if agg.how == "dates":
-        out = np.empty(n, dtype=object)
-        values = names[cast(str, agg.field)]
-        for u in range(n):
-            out[u] = np.sort(values[index == u])
-        return out
-    if agg.expr is None:
-        return np.bincount(index, minlength=n).astype(np.float64)
-    values = ctx.column(agg.expr, agg.where)
-    if agg.how == "count":
-        return np.bincount(index, weights=np.asarray(values, dtype=bool).astype(float), minlength=n)
-    values = np.asarray(values, dtype=np.float64)
-    present = ~np.isnan(values)
-    if agg.how == "sum":
-        return np.bincount(index[present], weights=values[present], minlength=n)
-    out = np.full(n, np.nan)
-    (np.fmin if agg.how == "min" else np.fmax).at(out, index[present], values[present])
-    return out
 
 
 def _audit_cell(m: Any, column: str, printed: str, na: bool, computed: float) -> tuple[str, str, dict[str, Any]] | None:

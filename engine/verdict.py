@@ -199,6 +199,8 @@ class PartResult:
 
 @dataclass(frozen=True, eq=False)
 class Verdict:
+    """The result of one evaluation: every part's result, the overall figures, history and period."""
+
     ruleset: Ruleset
     parts: tuple[PartResult, ...]
     overall: dict[str, Any]  # figures across parts

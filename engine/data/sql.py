@@ -27,7 +27,7 @@ from .calendar_table import BUCKET_COLUMN, CALENDAR_COLUMNS, Calendar, bucket_co
 from .sqldates import DateCalls
 
 __all__ = ["BUCKET_COLUMN", "CALENDAR_COLUMNS", "Calendar", "bucket_count", "calendar_rows", "Translator",
-           "build_statement", "span_sql", "bad_cells_sql", "key_rows_sql", "SqlError", "DIALECTS"]
+           "build_statement", "aggregate_call", "span_sql", "bad_cells_sql", "key_rows_sql", "SqlError", "DIALECTS"]
 
 
 class SqlError(Exception):
@@ -278,19 +278,28 @@ def build_statement(records: Records, facts: tuple[Fact, ...], dialect: str, tex
 
 
 def _aggregate_sql(t: Translator, a: Aggregate, where: str | None) -> str:
-    e = t.expr(a.expr.node) if a.expr is not None else None
-    keep = where or "TRUE"
-    if a.how == "count":
-        return "COUNT(*)" if e is None and where is None else f"SUM(CASE WHEN {keep} AND {e or 'TRUE'} THEN 1 ELSE 0 END)"
-    if a.how == "rate":
-        return (f"SUM(CASE WHEN {keep} AND {e} THEN 1.0 ELSE 0.0 END) / "
-                f"NULLIF(SUM(CASE WHEN {keep} THEN 1.0 ELSE 0.0 END), 0)")
-    value = e if where is None else f"CASE WHEN {where} THEN {e} END"
-    if a.how == "distinct":
-        return f"COUNT(DISTINCT {value})"
-    if a.how == "sum":  # a unit with no rows has a sum of 0, as findings tables give
-        return f"COALESCE(SUM({value}), 0)"
-    return {"mean": "AVG", "min": "MIN", "max": "MAX"}[a.how] + f"({value})"
+    return aggregate_call(a.how, t.expr(a.expr.node) if a.expr is not None else None, where)
+
+
+def aggregate_call(how: str, value: str | None, keep: str | None = None) -> str:
+    """One per-unit aggregate of ``value`` over the rows ``keep`` selects (None: all rows).
+
+    The one definition records tables and findings tables (data/aggregation.py) share. ``value``
+    None counts rows; a row whose value is NULL adds nothing; a sum over no rows is 0.
+    """
+    if how == "count":
+        return "COUNT(*)" if value is None and keep is None else f"SUM(CASE WHEN {keep or 'TRUE'} AND {value or 'TRUE'} THEN 1 ELSE 0 END)"
+    if how == "rate":
+        return (f"SUM(CASE WHEN {keep or 'TRUE'} AND {value} THEN 1.0 ELSE 0.0 END) / "
+                f"NULLIF(SUM(CASE WHEN {keep or 'TRUE'} THEN 1.0 ELSE 0.0 END), 0)")
+    kept = value if keep is None else f"CASE WHEN {keep} THEN {value} END"
+    if how == "distinct":
+        return f"COUNT(DISTINCT {kept})"
+    if how == "sum":  # a unit with no rows has a sum of 0
+        return f"COALESCE(SUM({kept}), 0)"
+    if how == "dates":  # a findings table's dates per unit, in order, missing ones last (DuckDB)
+        return f"LIST({kept} ORDER BY {kept} NULLS LAST)"
+    return {"mean": "AVG", "min": "MIN", "max": "MAX"}[how] + f"({kept})"
 
 
 def _bucket_cte(t: Translator, i: int, a: Aggregate, where: str | None, keys: list[str],

@@ -18,6 +18,8 @@ from ..errors import TongbaoError
 
 @dataclass(frozen=True)
 class Calendar:
+    """China's working days: the State Council's holidays and make-up working days, plus a ruleset's own."""
+
     extra_workdays: frozenset[dt.date] = frozenset()
     extra_holidays: frozenset[dt.date] = frozenset()
 

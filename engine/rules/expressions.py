@@ -40,6 +40,8 @@ class ExpressionError(Exception):
 
 @dataclass(frozen=True)
 class Function:
+    """A function expressions may call: its implementation and what it accepts."""
+
     impl: Callable[..., Any]
     min_args: int
     max_args: int | None

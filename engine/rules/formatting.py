@@ -18,6 +18,8 @@ MISSING = "—"
 
 @dataclass(frozen=True)
 class Format:
+    """How a value is shown: a kind (integer, number, percent, text, date) and its decimals."""
+
     kind: str  # integer | number | percent | text | date
     decimals: int = 0
 

@@ -19,6 +19,8 @@ from .calendar import Calendar
 
 @dataclass(frozen=True)
 class Where:
+    """Where a compiled piece was written: file, line, column and key path, for messages."""
+
     file: str
     line: int | None
     column: int | None
@@ -30,6 +32,8 @@ class Where:
 
 @dataclass(frozen=True)
 class Fact:
+    """A named figure the rules read (a threshold, a date, a national figure), per group if it differs."""
+
     name: str
     label: str
     value: float | None
@@ -43,6 +47,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One column of a table: its header, type, what a blank cell means and how it is shown."""
+
     name: str
     column: str
     type: str  # integer | number | percent | text | date
@@ -58,6 +64,8 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class UnitTable:
+    """The unit table: its file(s) (per group), the key column naming each unit, and its fields."""
+
     files: tuple[tuple[str | None, str], ...]  # (group id or None, file name)
     key: str
     label: str
@@ -69,6 +77,8 @@ class UnitTable:
 
 @dataclass(frozen=True)
 class Group:
+    """A class of units (乡镇, 部门) with its own lists and figures; ``when`` picks its units."""
+
     id: str
     label: str
     when: Expression | None
@@ -77,6 +87,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Metric:
+    """A per-unit figure computed from fields and earlier metrics, audited against ``check`` if given."""
+
     name: str
     label: str
     expr: Expression
@@ -88,6 +100,8 @@ class Metric:
 
 @dataclass(frozen=True)
 class Flag:
+    """A yes/no condition per unit (a flag, or a veto when it removes the unit from scoring)."""
+
     name: str
     label: str
     when: Expression
@@ -128,6 +142,8 @@ class Records:
 
 @dataclass(frozen=True)
 class Findings:
+    """A findings table: many rows per unit, with row metrics and flags, gathered per unit by ``per_unit``."""
+
     name: str
     label: str
     file: str
@@ -141,6 +157,8 @@ class Findings:
 
 @dataclass(frozen=True)
 class Band:
+    """One band of a tier: its bound (or otherwise / vetoed) and how the report shows it."""
+
     id: str
     label: str
     severity: int
@@ -154,6 +172,8 @@ class Band:
 
 @dataclass(frozen=True)
 class Tier:
+    """A banding of one metric into bands, best first; a vetoed unit lands in ``vetoed_band``."""
+
     name: str
     label: str
     metric: str
@@ -168,6 +188,8 @@ class Tier:
 
 @dataclass(frozen=True)
 class Notification:
+    """A measure the circular takes (通报批评, 点名) against the units in some bands or flags."""
+
     id: str
     action: str
     label: str
@@ -195,6 +217,8 @@ class Escalation:
 
 @dataclass(frozen=True)
 class Figure:
+    """A summary figure (a count, a total, a rate) over all units, per group, or both."""
+
     id: str
     label: str
     expr: Expression
@@ -209,12 +233,16 @@ RANK_NAMES = frozenset({"rank", "rank_from_bottom", "ranked"})
 
 @dataclass(frozen=True)
 class RankKey:
+    """One sort key of a ranking and its order."""
+
     expr: Expression
     order: str  # descending | ascending; text keys default to ascending (A before B)
 
 
 @dataclass(frozen=True)
 class Ranking:
+    """How units are ranked (keys, ties, within groups) and the top and bottom rosters."""
+
     by: Expression  # the first key
     label: str
     order: str  # descending | ascending
@@ -240,6 +268,8 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Part:
+    """One unit table with everything evaluated over it; a one-table ruleset has one part."""
+
     id: str
     label: str
     units: UnitTable
