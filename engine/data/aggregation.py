@@ -53,12 +53,15 @@ def per_unit(aggs: Sequence[Aggregate], values: Sequence[np.ndarray | None], ind
 
 
 def _by_numpy(agg: Aggregate, values: np.ndarray | None, index: np.ndarray, n: int) -> np.ndarray:
-    """bincount and ufunc.at: no per-unit loop (but for ``dates``, kept for small tables)."""
+    """bincount and ufunc.at; ``dates`` by one sort on (unit, date), cut into each unit's run."""
     if agg.how == "dates":
         assert values is not None
+        order = np.lexsort((values, index))  # NaT sorts last, as np.sort puts it
+        ordered = values[order]
+        bounds = np.searchsorted(index[order], np.arange(n + 1)).tolist()
         out = np.empty(n, dtype=object)
         for u in range(n):
-            out[u] = np.sort(values[index == u])
+            out[u] = ordered[bounds[u]:bounds[u + 1]]
         return out
     if values is None:
         return np.bincount(index, minlength=n).astype(np.float64)
