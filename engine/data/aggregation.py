@@ -10,7 +10,7 @@ column per aggregate.
 Two executors run that definition:
 
 - **DuckDB** (``findings_statement``, the same engine and settings as records tables), for tables
-  of ``SQL_ROWS`` rows or more (at 10^7 rows it is ~4x numpy's ``ufunc.at``; at 10^6 about even);
+  of ``SQL_ROWS`` rows or more (bench/bench_findings.py: numpy is faster below 10^7 rows, even there);
 - **numpy** (bincount and ``ufunc.at``), for smaller ones: importing and starting DuckDB costs
   ~90 ms, more than ``python -c "import numpy"`` itself, which would break the fast-start target
   (a seed ``tongbao evaluate`` within 2x that) for a table of a hundred rows.
@@ -29,7 +29,7 @@ import numpy as np
 
 from ..rules.model import Aggregate
 
-SQL_ROWS = 1_000_000  # findings tables this long or longer are aggregated by DuckDB (about even at 10^6 rows)
+SQL_ROWS = 10_000_000  # findings tables this long or longer are aggregated by DuckDB (bench_findings.py: even there)
 
 
 def row_values(agg: Aggregate, column: Callable[[Any, Any], Any], names: dict[str, Any]) -> np.ndarray | None:
