@@ -243,3 +243,14 @@ cases:
 """, encoding="utf-8")
     done = _cli("test", str(tmp_path / "x.test.yaml"))
     assert done.returncode == 1 and "考核期“2022-01”晚于本期" in done.stderr, done.stderr
+
+
+def test_the_editor_schema_says_the_same_about_history_items() -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "ruletest.schema.json").read_text(encoding="utf-8"))
+    earlier = jsonschema.validators.validator_for(schema)({"$ref": "#/definitions/earlier", "definitions": schema["definitions"]})
+    assert earlier.is_valid({"verdict": "2022-01.json"})
+    assert earlier.is_valid({"period": "2022-02", "units": [{"单位": "甲"}]})
+    assert not earlier.is_valid({"verdict": "2022-01.json", "period": "2022-01"})  # the reader refuses it too
+    assert not earlier.is_valid({"units": [{"单位": "甲"}]})

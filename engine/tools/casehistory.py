@@ -43,24 +43,25 @@ def case_history(reader: "_Reader", raw: dict[str, Any], where: tuple[Any, ...],
             reader.fail(at, "以往的每一期应写成 {period: 2022-05, units: [行, …]} 或 {verdict: 2022-05.json}。")
             continue
         reader._keys(item, at, HISTORY_KEYS, "以往一期")
-        if "verdict" in item:
-            saved = _saved(reader, item, at, period)
-            if saved is not None:
-                _in_order(reader, at, out, saved.period)
-                out.append(saved)
-            continue
-        earlier = _period(reader, item.get("period"), at + ("period",))
-        tables = {**shared, **reader._case_tables(item, at, part, defaults)}
-        missing = [f for f in reader.files if f not in tables]
-        if missing:
-            reader.fail(at, f"这一期没有给出“{'、'.join(missing)}”的行。请写 units 或 tables（文件顶层的 tables 也可共用）。")
-        if earlier is not None and period is not None and (earlier == period or is_later(earlier, period)):
-            reader.fail(at + ("period",), f"以往一期的考核期“{earlier}”{'与本期相同' if earlier == period else '晚于本期'}。请写更早的一期。")
-        elif earlier is not None:
-            _in_order(reader, at + ("period",), out, earlier)
-        if earlier is not None and not missing:
-            out.append((earlier, tables))
+        found = _saved(reader, item, at, period) if "verdict" in item else _rows(reader, item, at, period, part, shared, defaults)
+        if found is not None:
+            _in_order(reader, at, out, found.period if isinstance(found, Period) else found[0])
+            out.append(found)
     return period, tuple(out)
+
+
+def _rows(reader: "_Reader", item: dict[str, Any], at: tuple[Any, ...], period: str | None, part: Part,
+          shared: dict[str, "Rows"], defaults: dict[str, Any]) -> tuple[str, dict[str, "Rows"]] | None:
+    """An earlier period written as rows: its id and every file's rows, or None after a problem."""
+    earlier = _period(reader, item.get("period"), at + ("period",))
+    tables = {**shared, **reader._case_tables(item, at, part, defaults)}
+    missing = [f for f in reader.files if f not in tables]
+    if missing:
+        reader.fail(at, f"这一期没有给出“{'、'.join(missing)}”的行。请写 units 或 tables（文件顶层的 tables 也可共用）。")
+    if earlier is not None and period is not None and (earlier == period or is_later(earlier, period)):
+        reader.fail(at + ("period",), f"以往一期的考核期“{earlier}”{'与本期相同' if earlier == period else '晚于本期'}。请写更早的一期。")
+        return None
+    return (earlier, tables) if earlier is not None and not missing else None
 
 
 def _saved(reader: "_Reader", item: dict[str, Any], at: tuple[Any, ...], period: str | None) -> Period | None:
