@@ -267,7 +267,12 @@ def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", m
     """检查规则集：语法、键、类型、表达式中的名称和函数、分档顺序。"""
     import tongbao
 
+    from tongbao.errors import RulesetError
+    from tongbao.rules.readiness import placeholder_problems
+
     rules = tongbao.load_ruleset(ruleset)
+    if placeholder_problems(rules):  # evaluate refuses them: say so here, at the same places
+        raise RulesetError(placeholder_problems(rules))
     parts = rules.parts
     counts = (f"{sum(len(p.units.fields) for p in parts)} 个字段、{sum(len(p.metrics) for p in parts)} 个指标、"
               f"{sum(len(p.tiers) for p in parts)} 个分档、{sum(len(p.flags) for p in parts)} 个标记、"

@@ -39,7 +39,10 @@ def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None,
     info = resolve_period(ruleset, data, period, period_file)
     history = list(history or [])
     check_history(history, ruleset.id, info.id if info else None)
-    _refuse_placeholders(ruleset)
+    from .rules.readiness import placeholder_problems
+
+    if placeholder_problems(ruleset):
+        raise RulesetError(placeholder_problems(ruleset))
     inputs = Inputs(ruleset, data, encoding)
     tables = [(part, load_part_table(part, inputs, ruleset)) for part in ruleset.parts]
     this = info.id if info else ""
@@ -48,36 +51,6 @@ def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None,
                    for part, table in tables]
         overall = _overall(ruleset, results)
     return Verdict(ruleset, tuple(results), overall, tuple(history), info)
-
-
-def _refuse_placeholders(ruleset: Ruleset) -> None:
-    """A placeholder is a figure nobody has checked yet: evaluating a rule that uses it would invent the rule."""
-    used = used_names(ruleset)
-    open_ones = [f for f in ruleset.facts if f.placeholder and f.name in used]
-    if open_ones:
-        raise RulesetError([cast(Where, f.where).problem(
-            f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值，而规则要用它。"
-            f"请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。") for f in open_ones])
-
-
-def used_names(ruleset: Ruleset) -> set[str]:
-    """Every name some expression or band line of the ruleset reads."""
-    names: set[str] = set()
-    for part in ruleset.parts:
-        exprs = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
-        exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
-        exprs += [part.ranking.by] if part.ranking else []
-        for findings in part.findings:
-            exprs += [m.expr for m in findings.metrics] + [f.when for f in findings.flags]
-            exprs += [a.expr for a in findings.per_unit if a.expr is not None]
-        for records in part.records:
-            exprs += [a.expr for a in records.per_unit if a.expr is not None] + ([records.where] if records.where else [])
-        names |= {n for e in exprs for n in e.names}
-        names |= {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
-        names |= {t.metric for t in part.tiers}
-        names |= {m.year_cap for m in part.metrics if isinstance(m.year_cap, str)}
-    names |= {n for f in ruleset.summary for n in f.expr.names}
-    return names
 
 
 def load_table(ruleset: Ruleset, data: TableInput, encoding: str | None = None) -> Table:

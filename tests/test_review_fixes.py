@@ -69,7 +69,12 @@ def test_a_ranking_naming_a_missing_band_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_condition_that_is_not_yes_or_no_is_refused(tmp_path: Path) -> None:
-    rules = _rules(tmp_path, TONGGU.replace("when: work_groups == 0", "when: work_groups"))
+    # A bare number is wrong whatever the data: refused when the ruleset loads (validate says it, rules/readiness.py).
+    with pytest.raises(tongbao.RulesetError) as err:
+        _rules(tmp_path, TONGGU.replace("when: work_groups == 0", "when: work_groups"))
+    assert "flags.no_work_group" in str(err.value) and "不是“是/否”" in str(err.value)
+    # Arithmetic giving a number is still found by the evaluator, with the same message.
+    rules = _rules(tmp_path, TONGGU.replace("when: work_groups == 0", "when: work_groups * 1"))
     with pytest.raises(tongbao.RulesetError) as err:
         tongbao.evaluate(rules, ROOT / "examples/tonggu-ganzhengtong")
     assert "flags.no_work_group" in str(err.value) and "不是“是/否”" in str(err.value)

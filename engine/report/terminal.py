@@ -9,6 +9,8 @@ and it drops colour codes when the output is a pipe or a file. A big table is su
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from typing import Any
 
@@ -184,8 +186,15 @@ def _said(sentences: list[str], view: _View) -> list[Text]:
     return lines
 
 
+def roster_title(label: str, end: str, count: int) -> str:
+    """"报送较好的单位（前 5 名）"; a label that already says how many (前5名, 后3位) is not told twice."""
+    if re.search(rf"{end}\s*{count}\s*[名位个]", label):
+        return label
+    return f"{label}（{end} {count} 名）"
+
+
 def _top(top: dict[str, Any], groups: list[dict[str, Any]], view: _View, end: str = "前") -> Group:
-    lines = [Text(f"{top['label']}（{end} {top['count']} 名）", style="bold green" if end == "前" else "bold yellow")]
+    lines = [Text(roster_title(top["label"], end, top["count"]), style="bold green" if end == "前" else "bold yellow")]
     if "groups" in top:
         for g in groups:
             lines += name_lines(Text(f"  {g['label']}："), top["groups"][g["id"]], view.width, 4, view.names)

@@ -18,8 +18,14 @@ from .yamlfile import YamlDoc
 
 def load_ruleset(path: str | Path) -> Ruleset:
     """Read and check the ruleset at ``path``, with the layers it extends; raise RulesetError listing every problem."""
+    from .readiness import shape_problems
+
     doc, layers = resolve(path)
-    return build_ruleset(doc, _fingerprint(layers), tuple(layers))
+    ruleset = build_ruleset(doc, _fingerprint(layers), tuple(layers))
+    problems = shape_problems(ruleset)  # what evaluate would meet on the first unit, said now
+    if problems:
+        raise RulesetError(problems)
+    return ruleset
 
 
 def resolve(path: str | Path) -> tuple[YamlDoc, list[tuple[str, str]]]:

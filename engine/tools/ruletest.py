@@ -514,7 +514,7 @@ class _Reader:
             self.fail(where, f"{end} 应是单位名称的列表。")
         else:
             names = tuple(_normalise(x) for x in value)
-            return [self.check(end, None, None, names, where, f"“{label}”名单")]
+            return [self.check(end, None, None, names, where, f"“{label}”" + ("" if str(label).endswith("名单") else "名单"))]
         return []
 
     def _keys(self, raw: dict[str, Any], where: Where, allowed: tuple[str, ...], what: str) -> None:

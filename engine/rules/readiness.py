@@ -1,0 +1,81 @@
+"""What `validate` can see that `evaluate` would otherwise find first: one check, two callers.
+
+A ruleset `validate` accepts must not fail at `evaluate` for a reason that depends on the
+ruleset alone. Two kinds are checked here, without any data:
+
+- shape mistakes the evaluator used to meet on the first unit (a flag's condition that is a
+  bare number, a tier or a ranking on a text value): ``shape_problems``, run when a ruleset loads;
+- placeholder facts (``placeholder: true``) that a rule reads: ``placeholder_problems``. A base
+  ruleset with placeholders must still load (a region's ruleset extends it and gives the
+  values), so this runs in `validate` and `evaluate`, not on every load.
+
+The messages are the evaluator's own, at the same places.
+"""
+from __future__ import annotations
+
+from typing import cast
+
+from ..errors import Problem
+from .model import Part, Ruleset, Where
+
+
+def used_names(ruleset: Ruleset) -> set[str]:
+    """Every name some expression or band line of the ruleset reads."""
+    names: set[str] = set()
+    for part in ruleset.parts:
+        exprs = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
+        exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
+        exprs += [k.expr for k in part.ranking.sort_keys] if part.ranking else []
+        for findings in part.findings:
+            exprs += [m.expr for m in findings.metrics] + [f.when for f in findings.flags]
+            exprs += [a.expr for a in findings.per_unit if a.expr is not None]
+        for records in part.records:
+            exprs += [a.expr for a in records.per_unit if a.expr is not None] + ([records.where] if records.where else [])
+        names |= {n for e in exprs for n in e.names}
+        names |= {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
+        names |= {t.metric for t in part.tiers}
+    names |= {n for f in ruleset.summary for n in f.expr.names}
+    return names
+
+
+def placeholder_problems(ruleset: Ruleset) -> list[Problem]:
+    """A placeholder is a figure nobody has checked yet: evaluating a rule that uses it would invent the rule."""
+    used = used_names(ruleset)
+    return [cast(Where, f.where).problem(
+        f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值，而规则要用它。"
+        f"请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。")
+        for f in ruleset.facts if f.placeholder and f.name in used]
+
+
+def not_yes_no(text: str) -> str:
+    return f"条件 {text!r} 的结果不是“是/否”。请写成比较，例如 x > 0 或 status == \"不合格\"。"
+
+
+def _kinds(part: Part) -> dict[str, str]:
+    """name → kind (integer, number, percent, text, date) of the fields, metrics and aggregates one part's
+    units carry; only the kinds that are never yes/no (a field of another type, e.g. yes/no, is left out)."""
+    kinds = {f.name: f.type for f in part.units.fields if f.type in _PLAIN}
+    kinds.update({m.name: m.format.kind for m in part.metrics if m.format.kind in _PLAIN})
+    kinds.update({a.name: a.format.kind for a in part.aggregates() if a.format.kind in _PLAIN})
+    return kinds
+
+
+_PLAIN = ("integer", "number", "percent", "text", "date")
+
+
+def shape_problems(ruleset: Ruleset) -> list[Problem]:
+    """Conditions that are a bare value, tiers and rankings on text or dates: wrong whatever the data."""
+    out: list[Problem] = []
+    for part in ruleset.parts:
+        kinds = _kinds(part)
+        for item in (*part.flags, *part.vetoes):
+            if item.when.text.strip() in kinds:  # `when: score`: a number is not a yes/no
+                out.append(item.where.problem(not_yes_no(item.when.text)))
+        for tier in part.tiers:
+            if kinds.get(tier.metric) in ("text", "date"):
+                out.append(tier.where.problem(f"分档依据的“{tier.metric}”不是数字，无法分档。请改为数字字段或指标。"))
+        first = part.ranking.sort_keys[0].expr if part.ranking else None
+        if part.ranking and first is not None and kinds.get(first.text.strip()) in ("text", "date"):
+            out.append(part.ranking.where.problem(
+                f"排名依据 {first.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。"))
+    return out

@@ -1,0 +1,97 @@
+"""`validate` and `evaluate` agree: what depends on the ruleset alone is said by `validate`, at the same place.
+
+Placeholders read by a rule (the national baseline), a flag whose condition is a bare number, a tier or
+ranking on a text value: each used to pass `validate` and fail at `evaluate`. Also: lint TB-L006 leaves a
+metric with `check:` alone, and a roster label that already says how many is not suffixed again.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tongbao
+from tongbao.report.terminal import roster_title
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "messages"
+NATIONAL = ROOT / "rulesets" / "national-2019-websites.yaml"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tongbao", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_validate_reports_placeholders_like_evaluate(tmp_path: Path) -> None:
+    before = hashlib.sha256(NATIONAL.read_bytes()).hexdigest()
+    validated = _cli("validate", str(NATIONAL))
+    out = tmp_path / "v.json"
+    evaluated = _cli("evaluate", str(NATIONAL), str(ROOT / "examples/demo-county-websites-2024"), "-o", str(out))
+    for done in (validated, evaluated):
+        assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+        assert "national-2019-websites.yaml:32:3: facts.publish_points: “发布解读指标分值”是占位值" in done.stderr
+    problems = lambda text: [line for line in text.splitlines() if "占位值" in line]  # noqa: E731
+    assert problems(validated.stderr) == problems(evaluated.stderr) and len(problems(validated.stderr)) == 3
+    assert not out.exists() and hashlib.sha256(NATIONAL.read_bytes()).hexdigest() == before
+
+
+def test_a_region_that_gives_the_values_validates() -> None:
+    done = _cli("validate", str(ROOT / "rulesets/demo-county-websites-2024.yaml"))
+    assert done.returncode == 0 and "没有问题" in done.stdout
+    tongbao.load_ruleset(NATIONAL)  # the base still loads: extends, lint and show need it
+
+
+SHAPES = [
+    ("flag-bare-number", ("when: rate < target", "when: score"), "flags.below_target",
+     "条件 'score' 的结果不是“是/否”。请写成比较"),
+    ("tier-on-text-metric", ("metric: score", "metric: word"), "tiers.score_band", "分档依据的“word”不是数字，无法分档"),
+    ("ranking-on-text", ("report:\n", "ranking: {by: word}\nreport:\n"), "ranking", "排名依据 'word' 不是数字（是文字或日期）"),
+]
+WORD = ("  shortfall: {label: 距及格线, expr: pass_line - score, format: number:2}\n",
+        "  shortfall: {label: 距及格线, expr: pass_line - score, format: number:2}\n"
+        "  word: {label: 评语, expr: '\"好\" if score > 60 else \"差\"', format: text}\n")
+
+
+@pytest.mark.parametrize("name, edit, key, words", SHAPES, ids=[s[0] for s in SHAPES])
+def test_shape_mistakes_are_said_by_validate(tmp_path: Path, name: str, edit: tuple[str, str], key: str, words: str) -> None:
+    text = (FIXTURE / "messages.yaml").read_text(encoding="utf-8").replace(*WORD)
+    assert text.count(edit[0]) == 1
+    path = tmp_path / "r.yaml"
+    path.write_text(text.replace(*edit), encoding="utf-8")
+    for csv in ("units.csv", "issues.csv"):
+        (tmp_path / csv).write_bytes((FIXTURE / csv).read_bytes())
+    before = path.read_bytes()
+    out = tmp_path / "v.json"
+    for args in (("validate", str(path)), ("evaluate", str(path), str(tmp_path), "-o", str(out))):
+        done = _cli(*args)
+        assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+        assert f"r.yaml:" in done.stderr and f": {key}: " in done.stderr and words in done.stderr, done.stderr
+    assert not out.exists() and path.read_bytes() == before
+
+
+def test_lint_does_not_call_an_audited_metric_unused(tmp_path: Path) -> None:
+    """TB-L006: a metric with check: is read by the audit of its published column."""
+    (tmp_path / "units.csv").write_text("单位,不合格,公布两倍\n甲局,1,2\n乙局,3,6\n", encoding="utf-8")
+    body = ("tongbao: 1\nid: lint-check\nversion: \"1\"\ntitle: 核对\nissuer: 测试单位\nregion: 测试地区\n"
+            "units:\n  file: units.csv\n  key: 单位\n  fields:\n    failed: {column: 不合格, type: integer, min: 0}\n"
+            "    printed: {column: 公布两倍, type: integer}\n"
+            "metrics:\n  doubled: {label: 两倍, expr: failed * 2, format: integer, check: printed}\n")
+    (tmp_path / "r.yaml").write_text(body, encoding="utf-8")
+    done = _cli("lint", str(tmp_path / "r.yaml"))
+    assert "TB-L006" not in done.stdout and done.returncode == 0, done.stdout
+    (tmp_path / "r.yaml").write_text(body.replace(", check: printed", ""), encoding="utf-8")
+    done = _cli("lint", str(tmp_path / "r.yaml"))
+    assert "TB-L006" in done.stdout and "指标“doubled”（两倍）算出后没有被" in done.stdout  # the test can fail
+
+
+@pytest.mark.parametrize("label, end, count, shown", [
+    ("报送政务信息较好的单位", "前", 5, "报送政务信息较好的单位（前 5 名）"),
+    ("排名前5名的单位", "前", 5, "排名前5名的单位"),
+    ("排名后 3 位的单位", "后", 3, "排名后 3 位的单位"),
+    ("前5名以外的单位", "前", 3, "前5名以外的单位（前 3 名）"),
+])
+def test_roster_title_says_the_count_once(label: str, end: str, count: int, shown: str) -> None:
+    assert roster_title(label, end, count) == shown
