@@ -208,3 +208,16 @@ def test_bad_message_expectations_in_rule_tests(tmp_path: Path, value: str, word
     done = _cli("test", str(path))
     assert done.returncode == 1 and words in done.stdout + done.stderr and "Traceback" not in done.stderr
     assert path.read_bytes() == before
+
+
+def test_fact_lines_by_format_rate_and_group() -> None:
+    from tongbao.rules.messagecheck import fact_line
+    from tongbao.rules.model import Fact
+
+    plain = Fact("full_marks", "满分", 100.0, None, (), None)
+    rate = Fact("goal", "目标", 0.855, None, (("towns", 0.8),), None)
+    shown = Fact("goal", "目标", 0.9, None, (), None, format=Format("percent", 1))
+    assert fact_line(plain, False) == "100"
+    assert fact_line(rate, True, {"towns": "乡镇"}) == "85.5%（乡镇 80%）"
+    assert fact_line(rate, False) == "0.86（towns 0.8）"
+    assert fact_line(shown, True) == "90.0%"
