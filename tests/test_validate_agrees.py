@@ -49,6 +49,8 @@ SHAPES = [
      "条件 'score' 的结果不是“是/否”。请写成比较"),
     ("tier-on-text-metric", ("metric: score", "metric: word"), "tiers.score_band", "分档依据的“word”不是数字，无法分档"),
     ("ranking-on-text", ("report:\n", "ranking: {by: word}\nreport:\n"), "ranking", "排名依据 'word' 不是数字（是文字或日期）"),
+    ("summary-per-unit", ("report:\n", "summary:\n  - {id: s, label: 和, expr: score + 1}\nreport:\n"), "summary[0]",
+     "汇总 'score + 1' 的结果是每个单位一个值，而不是一个数"),
 ]
 WORD = ("  shortfall: {label: 距及格线, expr: pass_line - score, format: number:2}\n",
         "  shortfall: {label: 距及格线, expr: pass_line - score, format: number:2}\n"
@@ -70,6 +72,18 @@ def test_shape_mistakes_are_said_by_validate(tmp_path: Path, name: str, edit: tu
         assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
         assert f"r.yaml:" in done.stderr and f": {key}: " in done.stderr and words in done.stderr, done.stderr
     assert not out.exists() and path.read_bytes() == before
+
+
+def test_summaries_that_total_still_load(tmp_path: Path) -> None:
+    text = (FIXTURE / "messages.yaml").read_text(encoding="utf-8").replace(
+        "report:\n", "summary:\n  - {id: s, label: 和, expr: sum(score) / count() + max(shortfall) + min(score, pass_line) * 0 + full_marks}\n"
+                      "  - {id: t, label: 比, expr: s / 2}\nreport:\n")
+    (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(tongbao.RulesetError) as err:  # min of two per-unit values is per unit
+        tongbao.load_ruleset(tmp_path / "r.yaml")
+    assert "summary[0]" in str(err.value)
+    (tmp_path / "r.yaml").write_text(text.replace("min(score, pass_line) * 0", "min(score)"), encoding="utf-8")
+    assert [f.id for f in tongbao.load_ruleset(tmp_path / "r.yaml").parts[0].summary] == ["s", "t"]
 
 
 def test_lint_does_not_call_an_audited_metric_unused(tmp_path: Path) -> None:

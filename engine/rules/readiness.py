@@ -3,7 +3,7 @@
 A ruleset `validate` accepts must not fail at `evaluate` for a reason that depends on the
 ruleset alone. Two kinds are checked here, without any data:
 
-- shape mistakes the evaluator used to meet on the first unit (a flag's condition that is a
+- shape mistakes the evaluator used to meet on the first unit (a summary figure that is not one number, a flag's condition that is a
   bare number, a tier or a ranking on a text value): ``shape_problems``, run when a ruleset loads;
 - placeholder facts (``placeholder: true``) that a rule reads: ``placeholder_problems``. A base
   ruleset with placeholders must still load (a region's ruleset extends it and gives the
@@ -13,10 +13,12 @@ The messages are the evaluator's own, at the same places.
 """
 from __future__ import annotations
 
+import ast
 from typing import cast
 
 from ..errors import Problem
-from .model import Part, Ruleset, Where
+from .expressions import Expression
+from .model import RANK_NAMES, Part, Ruleset, Where
 
 
 def used_names(ruleset: Ruleset) -> set[str]:
@@ -74,8 +76,35 @@ def shape_problems(ruleset: Ruleset) -> list[Problem]:
         for tier in part.tiers:
             if kinds.get(tier.metric) in ("text", "date"):
                 out.append(tier.where.problem(f"分档依据的“{tier.metric}”不是数字，无法分档。请改为数字字段或指标。"))
+        for fig in part.summary:
+            if _per_unit_outside_totals(fig.expr, _per_unit_names(part)):
+                out.append(fig.where.problem(f"汇总 {fig.expr.text!r} 的结果是每个单位一个值，而不是一个数。"
+                                             "请用 sum()、count()、mean() 等汇总函数。"))
         first = part.ranking.sort_keys[0].expr if part.ranking else None
         if part.ranking and first is not None and kinds.get(first.text.strip()) in ("text", "date"):
             out.append(part.ranking.where.problem(
                 f"排名依据 {first.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。"))
     return out
+
+
+_TOTALS = {"sum", "mean", "count"}  # and min/max of one argument: what makes one number of a column
+
+
+def _per_unit_names(part: Part) -> set[str]:
+    """Names holding one value per unit (facts left out: a per-group fact is per unit only with groups)."""
+    names = {f.name for f in part.units.fields} | {m.name for m in part.metrics} | {a.name for a in part.aggregates()}
+    names |= {f.name for f in (*part.flags, *part.vetoes)} | {t.name for t in part.tiers} | set(RANK_NAMES)
+    return names | ({"group"} if part.groups else set()) | ({"vetoed"} if part.vetoes else set())
+
+
+def _per_unit_outside_totals(expr: Expression, per_unit: set[str]) -> bool:
+    """Does the expression read a per-unit name that no sum/mean/count/min(x)/max(x) reduces?"""
+    def walk(node: ast.AST) -> bool:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            if name in _TOTALS or (name in ("min", "max") and len(node.args) == 1):
+                return False
+        if isinstance(node, ast.Name):
+            return node.id in per_unit
+        return any(walk(child) for child in ast.iter_child_nodes(node))
+    return walk(expr.node)
