@@ -16,8 +16,7 @@ import numpy as np
 from .data import aggregation, dates as datefuncs
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
-from .rules.formatmany import agrees_as_printed
-from .rules.formatting import Published
+from .audit import audit_published
 from .data.history import Period, check_history, streaks
 from .data.yeartodate import YearToDate
 from .data.period import PeriodInfo, resolve_period
@@ -276,19 +275,7 @@ class _PartRun:
 
     def _audit(self, metrics: dict[str, np.ndarray]) -> None:
         """Compare each computed metric with the column that publishes it, at the printed precision."""
-        for m in self.part.metrics:
-            if not m.check:
-                continue
-            printed, na = self.table.text[m.check], self.table.not_applicable[m.check]
-            column = next(f.column for f in self.part.units.fields if f.name == m.check)
-            computed = np.asarray(metrics[m.name], dtype=np.float64)
-            # Column-wise first: only the cells that may disagree are looked at one by one.
-            quiet = np.where(na, np.isnan(computed), agrees_as_printed(printed, computed))
-            for i in np.flatnonzero(~quiet).tolist():
-                warning = _audit_cell(m, column, printed[i], bool(na[i]), float(computed[i]))
-                if warning is not None:
-                    self.warnings.append(DataWarning(warning[0], warning[1], self.table.file_of(i), int(self.table.lines[i]),
-                                                     column, str(self.table.names[i]), warning[2]))
+        self.warnings.extend(audit_published(self.part, self.table, metrics))
 
     def _booleans(self, items: tuple[Any, ...]) -> dict[str, np.ndarray]:
         out = {}
@@ -381,32 +368,6 @@ def _unit_index(units: Table, rows: Table, spec: Findings) -> np.ndarray:
     if problems:
         raise DataError(problems)
     return index
-
-
-def _audit_cell(m: Any, column: str, printed: str, na: bool, computed: float) -> tuple[str, str, dict[str, Any]] | None:
-    shown = "无法计算" if np.isnan(computed) else None
-    if na:
-        return None if np.isnan(computed) else ("TB-A001", f"附件“{column}”写作不适用，按规则计算为 {_show(m, computed)}。",
-                                                  {"metric": m.name, "published": printed, "computed": _num(computed)})
-    if printed == "":
-        return ("TB-A002", f"附件“{column}”为空，按规则计算为 {shown or _show(m, computed)}。",
-                {"metric": m.name, "published": "", "computed": _num(computed)})
-    published = Published.parse(printed)
-    if published is None or not published.agrees(computed):
-        value = shown or (published.show(computed) if published else _show(m, computed))
-        return ("TB-A001", f"附件“{column}”为 {printed}，按规则计算为 {value}。",
-                {"metric": m.name, "published": printed, "computed": _num(computed)})
-    return None
-
-
-def _show(m: Any, value: float) -> str:
-    from .rules.formatting import format_value
-
-    return format_value(value, m.format)
-
-
-def _num(value: float) -> float | None:
-    return None if np.isnan(value) else float(f"{value:.12g}")
 
 
 def _overall(ruleset: Ruleset, results: list[PartResult]) -> dict[str, Any]:

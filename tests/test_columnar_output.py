@@ -89,6 +89,8 @@ NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
                     st.decimals(min_value=-10**6, max_value=10**6, places=6).map(float),
                     st.integers(-10**6, 10**6).map(lambda k: k / 1000 + 0.0005),  # half-way at 3 decimals
                     st.integers(-10**5, 10**5).map(lambda k: k / 200),  # x.xx5 at 2 decimals
+                    st.tuples(st.integers(-80, 80), st.integers(1, 40)).map(lambda t: t[0] / t[1] * (5 if t[0] % 3 else 1)),  # ratios, exact halves
+                    st.tuples(st.integers(-10**4, 10**4), st.integers(-20000, 20000)).map(lambda t: t[0] * (t[1] / 10**4)),  # float noise near halves
                     st.sampled_from([0.0, -0.0, 0.285, 0.000695, 1e-05, 2.5, -2.5, 0.125, 1e15, 1e17, 123456789012.5]))
 FORMATS = st.sampled_from([Format("percent", 2), Format("percent", 0), Format("percent", 1), Format("number", 2),
                            Format("number", 3), Format("integer", 0), Format("number", 0)])

@@ -63,7 +63,8 @@ def plain_numbers(series: Any, percent: bool, not_applicable: tuple[str, ...]) -
     frame = frame.with_columns(m=c("digits").cast(pl.UInt64, strict=False), ok=c("ok")
                                & (c("unsigned").str.count_matches(".", literal=True) <= 1)
                                & ~c("unsigned").str.starts_with("+") & ~c("unsigned").str.starts_with("-")
-                               & c("digits").str.len_bytes().is_between(1, 15))
+                               & c("digits").str.len_bytes().is_between(1, 15)
+                               & c("digits").str.contains("^[0-9]+$"))  # the cast alone reads "+0" (from ".+0") as 0
     done = frame.select(
         ok=c("ok") & c("m").is_not_null(), m=c("m").fill_null(0), neg=c("neg"),
         k=pl.when(c("dot").is_null()).then(0).otherwise(c("unsigned").str.len_bytes().cast(pl.Int64) - c("dot") - 1),

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from . import fastcells
-from .textcells import normalise, normalise_all
+from .textcells import figure_decimals, normalise, normalise_all
 from ..errors import CellProblem, DataError, DataWarning, basename
 from ..escape import clip
 from ..rules.model import FieldSpec, UnitTable
@@ -50,6 +50,7 @@ class Table:
     blank: dict[str, np.ndarray]
     warnings: list[DataWarning] = field(default_factory=list)
     text: dict[str, np.ndarray] = field(default_factory=dict)  # cells as written, for audited fields
+    decimals: dict[str, np.ndarray] = field(default_factory=dict)  # the same cells' printed decimals (-1: not a plain figure)
     groups: np.ndarray | None = None  # group id per unit, when the part has groups by file
     totals: list[dict[str, Any]] = field(default_factory=list)  # totals-row checks
     sources: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows
@@ -144,16 +145,17 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
 def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, problems: _Problems,
            file: str, sha256: str, encoding: str | None) -> Table:
     """Parse every field's cells into a Table; the one loop shared by rows and columns."""
-    columns, na, blank, text, warnings = {}, {}, {}, {}, []
+    columns, na, blank, text, decimals, warnings = {}, {}, {}, {}, {}, []
     for f in layout.fields:
         values = cells_of(f)
         columns[f.name], na[f.name], blank[f.name] = parse_column(f, values, lines, problems)
         if f.name in layout.keep_text:  # a published column: its audit reports a blank better
-            text[f.name] = np.array(normalise_all(_cells(values)), dtype=object)
+            written = normalise_all(_cells(values))
+            text[f.name], decimals[f.name] = np.array(written, dtype=object), figure_decimals(written, f.type == "percent")
         else:
             warnings.extend(_blank_warnings(f, blank[f.name], lines, names, file))
     problems.raise_if_any()
-    table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text)
+    table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text, decimals)
     table.sources = [{"file": basename(file), "sha256": sha256, "encoding": encoding, "rows": len(names)}]
     return table
 
@@ -208,6 +210,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         blank={k: np.concatenate([t.blank[k] for t in parts]) for k in parts[0].columns},
         warnings=[w for t in parts for w in t.warnings],
         text={k: np.concatenate([t.text[k] for t in parts]) for k in parts[0].text},
+        decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
         groups=np.concatenate([np.full(len(t), g, dtype=object) for g, t in tables]),
         totals=[c for t in parts for c in t.totals], sources=[s for t in parts for s in t.sources],
         unit_files=np.concatenate([np.full(len(t), t.file, dtype=object) for t in parts]),
@@ -265,7 +268,7 @@ def _digest(values: Any) -> str:
 
 def _freeze(table: Table) -> Table:
     for arr in (table.names, table.lines, *table.columns.values(), *table.not_applicable.values(), *table.blank.values(),
-                *table.text.values(), *([table.groups] if table.groups is not None else [])):
+                *table.text.values(), *table.decimals.values(), *([table.groups] if table.groups is not None else [])):
         arr.flags.writeable = False
     return table
 

@@ -42,3 +42,49 @@ def normalise_all(values: Sequence[Any] | np.ndarray) -> list[str]:
     if joined != joined.strip() or len(joined.split(None, 1)) > 1:  # whitespace somewhere: strip each cell
         return [c.strip() for c in joined.split(_SEP)]
     return joined.split(_SEP) if changed else cells
+
+
+def figure_decimals(texts: list[str], percent: bool) -> np.ndarray:
+    """Decimals printed in each plain figure (``-?digits[.digits]``, then ``%`` for a percent field,
+    at most 15 digits), -1 for every other cell (blank, "/", commas, 万, anything else).
+
+    For a plain figure that typed as its field, the typed value is the value the audit reads
+    from the text (formatting.Published.parse), so the audit needs only these decimals; the
+    other cells it parses itself. Cells of normalised text, so no spaces at either end.
+    Column-wise: the cells joined, each character's class counted by one running sum.
+    """
+    n = len(texts)
+    joined = _SEP.join(texts)
+    if not joined.strip(_SEP) or joined.count(_SEP) != n - 1:  # no cells, only blanks, or a cell holding NUL
+        return np.array([_decimals_of(t, percent) for t in texts], dtype=np.int8)
+    chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    ends = np.append(np.flatnonzero(chars == 0), len(chars))
+    starts = np.append(0, ends[:-1] + 1)
+    running = np.zeros(len(chars) + 1, dtype=np.uint64)
+    np.cumsum(_CLASSES[np.minimum(chars, 127)], out=running[1:])
+    counts = running[ends] - running[starts]  # per cell, four 16-bit counts (exact: short cells only)
+    digits, dot, minus, pct = ((counts >> np.uint64(shift)) & np.uint64(0xFFFF) for shift in (0, 16, 32, 48))
+    size = ends - starts
+    first = chars[np.minimum(starts, len(chars) - 1)]
+    last = chars[np.maximum(ends - 1, 0)]
+    lead = (first == 45).astype(np.uint64)
+    ok = (size >= 1) & (size <= 18) & (digits >= 1) & (digits <= 15) & (minus == lead) & (dot <= 1)
+    ok &= (digits + dot + minus + pct == size) & (pct == int(percent)) & ((last == 37) if percent else True)
+    point = np.maximum.accumulate(np.where(chars == 46, np.arange(len(chars)), -1))[np.maximum(ends - 1, 0)]
+    places = np.where(dot == 1, ends - int(percent) - point - 1, 0)
+    ok &= (dot == 0) | ((places >= 1) & (point > starts + lead.astype(np.int64)))  # digits on both sides
+    return np.where(ok, places, -1).astype(np.int8)
+
+
+_CLASSES = np.zeros(128, dtype=np.uint64)  # what each ASCII character adds to a cell's counts
+_CLASSES[48:58], _CLASSES[46], _CLASSES[45], _CLASSES[37] = 1, 1 << 16, 1 << 32, 1 << 48
+
+
+def _decimals_of(text: str, percent: bool) -> int:
+    """The same rule for one cell (a column whose cells hold NUL)."""
+    import re
+
+    m = re.fullmatch(r"-?([0-9]+)(?:\.([0-9]+))?" + ("%" if percent else ""), text)
+    if not m or len(m.group(1)) + len(m.group(2) or "") > 15:
+        return -1
+    return len(m.group(2) or "")

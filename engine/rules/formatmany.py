@@ -2,8 +2,8 @@
 
 ``round_half_up`` goes through ``Decimal(repr(x))``: exact, and ~3 µs a value. Over a million
 values that is seconds, so here the rounding is done in float64 for the whole column, and only
-the values whose scaled fraction lies near one half (where float error could tip the result),
-or that are too large or not finite, take the exact Decimal path. Every function returns what
+the values whose scaled fraction lies within 1e-13 (relative) of one half but not on it (where
+float error or the 15-digit reading could tip the result), or that are too large or not finite, take the exact Decimal path. Every function returns what
 the one-value function returns for each value; tests check that on edge values and at random.
 """
 from __future__ import annotations
@@ -15,8 +15,11 @@ import numpy as np
 from .formatting import MISSING, NOT_APPLICABLE, Format, format_value, round_half_up
 
 _SCALES = {"1": 1.0, "100": 100.0, "0.0001": 0.0001}
-_SAFE = 2.0**40  # scaled values below this keep ~1e-4 of absolute precision: far from the 1e-3 guard
+_SAFE = 2.0**40  # scaled values below this round exactly in float (floor(y + 0.5) has no error)
 _GUARD = 1e-3
+# The decimal rule reads a value at 15 significant digits: that moves the scaled value by at most
+# ~5.5e-15 of itself (with the float products' own error), so further than this from a half both agree.
+_NEAR = 1e-13
 
 
 def rounded_units(values: np.ndarray, decimals: int, scale: str = "1") -> tuple[np.ndarray, np.ndarray]:
@@ -25,8 +28,11 @@ def rounded_units(values: np.ndarray, decimals: int, scale: str = "1") -> tuple[
     v = np.asarray(values, dtype=np.float64)
     with np.errstate(all="ignore"):
         y = np.abs(v) * _SCALES[scale] * 10.0**decimals
-        frac = y - np.floor(y)
-        exact = np.isfinite(y) & (y < _SAFE) & (np.abs(frac - 0.5) > _GUARD)
+        off = np.abs(y - np.floor(y) - 0.5)
+        near = off <= _NEAR * np.maximum(y, 1.0)
+        if scale != "0.0001":  # an exact half in float is the half the decimal rule sees (expressions._near_half)
+            near &= off != 0
+        exact = np.isfinite(y) & (y < _SAFE) & ~near
         q = np.where(exact, np.floor(y + 0.5), 0).astype(np.int64)
     return np.where(np.signbit(v), -q, q), exact
 
@@ -129,4 +135,20 @@ def agrees_as_printed(printed: np.ndarray, computed: np.ndarray) -> np.ndarray:
         own = np.array([k == (decimals, unit) for k in kind], dtype=bool)[index] & parsed
         at = np.flatnonzero(own)
         out[at] = same_rounding(computed[at], values[at], decimals, {"": "1", "%": "100", "万": "0.0001"}[unit])
+    return out
+
+
+def agrees_as_typed(printed: np.ndarray, decimals: np.ndarray, values: np.ndarray, computed: np.ndarray,
+                    percent: bool) -> np.ndarray:
+    """``agrees_as_printed(printed, computed)``, with no text read where the cell is a plain figure:
+    its value is the typed column's (the same number the text parses to) and its precision is
+    ``decimals`` (data.textcells.figure_decimals); cells with -1 there are parsed as text."""
+    out = np.zeros(len(printed), dtype=bool)
+    computed = np.asarray(computed, dtype=np.float64)
+    for places in np.flatnonzero(np.bincount(decimals[decimals >= 0], minlength=1)).tolist():
+        at = np.flatnonzero(decimals == places)
+        out[at] = same_rounding(computed[at], values[at], places, "100" if percent else "1")
+    rest = np.flatnonzero(decimals < 0)
+    if rest.size:
+        out[rest] = agrees_as_printed(printed[rest], computed[rest])
     return out
