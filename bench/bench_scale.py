@@ -94,10 +94,31 @@ def engine_vs_numpy(n: int, runs: int) -> dict[str, Any]:
             "engine_x_numpy_searchsorted": round(medians["engine"] / medians["numpy (searchsorted ranks)"], 2)}
 
 
+# ------------------------------------------------------------------ ranking's sort past 1M
+
+def ranking_sort(n: int, runs: int) -> dict[str, Any]:
+    """The one sort a ranking needs, on Tonggu-like activity rates (descending): numpy's stable
+    argsort (what the engine used), its default argsort (not stable), and sortorder.stable_order."""
+    from tongbao.sortorder import stable_order
+
+    key = -np.asarray(make_columns(n)["活跃率"], dtype=np.float64)
+    if not np.array_equal(stable_order(key)[0], np.argsort(key, kind="stable")):
+        raise SystemExit("stable_order differs from the stable argsort")
+    medians = interleaved({"argsort stable": lambda: np.argsort(key, kind="stable"),
+                           "argsort (quicksort, not stable)": lambda: np.argsort(key),
+                           "sortorder.stable_order": lambda: stable_order(key)}, runs)
+    return {"units": n, "ns_per_unit": {k: round(v / n * 1e9, 1) for k, v in medians.items()}}
+
+
 # ------------------------------------------------------------------ yanjiang-shaped, 1M per part
 
 def yanjiang_tables(n: int, folder: Path) -> dict[str, Any]:
-    """Four CSVs (two parts x two groups, n/2 units each), published columns mostly agreeing."""
+    """Four CSVs (two parts x two groups, n/2 units each). The published columns are written as a
+    spreadsheet writes them (half up, formatmany.format_many), and one row in a thousand carries a
+    deliberate slip (a published figure one step off), which the audit must find."""
+    from tongbao.rules.formatmany import format_many
+    from tongbao.rules.formatting import Format
+
     rng = np.random.default_rng(7)
     half = n // 2
     tables: dict[str, Any] = {}
@@ -106,29 +127,28 @@ def yanjiang_tables(n: int, folder: Path) -> dict[str, Any]:
         sent = rng.integers(0, 80, half)
         completion = sent / quota
         score = 5 * np.minimum(1, completion)
+        slips = rng.random((4, half)) < 0.001
+        shown_score = format_many(score + slips[0] * 0.01, Format("number", 2))
+        shown_rate = format_many(completion + slips[1] * 0.0001, Format("percent", 2))
         names = [f"{group}{i:07d}" for i in range(half)]
         with (folder / f"{group}报送.csv").open("w", encoding="utf-8") as f:
             f.write("序号,单位,报送任务（条）,报送条数,报送得分,完成率\n")
-            f.write("".join(f"{i + 1},{names[i]},{quota[i]},{sent[i]},{score[i]:.2f},{completion[i] * 100:.2f}%\n" for i in range(half)))
+            f.write("".join(f"{i + 1},{names[i]},{quota[i]},{sent[i]},{shown_score[i]},{shown_rate[i]}\n" for i in range(half)))
         target = rng.integers(10, 40, half)
         counts = rng.integers(0, 6, (6, half))
         total = 5 * counts[0] + points_a * counts[1] + points_b * counts[2] + 10 * counts[3] + 8 * counts[4] + 20 * counts[5]
-        share = total / target
+        shown_share = format_many(total / target + slips[3] * 0.01, Format("percent", 0))
         with (folder / f"{group}采用.csv").open("w", encoding="utf-8") as f:
             f.write("序号,单位,年度任务,采编条数,区级采用信息,区级采用简讯,市级采用信息,市级采用简讯,省级采用,总分,占比\n")
-            f.write("".join(f"{i + 1},{names[i]},{target[i]},{','.join(str(c) for c in counts[:, i])},{total[i]},{share[i] * 100:.0f}%\n"
-                            for i in range(half)))
+            f.write("".join(f"{i + 1},{names[i]},{target[i]},{','.join(str(c) for c in counts[:, i])},{total[i] + slips[2, i]},"
+                            f"{shown_share[i]}\n" for i in range(half)))
     rules = tongbao.load_ruleset(YANJIANG)
-    files = {"区级部门报送.csv", "镇街报送.csv", "区级部门采用.csv", "镇街采用.csv"}
     from tongbao.data.inputs import Inputs
-    from tongbao.evaluate import load_part_table
 
     inputs = Inputs(rules, folder, None)
-    for part in rules.parts:  # the typed tables, so the timing below is the rules alone
+    for part in rules.parts:  # the typed tables, so the timing below is the rules, audits and summaries
         for name in [f for _, f in part.units.files]:
             tables[name] = inputs.table(name, _layout(part))
-    assert set(tables) == files
-    _ = load_part_table
     return tables
 
 
@@ -138,29 +158,86 @@ def _layout(part: Any) -> Any:
     return Layout.of(part.units, {m.check for m in part.metrics if m.check})
 
 
+GROUPS = (("departments", "区级部门", 6, 3), ("towns", "镇街", 8, 5))
+
+
+def _half_up(x: np.ndarray, decimals: int, scale: float) -> np.ndarray:
+    """Half away from zero at ``decimals`` (in units of 1/scale), as a hand-written version would: a 1e-9 nudge."""
+    return np.floor(np.abs(x) * scale * 10.0**decimals + 0.5 + 1e-9)
+
+
+def _summary(*masks_and_sums: np.ndarray) -> list[float]:
+    return [float(np.count_nonzero(x)) if x.dtype == bool else float(x.sum()) for x in masks_and_sums]
+
+
 def yanjiang_by_hand(tables: dict[str, Any]) -> dict[str, Any]:
-    """The yanjiang rules in numpy: metrics, audits at the printed precision, bands, flags, notices, group sums."""
-    def q(x: np.ndarray, decimals: int, scale: float) -> np.ndarray:
-        return np.floor(np.abs(x) * scale * 10.0**decimals + 0.5)
+    """The yanjiang rules in numpy, per group: metrics, audits at the printed precision, bands, flags,
+    notices, ranks within the group (one argsort), the group and overall summaries."""
     out: dict[str, Any] = {}
-    for group, points_a, points_b in (("区级部门", 6, 3), ("镇街", 8, 5)):
-        t = tables[f"{group}报送.csv"].columns
+    for group, prefix, points_a, points_b in GROUPS:
+        t = tables[f"{prefix}报送.csv"].columns
         completion = t["sent"] / t["quota"]
         score = 5 * np.minimum(1, completion)
-        audit = (q(completion, 2, 100) != q(t["completion_published"], 2, 100)) | (q(score, 2, 1) != q(t["score_published"], 2, 1))
-        band = np.select([completion > 1, completion >= 1, ~np.isnan(completion)], [0, 1, 2], -1)
-        flag = t["sent"] == 0
-        out[group + "报送"] = (audit.sum(), np.bincount(band + 1), flag.sum(), (band == 2).sum(), t["sent"].sum())
-        a = tables[f"{group}采用.csv"].columns
+        audit = {"completion": _half_up(completion, 2, 100) != _half_up(t["completion_published"], 2, 100),
+                 "score": _half_up(score, 2, 1) != _half_up(t["score_published"], 2, 1)}
+        band = np.where(completion > 1, 0, np.where(completion >= 1, 1, 2))
+        nothing = t["sent"] == 0
+        figures = _summary(np.ones(len(band), bool), band <= 1, band == 2, band == 0, nothing, t["sent"])
+        out["submission", group] = {"metrics": {"completion": completion, "score": score}, "audit": audit, "band": band,
+                                    "flags": {"nothing_sent": nothing}, "notices": {"name_not_completed": band == 2},
+                                    "figures": figures}
+        a = tables[f"{prefix}采用.csv"].columns
         total = (5 * a["reported"] + points_a * a["district_article"] + points_b * a["district_brief"]
                  + 10 * a["city_article"] + 8 * a["city_brief"] + 20 * a["province_article"])
         share = total / a["target"]
-        audit = (q(total, 0, 1) != q(a["total_published"], 0, 1)) | (q(share, 0, 100) != q(a["share_published"], 0, 100))
+        audit = {"total": _half_up(total, 0, 1) != _half_up(a["total_published"], 0, 1),
+                 "share": _half_up(share, 0, 100) != _half_up(a["share_published"], 0, 100)}
         band = np.where(share >= 0.25, 0, 1)
         zero = total == 0
-        out[group + "采用"] = (audit.sum(), np.bincount(band), zero.sum(), ((band == 1) | zero).sum(),
-                              (a["district_article"] + a["district_brief"]).sum())
+        figures = _summary(a["district_article"] + a["district_brief"], a["city_article"] + a["city_brief"],
+                           a["province_article"], band == 0, band == 1, zero)
+        out["adoption", group] = {"metrics": {"total": total, "share": share}, "audit": audit, "band": band,
+                                  "flags": {"zero_score": zero}, "notices": {"name_behind": band == 1, "name_zero_score": zero},
+                                  "rank": rank_shared_by_argsort(-total), "figures": figures}
+    for part in ("submission", "adoption"):  # the whole part's figures: sums of the groups'
+        out[part, "all"] = [x + y for x, y in zip(out[part, "departments"]["figures"], out[part, "towns"]["figures"])]
+    out["units_assessed"] = out["submission", "all"][0]
     return out
+
+
+def check_yanjiang(verdict: Any, hand: dict[str, Any]) -> int:
+    """Stop unless the engine and the hand-written version agree on every output; returns the audit findings."""
+    found = 0
+    for part in verdict.parts:
+        pid = part.part.id
+        cut = int(np.count_nonzero(part.groups == "departments"))
+        for gid, sl in (("departments", slice(0, cut)), ("towns", slice(cut, None))):
+            h = hand[pid, gid]
+            pairs = [(f"metric {k}", part.metrics[k][sl], v) for k, v in h["metrics"].items()]
+            pairs += [("band", next(iter(part.bands.values()))[sl], h["band"])]
+            pairs += [(f"flag {k}", part.flags[k][sl], v) for k, v in h["flags"].items()]
+            pairs += [(f"notice {k}", part.notifications[k][sl], v) for k, v in h["notices"].items()]
+            pairs += [("rank", part.rank[sl], h["rank"])] if "rank" in h else []
+            pairs += [("figures", np.array([part.figures[f.id][gid] for f in part.part.summary]), np.array(h["figures"]))]
+            for what, ours, theirs in pairs:
+                if not np.array_equal(ours, theirs):
+                    raise SystemExit(f"yanjiang: engine and hand-written differ: {pid} {gid} {what}")
+        if [part.figures[f.id]["all"] for f in part.part.summary] != hand[pid, "all"]:
+            raise SystemExit(f"yanjiang: engine and hand-written differ: {pid} overall figures")
+        columns = {f.name: f.column for f in part.part.units.fields}
+        metric_of = {m.check: m.name for m in part.part.metrics if m.check}
+        flagged = {(w.column, w.line, w.file) for w in part.warnings if w.code.startswith("TB-A")}
+        for field, metric in metric_of.items():
+            for gid, prefix, *_ in GROUPS:
+                lines = np.flatnonzero(hand[pid, gid]["audit"][metric]) + 2  # CSV line of each unit: header is line 1
+                want = {(columns[field], int(line)) for line in lines}
+                got = {(c, line) for c, line, f in flagged if c == columns[field] and f is not None and prefix in f}
+                if got != want:
+                    raise SystemExit(f"yanjiang: audits differ: {pid} {gid} {field}: {len(got)} vs {len(want)}")
+                found += len(want)
+    if verdict.overall["units_assessed"] != hand["units_assessed"]:
+        raise SystemExit("yanjiang: overall figure differs")
+    return found
 
 
 def yanjiang(n: int, runs: int) -> dict[str, Any]:
@@ -169,8 +246,10 @@ def yanjiang(n: int, runs: int) -> dict[str, Any]:
         tables = yanjiang_tables(n, Path(tmp))
         ingest = time.perf_counter() - start
     rules = tongbao.load_ruleset(YANJIANG)
+    found = check_yanjiang(tongbao.evaluate(rules, tables), yanjiang_by_hand(tables))
     medians = interleaved({"engine": lambda: tongbao.evaluate(rules, tables), "numpy": lambda: yanjiang_by_hand(tables)}, runs)
-    return {"units_per_part": n, "write_and_ingest_4_csv_s": round(ingest, 2), "median_s": {k: round(v, 3) for k, v in medians.items()},
+    return {"units_per_part": n, "write_and_ingest_4_csv_s": round(ingest, 2), "audit_findings_agreeing": found,
+            "median_s": {k: round(v, 3) for k, v in medians.items()},
             "engine_x_numpy": round(medians["engine"] / medians["numpy"], 2)}
 
 
@@ -192,9 +271,11 @@ def seed_cli(runs: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs (a smoke test)")
-    parser.add_argument("--only", choices=["csv", "engine", "yanjiang", "cli"], action="append")
+    parser.add_argument("--only", choices=["csv", "engine", "ranking", "yanjiang", "cli"], action="append")
+    parser.add_argument("--engine-units", type=int, nargs="+", help="sizes for the engine section (default 10k..10M)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per case (medians), after one warm-up")
     args = parser.parse_args()
-    only = set(args.only or ["csv", "engine", "yanjiang", "cli"])
+    only = set(args.only or ["csv", "engine", "ranking", "yanjiang", "cli"])
     big = 100_000 if args.quick else 1_000_000
     result: dict[str, Any] = {"machine": machine(), "load_average_at_start": os.getloadavg()}
     if "cli" in only:
@@ -211,12 +292,15 @@ def main() -> None:
                 print("csv->json", row, flush=True)
     if "engine" in only:
         result["engine_vs_numpy"] = []
-        for n in ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000, 10_000_000]):
-            row = engine_vs_numpy(n, 1 if n >= 10_000_000 else 3)
+        for n in args.engine_units or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000, 10_000_000]):
+            row = {**engine_vs_numpy(n, 1 if n >= 10_000_000 else args.runs), "load_average": os.getloadavg()}
             result["engine_vs_numpy"].append(row)
             print("engine", row, flush=True)
+    if "ranking" in only:
+        result["ranking_sort"] = [{**ranking_sort(n, args.runs), "load_average": os.getloadavg()} for n in (1_000_000, 10_000_000)]
+        print("ranking sort", result["ranking_sort"], flush=True)
     if "yanjiang" in only:
-        result["yanjiang"] = yanjiang(big, 3)
+        result["yanjiang"] = {**yanjiang(big, args.runs), "load_average": os.getloadavg()}
         print("yanjiang", result["yanjiang"], flush=True)
     result["load_average_at_end"] = os.getloadavg()
     RESULTS.parent.mkdir(exist_ok=True)
