@@ -91,6 +91,8 @@ def _rows(columns: dict[str, list[Any]], n: int) -> list[dict[str, Any]]:
 
 def json_column(values: np.ndarray, fmt: Format) -> list[Any]:
     """json_value for every value of a column."""
+    if fmt.kind == "yesno" and values.dtype.kind == "f":  # a yes/no field that may be blank: 1/0/NaN inside
+        return [None if x != x else bool(x) for x in values.tolist()]
     if values.dtype.kind in "biuf":
         return json_numbers(values, fmt)
     if values.dtype.kind == "M":

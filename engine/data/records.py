@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import CellProblem, DataError, basename
+from ..rules.fieldtypes import listing
 from ..rules.calendar import Calendar as WorkCalendar
 from ..rules.model import Fact, Records
 from . import sql
@@ -192,8 +193,11 @@ def _expected(spec: Any) -> str:
     if spec is None:
         return "单位名称为空。明细记录的每一行都要写明所属单位。"
     what = {"integer": "整数", "number": "数字", "percent": "百分数或小数", "date": "日期（如 2022-05-13）",
-            "text": "文字"}[spec.type]
-    return f"这里应为{what}（字段 {spec.name}）{'，不能为空' if spec.blank == 'error' else ''}。请改正这一格后重新运行。"
+            "text": "文字", "yesno": f"是/否（是：{listing(spec.yes)}；否：{listing(spec.no)}）",
+            "enum": f"下列值之一：{listing(spec.values, 30)}"}[spec.type]
+    more = {"yesno": "；若这种写法也表示是或否，把它写进该字段的 yes_tokens 或 no_tokens", "enum": "；若这个值应当允许，把它加进该字段的 values"}
+    return (f"这里应为{what}（字段 {spec.name}）{'，不能为空' if spec.blank == 'error' else ''}。请改正这一格后重新运行"
+            f"{more.get(spec.type, '')}。")
 
 
 def unknown_keys(agg: Aggregated, known: set[str], runner: "_Replay", unit_word: str) -> None:

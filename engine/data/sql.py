@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules.model import Aggregate, Fact, FieldSpec, Records
+from .sqlchoices import typed_choice
 from .calendar_table import BUCKET_COLUMN, CALENDAR_COLUMNS, Calendar, bucket_count, calendar_rows
 from .sqldates import DateCalls
 
@@ -338,6 +339,8 @@ def _typed_columns(t: Translator, text_columns: set[str], trim_keys: bool = True
 
 def _typed(t: Translator, f: FieldSpec, raw: str, text: bool) -> tuple[str, str | None]:
     """One field's SQL value and the condition under which its cell is wrong (None: never)."""
+    if f.type in ("yesno", "enum"):
+        return typed_choice(t, f, raw)
     cell = f"TRIM(CAST({raw} AS STRING))"
     blank = f"({raw} IS NULL OR {cell} = '')" if text else f"({raw} IS NULL)"
     if f.not_applicable:  # 不适用 tokens are no value, never an error

@@ -25,6 +25,7 @@ import numpy as np
 
 from . import fastcells
 from .textcells import figure_decimals, normalise, normalise_all
+from .choices import parse_choices
 from ..errors import CellProblem, DataError, DataWarning, basename
 from ..escape import clip
 from ..rules.model import FieldSpec, UnitTable
@@ -321,6 +322,8 @@ def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Proble
     Large columns of text take ``fastcells`` for their plain number cells; the cells it does not
     claim (blank, not applicable, full-width, bad) come here one by one, so messages are the same.
     """
+    if f.type in ("yesno", "enum"):
+        return parse_choices(f, _cells(values), lines, problems)
     arr = values if isinstance(values, np.ndarray) else None
     if arr is not None and arr.dtype.kind in "iuf" and f.type in ("integer", "number", "percent"):
         return _numeric_array(f, arr.astype(np.float64), lines, problems)

@@ -121,7 +121,7 @@ def _part(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], base: Scope, fa
         scope.owner["vetoed"] = at + ("vetoes",)
     before_metrics = scope.names()  # what an escalation's ``sets`` may read besides the metrics up to its target
     metrics = _metrics(b, raw.get("metrics", {}), at + ("metrics",), scope, {f.name for f in units.fields})
-    text_fields = frozenset(f.name for f in units.fields if f.type in ("text", "date"))
+    text_fields = frozenset(f.name for f in units.fields if f.type in ("text", "date", "enum"))
     tiers = _tiers(b, raw.get("tiers", {}), at + ("tiers",), scope, facts, bool(vetoes), text_fields, {g.id: g.label for g in groups})
     flags = _flag_list(b, raw.get("flags", {}), at + ("flags",), scope, tiers)
     # Names, not compiled flags: a flag whose expression is wrong still exists, so one typo gives one error.
@@ -200,7 +200,7 @@ def _escalation_sets(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scop
             b.fail(at + (name,), unknown_message("指标", name, set(order)))
             continue
         visible = names | set(order[: order.index(name) + 1])
-        compiled = b.expr(value, at + (name,), visible, percent=scope.percent, dates=scope.dates)
+        compiled = b.expr(value, at + (name,), visible, percent=scope.percent, dates=scope.dates, scope=scope)
         if compiled is not None:
             out.append((name, compiled))
     return tuple(out)
@@ -246,7 +246,8 @@ def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTa
         if "when" in g:
             if by_file:
                 b.fail(path + ("when",), "分组已由 units.files 按文件确定，不能再写 when。")
-            when = b.expr(g["when"], path + ("when",), scope.names(), percent=scope.percent, dates=scope.dates)
+            when = b.expr(g["when"], path + ("when",), scope.names(), percent=scope.percent, dates=scope.dates, scope=scope,
+                          condition=True)
         out.append(Group(gid, g["label"], when, b.where(path)))
     ids = [g.id for g in out]
     for gid in by_file:
@@ -279,7 +280,8 @@ def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...],
             if field not in date_fields:
                 b.fail(path + ("dates",), unknown_message("日期字段", field, date_fields))
         elif not (how == "count" and agg["count"] is True):
-            expr = b.expr(agg[how], path + (how,), row_scope.names(), percent=row_scope.percent, dates=row_scope.dates)
+            expr = b.expr(agg[how], path + (how,), row_scope.names(), percent=row_scope.percent, dates=row_scope.dates,
+                          scope=row_scope, condition=how == "count")
         fmt = agg.get("format", "integer" if how == "count" else "number:2")
         if fmt.startswith("percent"):
             unit_scope.percent.add(agg_name)
@@ -313,6 +315,8 @@ def _unit_names_for_rows(row_scope: Scope, unit_scope: Scope, spec: dict[str, An
                 row_scope.percent.add(name)
             if name in unit_scope.dates:
                 row_scope.dates.add(name)
+            if name in unit_scope.kinds:
+                row_scope.kinds[name] = unit_scope.kinds[name]
     if grouped and "group" not in own and "group" in unit_scope.owner:
         row_scope.owner["group"] = unit_scope.owner["group"]
 
@@ -321,7 +325,7 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
     out = []
     for name, spec in raw.items():
         path = at + (name,)
-        compiled = b.expr(spec["expr"], path + ("expr",), scope.names(), percent=scope.percent, dates=scope.dates)
+        compiled = b.expr(spec["expr"], path + ("expr",), scope.names(), percent=scope.percent, dates=scope.dates, scope=scope)
         b.claim(scope, name, path)  # after compiling: a metric sees the ones above it, never itself
         b.saved.add(name)  # kept per unit in the verdict: year_to_date may read it in later metrics
         if compiled is not None and is_date(compiled.node, scope.dates):
@@ -352,7 +356,8 @@ def _flag_list(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Sco
     out = []
     for name, spec in raw.items():
         path = at + (name,)
-        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers), scope.percent, scope.dates)
+        compiled = b.expr(spec["when"], path + ("when",), scope.names(), _band_check(b, tiers), scope.percent, scope.dates,
+                          scope, True)
         b.claim(scope, name, path)
         if compiled is not None:
             out.append(Flag(name, spec["label"], compiled, spec.get("severity", severity), b.where(path)))
@@ -512,7 +517,7 @@ def _summary(b: _Builder, raw: list[Any], at: tuple[Any, ...], scope: Scope, tie
     for i, spec in enumerate(raw):
         path = at + (i,)
         compiled = b.expr(spec["expr"], path + ("expr",), visible, _band_check(b, tiers), scope.percent | b.percent_figures,
-                          scope.dates)
+                          scope.dates, scope)
         b.claim(scope, spec["id"], path + ("id",))
         if str(spec.get("format", "")).startswith("percent"):
             scope.percent.add(spec["id"])
@@ -540,7 +545,7 @@ def _ranking(b: _Builder, raw: dict[str, Any] | None, at: tuple[Any, ...], scope
         path = at + ("by",) + ((i,) if isinstance(raw["by"], list) else ())
         text, key_order = (item["expr"], item.get("order")) if isinstance(item, dict) else (item, None)
         compiled = b.expr(text, path + (("expr",) if isinstance(item, dict) else ()), scope.names() - RANK_NAMES,
-                          _band_check(b, tiers), scope.percent, scope.dates)  # ranks come after bands
+                          _band_check(b, tiers), scope.percent, scope.dates, scope)  # ranks come after bands
         if compiled is not None:
             keys.append(RankKey(compiled, key_order or order))
     within = raw.get("within", "all")

@@ -16,6 +16,7 @@ from ..errors import Problem
 from .confine import name_problem
 from .datefunctions import NEW_NAMES as DATE_NAMES, date_mistakes
 from .expressions import BASE_FUNCTIONS, BY_NAME, Expression, ExpressionError, compile_expression, percent_mistakes
+from .fieldtypes import DEFAULT_NO, DEFAULT_YES, as_conditions, choice_mistakes, token_key
 from .formatting import Format
 from .model import RANK_NAMES, FieldSpec, Where
 from .yamlfile import YamlDoc, dotted
@@ -23,7 +24,8 @@ from .yamlfile import YamlDoc, dotted
 # The date-part functions came after rulesets that name a field ``day`` or ``month``: those names stay free.
 RESERVED = (frozenset(keyword.kwlist) | (frozenset(BASE_FUNCTIONS) - DATE_NAMES) | {"unit", "group", "band", "vetoed", "all"}
             | RANK_NAMES)
-DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date"}
+DEFAULT_FORMATS = {"integer": "integer", "number": "number:2", "percent": "percent:2", "text": "text", "date": "date",
+                   "yesno": "yesno", "enum": "text"}
 
 
 class Scope:
@@ -33,6 +35,12 @@ class Scope:
         self.owner: dict[str, tuple[Any, ...]] = dict(parent.owner) if parent else {}
         self.percent: set[str] = set(parent.percent) if parent else set()  # names holding rates (0–1 inside)
         self.dates: set[str] = set(parent.dates) if parent else set()  # names holding dates (fields, facts, metrics)
+        self.kinds: dict[str, FieldSpec] = dict(parent.kinds) if parent else {}  # yes/no and enumeration fields
+
+    @property
+    def nullable(self) -> set[str]:
+        """Yes/no fields that may hold no value: read as conditions by rules/fieldtypes.as_conditions."""
+        return {name for name, spec in self.kinds.items() if spec.nullable_yesno}
 
     def names(self) -> set[str]:
         return set(self.owner)
@@ -65,7 +73,11 @@ class Builder:
 
     def expr(self, raw: Any, path: tuple[Any, ...], known: Iterable[str],
              check: Callable[[Expression, tuple[Any, ...]], None] | None = None,
-             percent: set[str] | None = None, dates: set[str] | None = None) -> Expression | None:
+             percent: set[str] | None = None, dates: set[str] | None = None, scope: Scope | None = None,
+             condition: bool | None = False) -> Expression | None:
+        """Compile one expression; ``scope`` gives the yes/no and enumeration fields it is checked
+        against, ``condition`` says the whole expression is a yes/no answer (a flag's ``when``);
+        None: a records row expression, which SQL evaluates with its own NULL logic (no rewriting)."""
         try:
             compiled = compile_expression(raw, set(known))
         except ExpressionError as exc:
@@ -75,6 +87,11 @@ class Builder:
             self.fail(path, message)
         for message in year_to_date_mistakes(compiled.node, self.saved):
             self.fail(path, message)
+        if scope is not None and scope.kinds:
+            for message in choice_mistakes(compiled, scope.kinds):
+                self.fail(path, message)
+            if condition is not None:
+                compiled = as_conditions(compiled, scope.nullable, condition)
         if check:
             check(compiled, path)
         elif any(fn == "in_band" for fn, _ in compiled.calls):  # bands are assigned after metrics and vetoes
@@ -107,7 +124,7 @@ def threshold(raw: Any) -> float | None:
 
 def field_spec(b: Builder, name: str, spec: dict[str, Any], path: tuple[Any, ...]) -> FieldSpec:
     kind = spec["type"]
-    if kind in ("text", "date") and ("min" in spec or "max" in spec):
+    if kind in ("text", "date", "yesno", "enum") and ("min" in spec or "max" in spec):
         b.fail(path, f"{kind} 类型的字段不能设 min/max。")
     for key in ("min", "max"):
         if key in spec and threshold(spec[key]) is None:
@@ -115,13 +132,44 @@ def field_spec(b: Builder, name: str, spec: dict[str, Any], path: tuple[Any, ...
     total = spec.get("total", "sum" if kind in ("integer", "number") else "none")
     # An empty text cell (备注) is ordinary; for other types a blank must be declared.
     blank = spec.get("blank", "zero" if kind == "text" else "error")
+    # Cells are read NFKC-normalised (full-width －／ become -/), so the tokens must be too.
+    not_applicable = tuple(unicodedata.normalize("NFKC", s).strip() for s in spec.get("not_applicable", ()))
+    yes, no, values = _choices(b, kind, spec, path, not_applicable)
     return FieldSpec(
         name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
-        # Cells are read NFKC-normalised (full-width －／ become -/), so the tokens must be too.
-        blank=blank, not_applicable=tuple(unicodedata.normalize("NFKC", s).strip() for s in spec.get("not_applicable", ())),
+        blank=blank, not_applicable=not_applicable,
         min=threshold(spec.get("min")), max=threshold(spec.get("max")),
         format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), total=total, where=b.where(path),
+        yes=yes, no=no, values=values,
     )
+
+
+def _choices(b: Builder, kind: str, spec: dict[str, Any], path: tuple[Any, ...],
+             not_applicable: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A yes/no field's tokens (its own, or the defaults) and an enumeration's values, each told apart."""
+    keys = ("yes_tokens", "no_tokens") if kind == "yesno" else ("values",) if kind == "enum" else ()
+    for key in ("yes_tokens", "no_tokens", "values"):
+        if key in spec and key not in keys:
+            b.fail(path + (key,), f"{key} 只能用于 {'enum' if key == 'values' else 'yesno'} 类型的字段，这个字段是 {kind}。")
+    if kind == "enum" and spec.get("blank") == "zero":
+        b.fail(path + ("blank",), "枚举字段的空格子不能按 0 计（blank: zero）。请写 blank: error（默认）或 blank: missing。")
+    if kind == "yesno" and ("yes_tokens" in spec) != ("no_tokens" in spec):
+        b.fail(path, "yes_tokens 和 no_tokens 要一起写（写了就替换默认的写法）。")
+    groups = {"yes_tokens": tuple(spec.get("yes_tokens", DEFAULT_YES)), "no_tokens": tuple(spec.get("no_tokens", DEFAULT_NO)),
+              "values": tuple(spec.get("values", ()))} if keys else {}
+    seen = {token_key(t): "not_applicable" for t in not_applicable}
+    for key in keys:
+        for i, token in enumerate(groups[key]):
+            k = token_key(token)
+            if k in seen and key not in spec:  # a default token the administrator used for 不适用
+                b.fail(path + ("not_applicable",), f"“{token}”默认表示{'是' if key == 'yes_tokens' else '否'}，不能再表示不适用。"
+                                                    "请用 yes_tokens、no_tokens 列出这一列自己的写法，或从 not_applicable 中删去它。")
+            elif k in seen:
+                b.fail(path + (key, i), f"“{token}”与 {seen[k]} 中的写法相同（不分全角半角、大小写）。每种写法只能有一个含义。")
+            seen[k] = key
+    if not keys:
+        return (), (), ()
+    return (groups["yes_tokens"], groups["no_tokens"], ()) if kind == "yesno" else ((), (), groups["values"])
 
 
 def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> tuple[FieldSpec, ...]:
@@ -140,6 +188,8 @@ def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -
             scope.dates.add(name)
         if out[-1].type in ("integer", "number", "percent"):  # a number the verdict keeps per unit
             b.saved.add(name)
+        if out[-1].type in ("yesno", "enum"):
+            scope.kinds[name] = out[-1]
     return tuple(out)
 
 

@@ -18,9 +18,9 @@ MISSING = "—"
 
 @dataclass(frozen=True)
 class Format:
-    """How a value is shown: a kind (integer, number, percent, text, date) and its decimals."""
+    """How a value is shown: a kind (integer, number, percent, text, date, yesno) and its decimals."""
 
-    kind: str  # integer | number | percent | text | date
+    kind: str  # integer | number | percent | text | date | yesno
     decimals: int = 0
 
     @classmethod
@@ -30,7 +30,7 @@ class Format:
         return cls(kind, int(digits) if digits else default)
 
     def __str__(self) -> str:
-        return self.kind if self.kind in ("integer", "text", "date") else f"{self.kind}:{self.decimals}"
+        return self.kind if self.kind in ("integer", "text", "date", "yesno") else f"{self.kind}:{self.decimals}"
 
 
 TRUSTED_DIGITS = 15  # a double holds 15 significant decimal digits exactly (DBL_DIG); the rest is float noise
@@ -76,7 +76,7 @@ def format_value(value: Any, fmt: Format, not_applicable: bool = False) -> str:
         return MISSING
     if fmt.kind in ("text", "date") or isinstance(value, str):
         return str(value)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or fmt.kind == "yesno":  # a yes/no field that may be blank holds 1/0
         return "是" if value else "否"
     if fmt.kind == "percent":
         return f"{round_half_up(value, fmt.decimals, '100')}%"

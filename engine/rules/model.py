@@ -51,7 +51,7 @@ class FieldSpec:
 
     name: str
     column: str
-    type: str  # integer | number | percent | text | date
+    type: str  # integer | number | percent | text | date | yesno | enum
     label: str
     blank: str  # error | zero | missing
     not_applicable: tuple[str, ...]
@@ -60,6 +60,14 @@ class FieldSpec:
     format: Format
     total: str  # sum | none: how a totals row is checked
     where: Where
+    yes: tuple[str, ...] = ()  # yesno: the tokens read as 是, as the ruleset writes them (matched by rules/fieldtypes.token_key)
+    no: tuple[str, ...] = ()  # yesno: the cell texts read as 否
+    values: tuple[str, ...] = ()  # enum: the allowed values, as the ruleset spells them
+
+    @property
+    def nullable_yesno(self) -> bool:
+        """A yes/no field whose cells may hold no value (blank: missing, or not-applicable tokens)."""
+        return self.type == "yesno" and (self.blank == "missing" or bool(self.not_applicable))
 
 
 @dataclass(frozen=True)

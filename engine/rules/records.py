@@ -35,7 +35,8 @@ def _records(b: "_Builder", name: str, spec: dict[str, Any], at: tuple[Any, ...]
     key = (spec["key"],) if isinstance(spec["key"], str) else tuple(spec["key"])
     if len(set(key)) != len(key):
         b.fail(at + ("key",), "key 中的列重复。")
-    where = b.expr(spec["where"], at + ("where",), row_scope.names(), dates=row_scope.dates) if "where" in spec else None
+    where = b.expr(spec["where"], at + ("where",), row_scope.names(), dates=row_scope.dates, scope=row_scope,
+                   condition=None) if "where" in spec else None
     window = _window(b, spec.get("window"), at + ("window",), facts)
     dates = {f.name for f in fields if f.type == "date"}
     aggregates = tuple(_aggregate(b, agg_name, agg, at + ("per_unit", agg_name), row_scope, unit_scope, dates, window)
@@ -61,7 +62,11 @@ def _aggregate(b: "_Builder", name: str, agg: dict[str, Any], path: tuple[Any, .
     b.claim(unit_scope, name, path)
     b.saved.add(name)  # kept per unit in the verdict, so year_to_date can read it
     how = next(k for k in KINDS if k in agg)
-    expr = None if how == "count" and agg["count"] is True else b.expr(agg[how], path + (how,), row_scope.names(), dates=row_scope.dates)
+    expr = None if how == "count" and agg["count"] is True else \
+        b.expr(agg[how], path + (how,), row_scope.names(), dates=row_scope.dates, scope=row_scope, condition=None)
+    if expr is not None and how in ("sum", "mean", "min", "max") and expr.names & {n for n, f in row_scope.kinds.items() if f.type == "yesno"}:
+        b.fail(path + (how,), f"明细记录表由 SQL 汇总，是/否字段不能直接相加或平均（{how}）。请用 count 数出“是”的行"
+                              f"（count: 字段名），或用 rate 求“是”所占比例。")
     per = agg.get("per")
     if per is not None:
         _check_bucket(b, agg, path, how, dates, window)
