@@ -1,5 +1,8 @@
 """One SQL statement per records table, generated from the ruleset: DuckDB runs it, Spark runs the same.
 
+Over 400 lines because one statement's pieces (typed rows, calendar join, buckets, aggregates) are generated
+together and must agree; yes/no and enumeration typing is in sqlchoices.py, date parts in sqldates.py.
+
 Everything a ruleset or a file supplies reaches the SQL as a quoted identifier
 (column names, doubled quote characters inside) or as a bound parameter (texts,
 numbers, dates): nothing from YAML or a file is ever spliced into the statement.
