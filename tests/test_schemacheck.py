@@ -83,3 +83,46 @@ def test_if_then_else_picks_the_branch() -> None:
     assert is_valid(schema, {"extends": "x", "a": 1}) and not is_valid(schema, {"extends": "x", "b": 1})
     assert is_valid(schema, {"b": 1}) and not is_valid(schema, {"a": 1})
     assert is_valid({"if": {"type": "string"}, "then": {"minLength": 2}}, 5)  # no else: anything goes
+
+
+def test_the_hand_checked_patterns_are_the_schemas() -> None:
+    from tongbao.rules.schemacheck import FAST_PATTERNS
+
+    used: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            used.update([node["pattern"]] if isinstance(node.get("pattern"), str) else [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(load_schema("ruleset"))
+    assert set(FAST_PATTERNS) <= used and len(FAST_PATTERNS) == 2
+
+
+PATTERN_TEXT = st.text(alphabet=st.sampled_from(list("aZ_09-.%\n 一鿿\u4dff\ua000é٣")), max_size=70)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(PATTERN_TEXT, st.text(max_size=5), st.builds(lambda n: "a" * n, st.integers(60, 66))))
+def test_hand_checked_patterns_agree_with_re(text: str) -> None:
+    import re
+
+    from tongbao.rules.schemacheck import FAST_PATTERNS
+
+    for pattern, check in FAST_PATTERNS.items():
+        assert check(text) == (re.search(pattern, text) is not None), (pattern, text)
+
+
+@pytest.mark.parametrize("text,name,either", [
+    ("活跃率", True, True), ("score_2", True, True), ("2score", False, False), ("a" * 64, True, True), ("a" * 65, False, False),
+    ("80%", False, True), ("-12.5%", False, True), ("12.%", False, False), ("--1%", False, False), ("rate\n", True, True),
+    ("rate\n\n", False, False), ("", False, False), ("一鿿", True, True), ("\u4dff", False, False), ("٣%", False, False)])
+def test_hand_checked_patterns_on_chosen_cases(text: str, name: bool, either: bool) -> None:
+    from tongbao.rules.schemacheck import FAST_PATTERNS
+
+    checks = list(FAST_PATTERNS.values())
+    assert (checks[0](text), checks[1](text)) == (name, either)
