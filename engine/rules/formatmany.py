@@ -77,22 +77,28 @@ def json_numbers(values: np.ndarray, fmt: Format) -> list[Any]:
     """[unitrows.json_value(v, fmt) for each value] for a numeric column: NaN → None, whole numbers
     as int under an integer format, other floats to 12 significant digits (float(f"{x:.12g}"))."""
     v = np.asarray(values)
-    if v.dtype.kind == "b":
-        return list(v.tolist())
-    if v.dtype.kind in "iu":
+    if v.dtype.kind in "biu":
         return list(v.tolist())
     v = v.astype(np.float64)
-    finite = np.isfinite(v)
+    short, whole, finite = json_number_arrays(v, fmt)
     out = np.empty(len(v), dtype=object)
-    with np.errstate(all="ignore"):
-        short = _twelve_digits(v, finite)
     out[:] = short.tolist()
-    if fmt.kind == "integer":
-        whole = finite & (v == np.floor(v))
-        out[whole] = v[whole].astype(np.int64).tolist() if whole.any() and np.abs(v[whole]).max() < 2**62 else \
-            [int(x) for x in v[whole].tolist()]
+    if whole.any():
+        out[whole] = v[whole].astype(np.int64).tolist() if np.abs(v[whole]).max() < 2**62 else [int(x) for x in v[whole].tolist()]
     out[~finite] = None
     return list(out.tolist())
+
+
+def json_number_arrays(values: np.ndarray, fmt: Format) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(short, whole, finite) for a float column, the one rule behind json_numbers and the JSON text
+    writer (report.unittext): where ``whole`` the value is written as the integer ``int(v)``, else
+    (where ``finite``) as the float ``short`` (12 significant digits); elsewhere as null."""
+    v = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(v)
+    with np.errstate(all="ignore"):
+        short = _twelve_digits(v, finite)
+    whole = finite & (v == np.floor(v)) if fmt.kind == "integer" else np.zeros(len(v), dtype=bool)
+    return short, whole, finite
 
 
 def _twelve_digits(v: np.ndarray, finite: np.ndarray) -> np.ndarray:

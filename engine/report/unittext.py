@@ -1,0 +1,282 @@
+"""A part's units as JSON text, built column by column: the fast path of report.jsonout.
+
+``unitrows.unit_dicts`` builds one dict per unit and orjson writes them: at a million units
+that is ~1 GB of text and ~10 s of Python. Here each piece of a unit's text (a name, a field's
+number, a band id, a message) is made for a whole column at once — numbers written by polars,
+names and messages escaped by one polars pass — and polars joins the pieces row by row around
+fixed fragments (keys, brackets, indentation). The values come from the same functions the dicts
+do (``json_number_arrays``, ``json_column``, ``unitrows.messages``, ``PartResult._escalated``),
+and the text is byte for byte what ``verdict.dumps`` writes for ``unit_dicts``' entries; the
+tests compare the two on every shipped ruleset, the fixtures and random tables.
+
+A part this module cannot write (see ``unsupported``) goes through the dict path instead.
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import basename
+from ..rules.formatmany import json_number_arrays
+from ..unitrows import json_column, messages
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..verdict import PartResult
+
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# What verdict.dumps escapes inside a string: json's own escapes, then json_safe's (DEL, C1, bidi, separators).
+_ESCAPED = [chr(c) for c in range(0x20)] + ['"', "\\"] + [chr(c) for c in range(0x7F, 0xA0)] + \
+    ["\u061c", "\u200e", "\u200f", "\u2028", "\u2029"] + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+_ESCAPES = [_SHORT.get(c, f"\\u{ord(c):04x}") for c in _ESCAPED]
+_NEEDS_ESCAPE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _ESCAPED) + "]"
+COLUMN_KINDS = "biufMO"  # numpy dtype kinds written here; any other falls back to the dict path
+
+
+def unsupported(r: PartResult) -> str | None:
+    """Why this part's units must take the dict path, or None when this module writes them."""
+    p = r.part
+    columns = [r.table.columns[f.name] for f in p.units.fields] + [r.metrics[m.name] for m in p.metrics]
+    columns += [r.aggregates[a.name] for a in p.aggregates() if a.how != "dates"]
+    odd = [c.dtype for c in columns if np.asarray(c).dtype.kind not in COLUMN_KINDS]
+    return f"column dtype {odd[0]}" if odd else None
+
+
+def literal(value: Any) -> str:
+    """A JSON value's text as verdict.dumps writes it (keys, ids, labels: the fixed fragments)."""
+    from ..verdict import json_safe
+
+    return json_safe(json.dumps(value, ensure_ascii=False))
+
+
+def units_text(r: PartResult, start: int, stop: int, indent: int) -> bytes:
+    """Units ``start``..``stop`` as the unit list holds them: each ``\\n`` + item, joined by ``,``;
+    ``indent`` is the column of the ``"units"`` key (items sit two further in)."""
+    import polars as pl
+
+    n = min(stop, len(r.table)) - start
+    text = _Text(" " * (indent + 2))
+    text.add("\n" + text.at + "{")
+    _unit(text, r, slice(start, start + n), n)
+    text.add("\n" + text.at + "}")
+    text.add(pl.lit(""))  # flushes the last literal
+    joined = pl.DataFrame(text.frame, height=n).select(pl.concat_str(text.pieces).str.join(",")).to_series()
+    return bytes(joined.cast(pl.Binary).to_list()[0])
+
+
+class _Text:
+    """One unit's text as literal pieces and per-unit columns, adjacent literals merged."""
+
+    def __init__(self, at: str) -> None:
+        self.at = at
+        self.pieces: list[pl.Expr] = []
+        self.frame: dict[str, pl.Series] = {}
+        self._literal = ""
+
+    def add(self, piece: str | pl.Series | pl.Expr) -> None:
+        import polars as pl
+
+        if isinstance(piece, str):
+            self._literal += piece
+            return
+        if self._literal:
+            self.pieces.append(pl.lit(self._literal))
+            self._literal = ""
+        self.pieces.append(self.column(piece) if isinstance(piece, pl.Series) else piece)
+
+    def column(self, values: pl.Series) -> pl.Expr:
+        import polars as pl
+
+        name = f"c{len(self.frame)}"
+        self.frame[name] = values
+        return pl.col(name)
+
+def _unit(text: _Text, r: PartResult, sl: slice, n: int) -> None:
+    """The pieces of one unit's entry, in unit_dicts' key order."""
+    p, t = r.part, r.table
+    key, inner, close = "\n" + text.at + "  ", text.at + "    ", text.at + "  "
+
+    def slot(name: str, value: str | pl.Series | pl.Expr, first: bool = False) -> None:
+        text.add(("" if first else ",") + key + literal(name) + ": ")
+        text.add(value)
+
+    def obj(name: str, items: dict[str, pl.Series]) -> None:
+        slot(name, "{" if items else "{}")
+        for k, (item, values) in enumerate(items.items()):
+            text.add(("," if k else "") + "\n" + inner + literal(item) + ": ")
+            text.add(values)
+        text.add("\n" + close + "}" if items else "")
+    slot("name", value_texts(t.names[sl]), first=True)
+    slot("file", literal(basename(t.file)) if t.unit_files is None else
+         string_texts([basename(str(f)) for f in t.unit_files[sl].tolist()]))
+    slot("line", number_texts(t.lines[sl]))
+    if r.groups is not None:
+        slot("group", value_texts(r.groups[sl]))
+    obj("fields", {f.name: _column_text(t.columns[f.name][sl], f.format) for f in p.units.fields})
+    metrics = {a.name: (r.aggregates[a.name], a.format) for a in p.aggregates() if a.how != "dates"}
+    metrics.update({m.name: (r.metrics[m.name], m.format) for m in p.metrics})
+    obj("metrics", {k: _column_text(v[sl], fmt) for k, (v, fmt) in metrics.items()})
+    if p.vetoes:
+        slot("vetoes", _names(text, [(v.name, r.vetoes[v.name][sl]) for v in p.vetoes], inner, close))
+    obj("bands", {tier.name: _band_texts(tier, r.bands[tier.name][sl]) for tier in p.tiers})
+    slot("flags", _names(text, [(f.name, r.flags[f.name][sl]) for f in p.flags], inner, close))
+    slot("rank", "null" if r.rank is None else _rank_texts(r.rank[sl]))
+    slot("notifications", _list(text, _notifications(r, sl, n, inner), inner, close))
+    if p.escalations:
+        slot("escalations", _list(text, _escalations(r, sl, n, inner), inner, close))
+    text.add(_not_applicable(text, r, sl, key, inner, close))
+
+
+def _column_text(values: np.ndarray, fmt: Any) -> pl.Series:
+    """A field's or metric's JSON text per unit, as json_column's values would be written."""
+    if values.dtype.kind in "biuf":
+        return number_texts(values, fmt)
+    return value_texts(np.array(json_column(values, fmt), dtype=object))
+
+
+def number_texts(values: np.ndarray, fmt: Any = None) -> pl.Series:
+    """JSON text of a numeric column's json_numbers values: ints as written, floats as json's repr, NaN null."""
+    import polars as pl
+
+    if values.dtype.kind in "biu":
+        return pl.Series(values).cast(pl.String)
+    from ..rules.formatting import Format
+
+    short, whole, finite = json_number_arrays(values, fmt if fmt is not None else Format("number"))
+    out = pl.Series(short).cast(pl.String)
+    if whole.any():
+        big = np.abs(values) >= 2.0**62
+        ints = pl.Series(np.where(whole & ~big, values, 0).astype(np.int64)).cast(pl.String)
+        out = pl.select(pl.when(pl.lit(whole)).then(ints).otherwise(out)).to_series()
+        odd = np.flatnonzero(whole & big)
+    else:
+        odd = np.zeros(0, dtype=np.int64)
+    tiny = np.flatnonzero(~whole & finite & (np.abs(short) < 1e-4) & (short != 0))  # polars writes 0.00001, json 1e-05
+    fix = np.concatenate([odd, tiny])
+    if fix.size:
+        texts = [str(int(values[i])) if whole[i] else repr(float(short[i])) for i in fix.tolist()]
+        out = out.scatter(fix, texts)
+    if not finite.all():
+        out = out.scatter(np.flatnonzero(~finite), "null")
+    return out
+
+
+def string_texts(values: Any) -> pl.Series:
+    """JSON string literals ("…", escaped as verdict.dumps escapes) of a column of str; None → null."""
+    import polars as pl
+
+    try:
+        s = values if isinstance(values, pl.Series) else pl.Series(values, dtype=pl.String, strict=True)
+    except (TypeError, pl.exceptions.PolarsError, UnicodeError):  # a lone surrogate, which only json can write
+        return pl.Series([_text(x) for x in values], dtype=pl.String)
+    if s.str.contains(_NEEDS_ESCAPE).any():
+        s = s.str.replace_many(_ESCAPED, _ESCAPES)
+    return pl.select(pl.concat_str([pl.lit('"'), pl.lit(s), pl.lit('"')]).fill_null("null")).to_series()
+
+
+def value_texts(values: np.ndarray) -> pl.Series:
+    """JSON text of a column of Python values (str, None, numbers): str/None in polars, the rest one by one."""
+    import polars as pl
+
+    items = values.tolist()
+    if all(x is None or type(x) is str for x in items):
+        return string_texts(items)
+    return pl.Series([_text(x) for x in items], dtype=pl.String)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return "null" if value != value or value in (float("inf"), float("-inf")) else repr(value)
+    return literal(value)
+
+
+def _rank_texts(rank: np.ndarray) -> pl.Series:
+    """unitrows._ranks as JSON text: the place as an integer, null where unranked."""
+    import polars as pl
+
+    missing = np.isnan(rank)
+    out = pl.Series(np.where(missing, 0, rank).astype(np.int64)).cast(pl.String)
+    return out.scatter(np.flatnonzero(missing), "null") if missing.any() else out
+
+
+def _band_texts(tier: Any, index: np.ndarray) -> pl.Series:
+    import polars as pl
+
+    ids = pl.Series([literal(b.id) for b in tier.bands] + ["null"], dtype=pl.String)
+    return ids.gather(np.where(index < 0, len(tier.bands), index))
+
+
+def _names(text: _Text, masks: list[tuple[str, np.ndarray]], inner: str, close: str) -> pl.Expr | str:
+    """A list of the names whose mask is set (flags, vetoes), per unit."""
+    import polars as pl
+
+    items: list[pl.Expr] = [pl.when(text.column(pl.Series(np.asarray(mask, dtype=bool)))).then(pl.lit(literal(name)))
+                            for name, mask in masks]
+    return _joined(items, inner, close)
+
+
+def _list(text: _Text, columns: list[pl.Series], inner: str, close: str) -> pl.Expr | str:
+    """A list of items whose text columns are null where a unit lacks them."""
+    return _joined([text.column(c) for c in columns], inner, close)
+
+
+def _joined(items: list[pl.Expr], inner: str, close: str) -> pl.Expr | str:
+    import polars as pl
+
+    if not items:
+        return "[]"
+    body = pl.concat_str(items, separator=",\n" + inner, ignore_nulls=True)
+    full = pl.concat_str([pl.lit("[\n" + inner), body, pl.lit("\n" + close + "]")])
+    return pl.when(pl.any_horizontal([x.is_not_null() for x in items])).then(full).otherwise(pl.lit("[]"))
+
+
+def _sparse(n: int, at: np.ndarray, texts: list[str] | pl.Series) -> pl.Series:
+    """A text column of length n: ``texts`` at positions ``at``, null elsewhere."""
+    import polars as pl
+
+    out = pl.Series([None], dtype=pl.String).extend_constant(None, n - 1) if n else pl.Series([], dtype=pl.String)
+    return out.scatter(at, texts) if len(at) else out
+
+
+def _notifications(r: PartResult, sl: slice, n: int, inner: str) -> list[pl.Series]:
+    """Each notification's item text ({id, action, message}) where it holds, null elsewhere."""
+    import polars as pl
+
+    out = []
+    deeper = inner + "  "
+    for note in r.part.notifications:
+        hit = np.flatnonzero(r.notifications[note.id][sl])
+        head = "{\n" + deeper + '"id": ' + literal(note.id) + ",\n" + deeper + '"action": ' + literal(note.action) + \
+               ",\n" + deeper + '"message": '
+        body = string_texts(messages(r, note, hit + sl.start)) if hit.size else pl.Series([], dtype=pl.String)
+        items = pl.select(pl.concat_str([pl.lit(head), pl.lit(body), pl.lit("\n" + inner + "}")])).to_series()
+        out.append(_sparse(n, hit, items) if hit.size < n else items)
+    return out
+
+
+def _escalations(r: PartResult, sl: slice, n: int, inner: str) -> list[pl.Series]:
+    """Each escalation's item where it holds: the dicts PartResult builds, written by json (they are few)."""
+    from ..verdict import dumps
+
+    out = []
+    for e in r.part.escalations:
+        hit = np.flatnonzero(r.escalations[e.id][0][sl])
+        texts = [dumps(r._escalated(e, sl.start + i))[:-1].replace("\n", "\n" + inner) for i in hit.tolist()]
+        out.append(_sparse(n, hit, texts))
+    return out
+
+
+def _not_applicable(text: _Text, r: PartResult, sl: slice, key: str, inner: str, close: str) -> pl.Expr | str:
+    """``"not_applicable": [...]`` on the units that have any field written not applicable, nothing elsewhere."""
+    import polars as pl
+
+    masks = [(f.name, r.table.not_applicable[f.name][sl]) for f in r.part.units.fields]
+    masks = [(name, m) for name, m in masks if m.any()]
+    if not masks:
+        return ""
+    names = _names(text, masks, inner, close)
+    assert not isinstance(names, str)
+    return pl.when(names == pl.lit("[]")).then(pl.lit("")).otherwise(pl.lit("," + key + '"not_applicable": ') + names)

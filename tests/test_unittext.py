@@ -1,0 +1,193 @@
+"""The column-wise unit text (report/unittext.py) is byte for byte ``verdict.dumps(to_dict())``.
+
+One ``to_dict()`` feeds JSON and the terminal (house rule 6): the fast writer is proven equal to it
+on every shipped seed, on fixtures with findings, groups, parts, escalations, vetoes, N/A and
+blanks, and on random tables with values at rounding edges and names that need escaping. A part
+the fast path does not cover takes the dict path, and the tests check that it does.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import tongbao
+from tongbao.data.history import period_of
+from tongbao.report import jsonout, unittext
+from tongbao.verdict import dumps, json_safe
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = [(s, s) for s in ["tonggu-ganzhengtong", "ganzhou-gongkai-2022-07", "ganzhou-jiance-2023-08", "jiujiang-wangzhan-2022q2",
+                          "yanjiang-xinxi-2020q3", "demo-county-websites-2024"]]
+SEEDS += [("tonggu-ganzhengtong", "tonggu-ganzhengtong-2022-04"), ("tonggu-ganzhengtong", "tonggu-ganzhengtong-2022-06")]
+FIXTURES = [("tests/fixtures/findings/issues.yaml", "tests/fixtures/findings"),
+            ("tests/fixtures/language/ranking.yaml", "tests/fixtures/language/ranking"),
+            ("tests/fixtures/periods/reports.yaml", "tests/fixtures/periods"),
+            ("tests/fixtures/lint/band-text.yaml", "tests/fixtures/lint/band-text.csv")]
+
+
+def _same(verdict: tongbao.Verdict) -> bytes:
+    """Assert the fast text equals the reference (and the dict path), every part written column-wise."""
+    assert all(unittext.unsupported(p) is None for p in verdict.parts)
+    expected = dumps(dict(verdict.to_dict())).encode("utf-8")
+    assert b"".join(jsonout.verdict_chunks(verdict, fast=True)) == expected
+    assert b"".join(jsonout.verdict_chunks(verdict, fast=False)) == expected
+    return expected
+
+
+@pytest.mark.parametrize(("ruleset", "data"), SEEDS)
+def test_seed_examples(ruleset: str, data: str) -> None:
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets" / f"{ruleset}.yaml"), ROOT / "examples" / data)
+    assert json.loads(_same(verdict))["parts"][0]["units"]
+
+
+@pytest.mark.parametrize(("ruleset", "data"), FIXTURES)
+def test_fixture_rulesets(ruleset: str, data: str) -> None:
+    _same(tongbao.evaluate(tongbao.load_ruleset(ROOT / ruleset), ROOT / data))
+
+
+def test_escalations_with_history_and_sets() -> None:
+    here = ROOT / "tests/fixtures/periods"
+    rules = tongbao.load_ruleset(here / "reports.yaml")
+    names = ["甲", "乙", "丙", "丁", "戊"]
+    earlier = [("2021-12", {"乙": 1}), ("2022-03", {"甲": 1, "丁": 1, "戊": 1}), ("2022-05", {"丙": 1, "丁": 2, "戊": 1})]
+    history = [period_of(tongbao.evaluate(rules, {"units.csv": [{"单位": n, "逾期天数": str(late.get(n, 0)), "其他得分": "85"}
+                                                               for n in names]}, period=p).to_dict()) for p, late in earlier]
+    text = _same(tongbao.evaluate(rules, here / "units.csv", period="2022-06", history=history))
+    wu = next(u for u in json.loads(text)["parts"][0]["units"] if u["name"] == "戊")
+    assert {e["id"] for e in wu["escalations"]} == {"running_late", "second_late", "third_late"}
+
+
+def test_tonggu_escalated_units_with_tonggu_history() -> None:
+    rules = tongbao.load_ruleset(ROOT / "rulesets" / "tonggu-ganzhengtong.yaml")
+    april = period_of(tongbao.evaluate(rules, ROOT / "examples" / "tonggu-ganzhengtong-2022-04").to_dict())
+    may = period_of(tongbao.evaluate(rules, ROOT / "examples" / "tonggu-ganzhengtong").to_dict())
+    text = _same(tongbao.evaluate(rules, ROOT / "examples" / "tonggu-ganzhengtong-2022-06", history=[april, may]))
+    assert any(u["escalations"] for u in json.loads(text)["parts"][0]["units"])
+
+
+def test_small_tables_take_the_dict_path_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/tonggu-ganzhengtong.yaml"), ROOT / "examples/tonggu-ganzhengtong")
+    monkeypatch.setattr(unittext, "units_text", _must_not_run)
+    assert b"".join(jsonout.verdict_chunks(verdict)) == dumps(dict(verdict.to_dict())).encode()
+    monkeypatch.setattr(jsonout, "FAST_MIN_UNITS", 10)
+    with pytest.raises(AssertionError, match="column-wise"):
+        b"".join(jsonout.verdict_chunks(verdict))
+
+
+def _must_not_run(*args: object) -> bytes:
+    raise AssertionError("column-wise path taken")
+
+
+def test_an_uncovered_column_falls_back_to_the_dict_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/tonggu-ganzhengtong.yaml"), ROOT / "examples/tonggu-ganzhengtong")
+    part = verdict.parts[0]
+    part.metrics["activated"] = part.metrics["activated"].astype(str)  # numpy text: a dtype the text writer does not know
+    assert unittext.unsupported(part) == "column dtype <U32"
+    monkeypatch.setattr(unittext, "units_text", _must_not_run)
+    chunks = b"".join(jsonout.verdict_chunks(verdict, fast=True))  # the dict path ran: no AssertionError
+    assert chunks == dumps(dict(verdict.to_dict())).encode() and b'"activated": "' in chunks
+
+
+def test_batches_join_as_one_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonout, "TEXT_BATCH", 7)
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/yanjiang-xinxi-2020q3.yaml"), ROOT / "examples/yanjiang-xinxi-2020q3")
+    _same(verdict)
+
+
+def test_strings_escape_as_dumps() -> None:
+    texts = ['a"b', "c\\d", "e\nf\tg\x00h\x1f", "单位\u2028\u2029\x7f\x85\u061c\u200e\u202a\u2066", None, "", "\ud800 lone"]
+    got = unittext.string_texts(texts).to_list()
+    assert got == [json_safe(json.dumps(t, ensure_ascii=False)) for t in texts]
+    assert got[3] == '"单位\\u2028\\u2029\\u007f\\u0085\\u061c\\u200e\\u202a\\u2066"' and got[6] == '"\\ud800 lone"'
+
+
+FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                   st.integers(-10**6, 10**6).map(lambda k: k / 1000 + 0.0005),
+                   st.sampled_from([0.0, -0.0, 1e-05, 5e-05, 9.99999e-05, 1e-4, 0.1 + 0.2, 1e15, 1e16, 1e17, 2.0**62, -(2.0**63), 1e300]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(FLOATS, min_size=1, max_size=30), st.sampled_from(["integer", "number", "percent"]))
+def test_number_texts_are_json_of_json_numbers(values: list[float], kind: str) -> None:
+    from tongbao.rules.formatmany import json_numbers
+    from tongbao.rules.formatting import Format
+
+    fmt = Format(kind, 0 if kind == "integer" else 2)
+    arr = np.array(values, dtype=np.float64)
+    assert unittext.number_texts(arr, fmt).to_list() == [json.dumps(v) for v in json_numbers(arr, fmt)]
+
+
+RULESET = """\
+tongbao: 1
+id: random-table
+version: "1"
+title: 随机表
+issuer: 测试
+region: 测试
+units:
+  file: units.csv
+  key: 单位
+  fields:
+    a: {column: 甲, type: number, not_applicable: ["/"], blank: missing}
+    p: {column: 乙, type: percent, blank: zero}
+    k: {column: 丙, type: integer, blank: missing, not_applicable: ["不适用"]}
+    kind: {column: 类别, type: text}
+groups:
+  x: {label: 甲类, when: kind == "x"}
+  other: {label: 其他}
+vetoes:
+  zero_p: {label: 乙为零, when: p == 0}
+metrics:
+  r: {label: 比值, expr: a / k, format: "number:3"}
+  s: {label: 合计, expr: round(a + k), format: integer}
+tiers:
+  level:
+    label: 等级
+    metric: p
+    bands:
+      - {id: low, label: 低于50%, below: "50%", severity: 2}
+      - {id: ok, label: 达标, otherwise: true, severity: 0}
+flags:
+  big: {label: 甲大于一, when: a > 1, severity: 1}
+notifications:
+  - id: name_low
+    action: 点名
+    label: 偏低
+    when: {bands: {level: [low]}}
+    message: "{unit}的乙为{p}，甲为{a}，列入“{band.level}”。"
+ranking:
+  label: 排名
+  by: p
+  order: descending
+  ties: shared
+"""
+@pytest.fixture(scope="module")
+def random_rules(tmp_path_factory: pytest.TempPathFactory) -> tongbao.Ruleset:
+    path = tmp_path_factory.mktemp("random") / "r.yaml"
+    path.write_text(RULESET, encoding="utf-8")
+    return tongbao.load_ruleset(path)
+
+
+NAME_TEXT = st.text(st.sampled_from(list('单位甲"\\\n\t\x00\x1f\u2028\u2029\x7f\x85\u200e abc{}%')), max_size=6)
+CELL = st.one_of(st.sampled_from(["", "/", " ", "不适用"]), FLOATS.filter(lambda x: x == x and abs(x) < 1e12).map(lambda x: f"{x:.6f}"),
+                 st.integers(0, 10**6).map(lambda k: f"{k / 1000}"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(NAME_TEXT, CELL, st.integers(0, 10**5), st.sampled_from(["", "1", "不适用", "7"]),
+                          st.sampled_from(["x", "y"])), min_size=1, max_size=25))
+def test_random_tables(random_rules: tongbao.Ruleset, rows: list[tuple[str, str, int, str, str]]) -> None:
+    rules = random_rules
+    columns = {"单位": [f"{name}{i}" for i, (name, *_) in enumerate(rows)],
+               "甲": [r[1] if r[1] != "/" or i % 2 else "/" for i, r in enumerate(rows)],
+               "乙": [f"{r[2] / 1000:g}%" if r[2] % 7 else "" for r in rows],
+               "丙": [r[3] for r in rows], "类别": [r[4] for r in rows]}
+    try:
+        verdict = tongbao.evaluate(rules, columns)
+    except tongbao.TongbaoError:
+        return  # a bad cell (out of range, say): no verdict to write
+    _same(verdict)
