@@ -63,17 +63,75 @@ def write_tonggu_csv(path: Path, n: int, seed: int = 1) -> None:
 
 
 def csv_to_json(path: Path, out: Path) -> dict[str, Any]:
-    """One run of the installed command in a child process: wall time and the child's peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """One run of the installed command in a child process: its wall time, CPU seconds (user + sys,
+    which the machine's load changes less than wall time) and peak RSS, from wait4 on that child."""
+    return _child([sys.executable, "-m", "tongbao", "evaluate", str(TONGGU), str(path), "-f", "json", "-o", str(out)], out)
+
+
+def disk_floor(size_of: Path, out: Path) -> dict[str, Any]:
+    """The same number of bytes written through the atomic writer from memory in a child: what the
+    disk and the page cache cost here, whatever builds the text."""
+    code = ("import sys; from tongbao.report.atomic import write_atomic_chunks; n = int(sys.argv[1]); "
+            "write_atomic_chunks(sys.argv[2], (b'x' * min(n - i, 50_000_000) for i in range(0, n, 50_000_000)))")
+    return _child([sys.executable, "-c", code, str(size_of.stat().st_size), str(out)], out)
+
+
+def _child(command: list[str], out: Path) -> dict[str, Any]:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "tongbao", "evaluate", str(TONGGU), str(path), "-f", "json", "-o", str(out)],
-                          capture_output=True, text=True)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(child.stderr.read().decode() if child.stderr else "failed")
+    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "json_mb": round(out.stat().st_size / 1e6, 1), "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+STAGES = """
+import json, os, resource, sys, time
+def clock():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter(), r.ru_utime + r.ru_stime
+out, last = {}, clock()
+def stage(name):
+    global last
+    now = clock()
+    out[name] = {"wall_s": round(now[0] - last[0], 3), "cpu_s": round(now[1] - last[1], 3)}
+    last = clock()
+import tongbao
+from tongbao.data.csvfile import read_csv
+from tongbao.data.tables import Layout, table_from_cells
+from tongbao.evaluate import evaluate
+from tongbao.report.atomic import write_atomic_chunks
+from tongbao.report.jsonout import verdict_chunks
+rules = tongbao.load_ruleset(sys.argv[1])
+stage("start-up and ruleset")
+raw = read_csv(sys.argv[2])
+stage("read CSV (polars, text columns)")
+part = rules.parts[0]
+table = table_from_cells(Layout.of(part.units), sys.argv[2], raw.header, raw.columns, raw.lines, raw.sha256, raw.encoding)
+stage("type the table")
+del raw
+ev = sys.modules["tongbao.evaluate"]
+ev.load_part_table = lambda *args, **kw: table  # the rules alone on the table typed above
+verdict = evaluate(rules, sys.argv[2])
+stage("evaluate the rules")
+chunks = list(verdict_chunks(verdict))
+stage("build the JSON text")
+write_atomic_chunks(sys.argv[3], chunks)
+stage("write (atomic, fsync)")
+print(json.dumps(out))
+"""
+
+
+def stage_breakdown(path: Path, out: Path) -> dict[str, Any]:
+    """Where one CSV -> JSON run's time goes, stage by stage, in a fresh child (the JSON held whole
+    between building and writing, so the two are timed apart; the command streams them)."""
+    done = subprocess.run([sys.executable, "-c", STAGES, str(TONGGU), str(path), str(out)], capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(done.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # max over children so far (KiB)
-    return {"wall_s": round(wall, 3), "peak_rss_mb": round(peak / 1024, 1), "peak_is_new": peak > before,
-            "json_mb": round(out.stat().st_size / 1e6, 1)}
+    return dict(json.loads(done.stdout))
 
 
 # ------------------------------------------------------------------ engine in memory vs numpy
@@ -273,7 +331,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer runs (a smoke test)")
     parser.add_argument("--only", choices=["csv", "engine", "ranking", "yanjiang", "cli"], action="append")
     parser.add_argument("--engine-units", type=int, nargs="+", help="sizes for the engine section (default 10k..10M)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per case (medians), after one warm-up")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per case (medians), after one warm-up; CSV -> JSON runs per size")
     args = parser.parse_args()
     only = set(args.only or ["csv", "engine", "ranking", "yanjiang", "cli"])
     big = 100_000 if args.quick else 1_000_000
@@ -285,11 +343,18 @@ def main() -> None:
         result["csv_to_json"] = []
         with tempfile.TemporaryDirectory() as tmp:
             for n in ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]):
-                path = Path(tmp) / f"units{n}.csv"
+                path, out = Path(tmp) / f"units{n}.csv", Path(tmp) / "out.json"
                 write_tonggu_csv(path, n)
-                row = {"units": n, **csv_to_json(path, Path(tmp) / "out.json")}
+                runs = []
+                for _ in range(args.runs):  # the command and the disk floor interleaved
+                    runs.append({"command": csv_to_json(path, out), "disk_floor": disk_floor(out, Path(tmp) / "floor.json")})
+                row = {"units": n, "runs": runs, "median_wall_s": statistics.median(r["command"]["wall_s"] for r in runs),
+                       "median_cpu_s": statistics.median(r["command"]["cpu_s"] for r in runs),
+                       "peak_rss_mb": max(r["command"]["peak_rss_mb"] for r in runs), "json_mb": runs[0]["command"]["json_mb"]}
+                if n >= 1_000_000:
+                    row["stages"] = stage_breakdown(path, out)
                 result["csv_to_json"].append(row)
-                print("csv->json", row, flush=True)
+                print("csv->json", json.dumps(row, ensure_ascii=False), flush=True)
     if "engine" in only:
         result["engine_vs_numpy"] = []
         for n in args.engine_units or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000, 10_000_000]):

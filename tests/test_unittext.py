@@ -191,3 +191,34 @@ def test_random_tables(random_rules: tongbao.Ruleset, rows: list[tuple[str, str,
     except tongbao.TongbaoError:
         return  # a bad cell (out of range, say): no verdict to write
     _same(verdict)
+
+
+def test_names_needing_escapes_in_summary_lists_and_a_lone_surrogate() -> None:
+    import orjson
+
+    rules = tongbao.load_ruleset(ROOT / "rulesets/tonggu-ganzhengtong.yaml")
+    names = ["甲\u2028甲", "乙\x85乙", "丙\x7f丙", "丁\u202e丁", "戊"]  # inside: strip() would take them off the ends
+    columns = {"单位": names, "累计注册人数": np.array([10.0, 20, 30, 40, 50]), "累计激活率": np.array([0.5, 1, 0.2, 1, 1]),
+               "活跃率": np.array([0.1, 0.95, 0.3, 0.85, 0.99]), "活跃工作群数": np.arange(5.0)}
+    verdict = tongbao.evaluate(rules, columns)
+    text = _same(verdict)
+    assert b"\\u2028" in text and b"\\u007f" in text and b"\\u202e" in text and "\u2028".encode() not in text
+    odd_keys: list[str] = []
+    data = {"a": ["x\u2028", "y"], "s": "\ud800 lone", "b\u2066": 1}
+    prepared = jsonout._for_orjson(data, odd_keys)
+    assert odd_keys == ["b\u2066"] and prepared["a"][1] == "y"
+    del data["b\u2066"], prepared["b\u2066"]
+    assert orjson.dumps(prepared, option=orjson.OPT_INDENT_2) + b"\n" == dumps(data).encode()
+
+
+def test_big_pieces_are_sent_to_disk_as_they_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from tongbao.report import atomic
+
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(atomic, "WRITEBACK_BYTES", 4)
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, start, size, advice: calls.append((start, size)), raising=False)
+    atomic.write_atomic_chunks(tmp_path / "v.json", [b"abcdef", b"gh", b"ijklm"])
+    assert (tmp_path / "v.json").read_bytes() == b"abcdefghijklm"
+    assert calls == [(0, 6), (8, 5)]

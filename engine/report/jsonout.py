@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import numpy as np
 
 from ..unitrows import UNITS_MARK, unit_dicts
+from ..verdict import _JSON_UNSAFE, json_safe
 from . import unittext
 
 if TYPE_CHECKING:
@@ -42,9 +43,10 @@ def _chunks(verdict: Verdict, fast: bool | None) -> Iterator[tuple[bytes, bool]]
     """(piece, already escaped): the fast unit text escapes its strings itself."""
     import orjson
 
+    odd_keys: list[str] = []
     try:
-        skeleton = orjson.dumps(_json_floats(verdict.to_dict(units=False)), option=orjson.OPT_INDENT_2)
-    except orjson.JSONEncodeError:  # a lone surrogate (a file name that is not UTF-8): json escapes it
+        skeleton = orjson.dumps(_for_orjson(verdict.to_dict(units=False), odd_keys), option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:  # a key orjson cannot write (a lone surrogate): json writes it
         from ..verdict import dumps
 
         yield dumps(dict(verdict.to_dict())).encode("utf-8"), True
@@ -56,14 +58,15 @@ def _chunks(verdict: Verdict, fast: bool | None) -> Iterator[tuple[bytes, bool]]
 
         yield dumps(dict(verdict.to_dict())).encode("utf-8"), True
         return
-    yield pieces[0], False
+    safe = not odd_keys  # else the skeleton is escaped on the bytes, as the dict path's units are
+    yield pieces[0], safe
     for part, rest in zip(verdict.parts, pieces[1:]):
         indent = len(pieces[0]) - pieces[0].rfind(b"\n") - 1 - len(b'"units": ')  # spaces before "units"
         if _fast(part, fast):
             yield from ((chunk, True) for chunk in _unit_text(part, indent))
         else:
             yield from ((chunk, False) for chunk in _units(part, indent))
-        yield rest, False
+        yield rest, safe
         pieces[0] = rest  # the next mark's line starts in this piece
     yield b"\n", True
 
@@ -118,16 +121,27 @@ def _json_texts(values: list[Any], column: np.ndarray) -> list[Any]:
     return values
 
 
-def _json_floats(data: Any) -> Any:
-    """``data`` with each float json writes otherwise than orjson replaced by json's own text."""
+def _for_orjson(data: Any, odd_keys: list[str]) -> Any:
+    """``data`` as orjson must get it to write dumps' bytes: each float json writes otherwise (1e-05)
+    and each string dumps escapes further (json_safe: DEL, C1, bidi, lone surrogates) as json's own
+    text. A key cannot be a Fragment: keys that need escaping are listed in ``odd_keys``."""
     import orjson
 
     if isinstance(data, float):
         return orjson.Fragment(json.dumps(data).encode()) if 0 < abs(data) < 1e-4 else data
+    if isinstance(data, str):
+        return _safe_string(data)
     if isinstance(data, dict):
-        return {k: _json_floats(v) for k, v in data.items()}
-    if isinstance(data, list):
-        if all(type(x) is str for x in data):  # the long lists are of unit names
-            return data
-        return [_json_floats(v) for v in data]
+        odd_keys.extend(k for k in data if not isinstance(k, str) or _JSON_UNSAFE.search(k))
+        return {k: _for_orjson(v, odd_keys) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        if data and set(map(type, data)) == {str}:  # the long lists of unit names: one search for the lot
+            return data if not _JSON_UNSAFE.search("\x00".join(data)) else [_safe_string(x) for x in data]
+        return [_for_orjson(v, odd_keys) for v in data]
     return data
+
+
+def _safe_string(text: str) -> Any:
+    import orjson
+
+    return orjson.Fragment(json_safe(json.dumps(text, ensure_ascii=False)).encode()) if _JSON_UNSAFE.search(text) else text
