@@ -222,3 +222,16 @@ def test_big_pieces_are_sent_to_disk_as_they_are_written(tmp_path: Path, monkeyp
     atomic.write_atomic_chunks(tmp_path / "v.json", [b"abcdef", b"gh", b"ijklm"])
     assert (tmp_path / "v.json").read_bytes() == b"abcdefghijklm"
     assert calls == [(0, 6), (8, 5)]
+
+
+def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    ruleset = os.path.join(os.fsencode(tmp_path), b"r\xff.yaml")
+    data = os.path.join(os.fsencode(tmp_path), b"u\xfe.csv")
+    shutil.copy(ROOT / "rulesets/tonggu-ganzhengtong.yaml", os.fsdecode(ruleset))
+    shutil.copy(ROOT / "examples/tonggu-ganzhengtong/units.csv", os.fsdecode(data))
+    verdict = tongbao.evaluate(tongbao.load_ruleset(os.fsdecode(ruleset)), os.fsdecode(data))
+    text = _same(verdict)  # both the column-wise and the dict path write json's escape of the lone surrogate
+    assert b'"file": "u\\udcfe.csv"' in text
