@@ -124,8 +124,10 @@ class PartResult:
         from .ranking import cut_note, roster
 
         spec = self.part.ranking
-        count, label = (spec.top, spec.top_label) if spec and end == "top" else (spec.bottom, spec.bottom_label) if spec else (None, None)
-        if spec is None or count is None:
+        if spec is None:
+            return None
+        count, label = (spec.top, spec.top_label) if end == "top" else (spec.bottom, spec.bottom_label)
+        if count is None:
             return None
         places = np.asarray(self.names["rank" if end == "top" else "rank_from_bottom"])
         ranked = roster(places, count)
