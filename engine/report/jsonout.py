@@ -11,7 +11,7 @@ form where the two libraries differ — floats between 1e-10 and 1e-4, which jso
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 
@@ -79,34 +79,34 @@ def _fast(part: PartResult, fast: bool | None) -> bool:
 
 def _unit_text(part: PartResult, indent: int) -> Iterator[bytes]:
     """The unit list written column-wise, TEXT_BATCH units at a time."""
-    n = len(part.table)
-    if n == 0:
-        yield b"[]"
-        return
-    yield b"["
-    for start in range(0, n, TEXT_BATCH):
-        if start:
-            yield b","  # its own piece: joining it to the batch would copy ~50 MB
-        yield unittext.units_text(part, start, min(n, start + TEXT_BATCH), indent)
-    yield b"\n" + b" " * indent + b"]"
+    return _unit_list(part, indent, TEXT_BATCH, lambda start, stop: unittext.units_text(part, start, stop, indent))
 
 
 def _units(part: PartResult, indent: int) -> Iterator[bytes]:
+    """The unit list as dicts written by orjson, BATCH units at a time."""
     import orjson
 
-    n = len(part.table)
-    if n == 0:
-        yield b"[]"
-        return
-    yield b"["
-    for start in range(0, n, BATCH):
-        units = unit_dicts(part, start, min(n, start + BATCH), _json_texts)
+    def batch(start: int, stop: int) -> bytes:
+        units = unit_dicts(part, start, stop, _json_texts)
         try:
             text = orjson.dumps(units, option=orjson.OPT_INDENT_2)
         except orjson.JSONEncodeError:  # a lone surrogate (a file name that is not UTF-8): json's escape
             text = orjson.dumps(_for_orjson(units, []), option=orjson.OPT_INDENT_2)
-        body = text[1:-2]  # drop "[" and "\n]": "\n  {…},\n  {…}"
-        yield (b"," if start else b"") + body.replace(b"\n", b"\n" + b" " * indent)
+        return text[1:-2].replace(b"\n", b"\n" + b" " * indent)  # drop "[" and "\n]": "\n  {…},\n  {…}"
+    return _unit_list(part, indent, BATCH, batch)
+
+
+def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, int], bytes]) -> Iterator[bytes]:
+    """``[``, the batches of ``size`` units (each ``\\n`` + items) with a ``,`` between, ``\\n]`` at ``indent``."""
+    n = len(part.table)
+    if n == 0:
+        yield b"[]"
+        return
+    yield b"["
+    for start in range(0, n, size):
+        if start:
+            yield b","  # its own piece: joining it to a column-wise batch would copy ~50 MB
+        yield batch(start, min(n, start + size))
     yield b"\n" + b" " * indent + b"]"
 
 
