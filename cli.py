@@ -98,11 +98,12 @@ def evaluate(
         _refuse_overwriting_inputs(output, ruleset, data, [*(history or []), *([period_file] if period_file else [])])
     rules = tongbao.load_ruleset(ruleset)
     earlier = read_history(history or [])
-    if format is EvaluateFormat.xlsx or (output or "").lower().endswith(".xlsx"):
-        _check_xlsx_target(output)
+    xlsx = format is EvaluateFormat.xlsx or (output or "").lower().endswith(".xlsx")
+    if xlsx:
+        _check_xlsx_target(output)  # before the evaluation: a wrong target is told at once
     with step("读取数据并评定"):
         result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
-    if format is EvaluateFormat.xlsx or (output or "").lower().endswith(".xlsx"):
+    if xlsx:
         with step("写出附件工作簿"):
             _write_xlsx(result.to_dict(), output)
         return
