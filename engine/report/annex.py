@@ -17,16 +17,13 @@ import io
 import re
 from collections.abc import Mapping
 from typing import Any
-from unicodedata import east_asian_width
+
+from ..console.width import cell_width
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SEVERITY_FILL = {1: "#FFF2CC", 2: "#FCE4D6", 3: "#F8CBAD", 4: "#F4B084"}  # light yellow … deep orange
 MAX_WIDTH = 60
-
-
-def text_width(text: str) -> int:
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def clean(text: str) -> str:
@@ -45,7 +42,7 @@ class _Sheet:
 
     def __init__(self, book: "_Book", name: str, header: list[str]) -> None:
         self.book, self.ws, self.rows = book, book.wb.add_worksheet(name), 0
-        self.widths = [text_width(h) for h in header]
+        self.widths = [cell_width(h) for h in header]
         for c, h in enumerate(header):
             self.ws.write_string(0, c, clean(h), book.style("header"))
         self.ws.freeze_panes(1, min(2, len(header)))
@@ -54,7 +51,7 @@ class _Sheet:
         value = clean(value)
         risky = value.startswith(FORMULA_START)
         self.ws.write_string(r, c, value, self.book.style("text", fill=fill, quote=risky))
-        self.widths[c] = max(self.widths[c], max((text_width(x) for x in value.splitlines()), default=0))
+        self.widths[c] = max(self.widths[c], max((cell_width(x) for x in value.splitlines()), default=0))
 
     def value(self, r: int, c: int, value: Any, fmt: str, shown: str | None = None) -> None:
         if isinstance(value, bool) or value is None or isinstance(value, str) or shown is not None:
@@ -130,7 +127,6 @@ def _part_sheet(book: _Book, part: Mapping[str, Any]) -> None:
     sheet = _Sheet(book, book.sheet_name(part["label"] or part["id"]), header)
     for r, unit in enumerate(part["units"], start=1):
         row = [str(r), str(unit["name"])] + ([groups.get(unit.get("group", ""), "")] if groups else [])
-        c = 0
         for c, text in enumerate(row):
             sheet.text(r, c, text)
         c = len(row)
