@@ -87,6 +87,19 @@ def test_evaluate_writes_xlsx_from_the_suffix_and_refuses_xlsx_to_the_screen(cli
     cli.fail("evaluate", TONGGU, TONGGU_DATA, "-f", "xlsx", contains=("-o 附件.xlsx",))
 
 
+def test_an_annex_that_cannot_be_written_leaves_nothing_behind(cli, tmp_path: Path) -> None:
+    inputs = (TONGGU, TONGGU_DATA / "units.csv", TONGGU_DATA / "period.yaml")
+    missing = tmp_path / "无此文件夹" / "附件.xlsx"
+    cli.fail("evaluate", TONGGU, TONGGU_DATA, "-o", missing, inputs=inputs, contains=("不存在",))
+    assert not missing.parent.exists()
+    folder = tmp_path / "附件.xlsx"
+    folder.mkdir()
+    cli.fail("evaluate", TONGGU, TONGGU_DATA, "-o", folder, inputs=inputs, contains=("文件夹",))
+    assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["_tmpdir", "附件.xlsx"]
+    wrong = tmp_path / "附件.json"  # -f xlsx to a name that does not say xlsx: refused before anything is written
+    cli.fail("evaluate", TONGGU, TONGGU_DATA, "-f", "xlsx", "-o", wrong, out=wrong, inputs=inputs, contains=("以 .xlsx 结尾",))
+
+
 def test_every_seed_writes_an_annex_workbook(tmp_path: Path) -> None:
     for seed in ("yanjiang-xinxi-2020q3", "jiujiang-wangzhan-2022q2", "ganzhou-jiance-2023-08", "ganzhou-gongkai-2022-07"):
         verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets" / f"{seed}.yaml"), ROOT / "examples" / seed).to_dict()
