@@ -117,7 +117,7 @@ def _json_texts(values: list[Any], column: np.ndarray) -> list[Any]:
     if column.dtype.kind != "f":
         return values
     a = np.abs(column)
-    odd = np.flatnonzero((a > 0) & (a < 1e-4))
+    odd = np.flatnonzero((a > 0) & (a < unittext.EXPONENT_BELOW))
     for i in odd.tolist():
         if isinstance(values[i], float):
             values[i] = orjson.Fragment(json.dumps(values[i]).encode())
@@ -131,7 +131,7 @@ def _for_orjson(data: Any, odd_keys: list[str]) -> Any:
     import orjson
 
     if isinstance(data, float):
-        return orjson.Fragment(json.dumps(data).encode()) if 0 < abs(data) < 1e-4 else data
+        return orjson.Fragment(json.dumps(data).encode()) if 0 < abs(data) < unittext.EXPONENT_BELOW else data
     if isinstance(data, str):
         return _safe_string(data)
     if isinstance(data, dict):

@@ -34,6 +34,7 @@ _ESCAPED = [chr(c) for c in range(0x20)] + ['"', "\\"] + [chr(c) for c in range(
 _ESCAPES = [_SHORT.get(c, f"\\u{ord(c):04x}") for c in _ESCAPED]
 _NEEDS_ESCAPE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _ESCAPED) + "]"
 COLUMN_KINDS = "biufMO"  # numpy dtype kinds written here; any other falls back to the dict path
+EXPONENT_BELOW = 1e-4  # json (float repr) writes a non-zero float smaller than this as 1e-05; orjson and polars as 0.00001
 
 
 def unsupported(r: PartResult) -> str | None:
@@ -154,7 +155,7 @@ def number_texts(values: np.ndarray, fmt: Any = None) -> pl.Series:
         odd = np.flatnonzero(whole & big)
     else:
         odd = np.zeros(0, dtype=np.int64)
-    tiny = np.flatnonzero(~whole & finite & (np.abs(short) < 1e-4) & (short != 0))  # polars writes 0.00001, json 1e-05
+    tiny = np.flatnonzero(~whole & finite & (np.abs(short) < EXPONENT_BELOW) & (short != 0))
     fix = np.concatenate([odd, tiny])
     if fix.size:
         texts = [str(int(values[i])) if whole[i] else repr(float(short[i])) for i in fix.tolist()]
