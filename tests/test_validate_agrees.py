@@ -109,3 +109,54 @@ def test_lint_does_not_call_an_audited_metric_unused(tmp_path: Path) -> None:
 ])
 def test_roster_title_says_the_count_once(label: str, end: str, count: int, shown: str) -> None:
     assert roster_title(label, end, count) == shown
+
+
+# What a rule reads (rules/readiness.unit_reads) is one list for the placeholder check and lint's TB-L004–006:
+# a later sort key, an escalation's ``sets`` and a metric's ``year_cap`` are reads too.
+READS = """tongbao: 1
+id: reads
+version: "1"
+title: 读取
+issuer: 测试单位
+region: 测试地区
+facts:
+  cap: {label: 全年上限, placeholder: true, source: 待核实}
+units:
+  file: units.csv
+  key: 单位
+  fields:
+    score: {column: 得分, type: number}
+    late: {column: 逾期, type: integer}
+    bonus: {column: 加分, type: number}
+metrics:
+  s: {label: 分, expr: score, year_cap: cap}
+flags:
+  low: {label: 低, when: s < 1}
+ranking:
+  by: [s, {expr: late, order: ascending}]
+escalations:
+  - {id: again, action: 约谈, when: {flags: [low]}, periods: 2, message: "{unit}连续两期偏低。", sets: {s: s + bonus}}
+summary:
+  - {id: total, label: 合计, expr: sum(s)}
+"""
+
+
+def test_a_placeholder_read_only_as_a_year_cap_is_refused_like_any_other(tmp_path: Path) -> None:
+    (tmp_path / "reads.yaml").write_text(READS, encoding="utf-8")
+    (tmp_path / "units.csv").write_text("单位,得分,逾期,加分\n甲镇,1,2,0\n乙镇,1,3,0\n", encoding="utf-8")
+    rules = tongbao.load_ruleset(tmp_path / "reads.yaml")
+    with pytest.raises(tongbao.RulesetError) as info:
+        tongbao.evaluate(rules, tmp_path / "units.csv")
+    [problem] = info.value.problems
+    assert (problem.path, problem.line, problem.column) == ("facts.cap", 8, 3)
+    assert problem.message.startswith("“全年上限”是占位值（待核实），没有数值，而规则要用它。")
+
+
+def test_lint_counts_later_sort_keys_and_escalation_values_as_reads(tmp_path: Path) -> None:
+    from tongbao.tools.lint import lint
+
+    (tmp_path / "reads.yaml").write_text(READS.replace("placeholder: true, source: 待核实", "value: 10"), encoding="utf-8")
+    assert [(f.code, f.message[:12]) for f in lint(tongbao.load_ruleset(tmp_path / "reads.yaml"))] == []
+    (tmp_path / "reads.yaml").write_text(READS.replace("placeholder: true, source: 待核实", "value: 10")
+                                         .replace(", sets: {s: s + bonus}", ""), encoding="utf-8")
+    assert [(f.code, f.path) for f in lint(tongbao.load_ruleset(tmp_path / "reads.yaml"))] == [("TB-L005", "units.fields.bonus")]

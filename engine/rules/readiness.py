@@ -18,25 +18,39 @@ from typing import cast
 
 from ..errors import Problem
 from .expressions import Expression
-from .model import RANK_NAMES, Part, Ruleset, Where
+from .model import RANK_NAMES, Findings, Part, Records, Ruleset, Where
+
+
+def unit_expressions(part: Part) -> list[Expression]:
+    """Every expression evaluated over one part's units (each sort key and escalation value included)."""
+    exprs = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
+    exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
+    exprs += [k.expr for k in part.ranking.sort_keys] if part.ranking else []
+    return exprs + [expr for esc in part.escalations for _, expr in esc.sets]
+
+
+def unit_reads(part: Part) -> set[str]:
+    """Every name one part's unit-level rules read: expressions, tiers and their fact lines, annual caps."""
+    names = {n for e in unit_expressions(part) for n in e.names}
+    names |= {t.metric for t in part.tiers} | {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
+    return names | {m.year_cap for m in part.metrics if isinstance(m.year_cap, str)}
+
+
+def row_expressions(table: Findings | Records) -> list[Expression]:
+    """Every expression evaluated over a findings or records table's rows."""
+    exprs = [a.expr for a in table.per_unit if a.expr is not None]
+    if isinstance(table, Records):
+        return exprs + ([table.where] if table.where else [])
+    return exprs + [m.expr for m in table.metrics] + [f.when for f in table.flags]
 
 
 def used_names(ruleset: Ruleset) -> set[str]:
-    """Every name some expression or band line of the ruleset reads."""
-    names: set[str] = set()
+    """Every name some expression, band line or annual cap of the ruleset reads."""
+    names = {n for f in ruleset.summary for n in f.expr.names}
     for part in ruleset.parts:
-        exprs = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
-        exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
-        exprs += [k.expr for k in part.ranking.sort_keys] if part.ranking else []
-        for findings in part.findings:
-            exprs += [m.expr for m in findings.metrics] + [f.when for f in findings.flags]
-            exprs += [a.expr for a in findings.per_unit if a.expr is not None]
-        for records in part.records:
-            exprs += [a.expr for a in records.per_unit if a.expr is not None] + ([records.where] if records.where else [])
-        names |= {n for e in exprs for n in e.names}
-        names |= {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
-        names |= {t.metric for t in part.tiers}
-    names |= {n for f in ruleset.summary for n in f.expr.names}
+        names |= unit_reads(part)
+        tables: list[Findings | Records] = [*part.findings, *part.records]
+        names |= {n for t in tables for e in row_expressions(t) for n in e.names}
     return names
 
 

@@ -6,9 +6,8 @@ from typing import Iterator
 import numpy as np
 
 from ...rules.expressions import ColumnEvaluator, Expression
-from ...rules.model import Notification, Part
+from ...rules.model import Escalation, Notification, Part
 from .findings import _band_path, _Context, Finding
-from .unused import _escalations
 
 
 NOTIFY_FROM_SEVERITY = 2  # bands this severe are named in circulars; lower ones are "fine" or "watch"
@@ -59,7 +58,7 @@ def _action_text(note: Notification) -> str:
 
 def _notified(part: Part) -> set[tuple[str, str]]:
     """Bands some notification or escalation names: directly, through a listed flag's in_band(), or (vetoed) by listing every veto."""
-    notes = (*part.notifications, *_escalations(part))
+    notes: list[Notification | Escalation] = [*part.notifications, *part.escalations]
     out = {(t, b) for note in notes for t, ids in note.bands for b in ids}
     listed = {f for note in notes for f in note.flags}
     for flag in (*part.flags, *part.vetoes):

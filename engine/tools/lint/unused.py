@@ -3,40 +3,28 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ...rules.expressions import Expression
-from ...rules.model import Aggregate, FieldSpec, Metric, Part
+from ...rules.model import Aggregate, Escalation, FieldSpec, Metric, Notification, Part
+from ...rules.readiness import row_expressions, unit_reads
 from ...rules.templates import template_names
 from .findings import _Context, Finding
 
 
-def _escalations(part: Part) -> tuple[Any, ...]:
-    # Escalations (repeat offenders over several periods) are being added alongside lint; older Parts lack them.
-    return getattr(part, "escalations", ())
-
-
 def _unit_reads(part: Part) -> set[str]:
-    """Every name read at the unit level of one part: expressions, tiers, templates, columns, audits."""
-    exprs: list[Expression] = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
-    exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
-    exprs += [part.ranking.by] if part.ranking else []
-    names = {n for e in exprs for n in e.names}
-    names |= {t.metric for t in part.tiers} | {b.threshold_fact for t in part.tiers for b in t.bands if b.threshold_fact}
-    names |= {n for note in (*part.notifications, *_escalations(part)) for n in template_names(note.message)}
-    names |= set(part.report_columns) | {m.check for m in part.metrics if m.check}
-    names |= {m.year_cap for m in part.metrics if isinstance(m.year_cap, str)}  # a fact as the annual cap
-    return names
+    """Every name read at the unit level of one part: rules (readiness.unit_reads), templates, columns, audits."""
+    names = unit_reads(part)
+    notes: list[Notification | Escalation] = [*part.notifications, *part.escalations]
+    names |= {n for note in notes for n in template_names(note.message)}
+    return names | set(part.report_columns) | {m.check for m in part.metrics if m.check}
 
 
 def _row_reads(part: Part) -> dict[str, set[str]]:
     """Names read within each findings table, by its rows' expressions and per-unit figures."""
     out = {}
     for f in part.findings:
-        exprs = [m.expr for m in f.metrics] + [g.when for g in f.flags] + [a.expr for a in f.per_unit if a.expr]
-        out[f.name] = {n for e in exprs for n in e.names} | {a.field for a in f.per_unit if a.field}
+        out[f.name] = {n for e in row_expressions(f) for n in e.names} | {a.field for a in f.per_unit if a.field}
         out[f.name] |= set(template_names(f.row_text)) if f.row_text else set()  # a row as its unit's message lists it
     for r in part.records:  # records tables: the row filter, the aggregates, the bucket dates and window facts
-        exprs = ([r.where] if r.where else []) + [a.expr for a in r.per_unit if a.expr]
-        out[r.name] = {n for e in exprs for n in e.names} | {a.date for a in r.per_unit if a.date} | set(r.window or ())
+        out[r.name] = {n for e in row_expressions(r) for n in e.names} | {a.date for a in r.per_unit if a.date} | set(r.window or ())
     return out
 
 
