@@ -23,6 +23,7 @@ from .data.period import PeriodInfo, resolve_period
 from .data.inputs import Inputs, TableInput
 from .ranking import pools_of, rank_columns, rank_keys
 from .rules.model import RANK_NAMES, Findings, Part, Ruleset, Tier, Where
+from .rules.readiness import not_bandable, not_one_number, not_rankable, not_yes_no, placeholder_problems
 from .data.tables import Layout, Table, concat_tables
 from .verdict import PartResult, Verdict
 
@@ -38,10 +39,9 @@ def evaluate(ruleset: Ruleset, data: TableInput, *, encoding: str | None = None,
     info = resolve_period(ruleset, data, period, period_file)
     history = list(history or [])
     check_history(history, ruleset.id, info.id if info else None)
-    from .rules.readiness import placeholder_problems
-
-    if placeholder_problems(ruleset):
-        raise RulesetError(placeholder_problems(ruleset))
+    problems = placeholder_problems(ruleset)
+    if problems:
+        raise RulesetError(problems)
     inputs = Inputs(ruleset, data, encoding)
     tables = [(part, load_part_table(part, inputs, ruleset)) for part in ruleset.parts]
     this = info.id if info else ""
@@ -106,7 +106,7 @@ class Context:
     def scalar(self, expr: Expression, where: Where) -> Any:
         arr = np.asarray(self.run(expr, where))
         if arr.ndim != 0:
-            raise RulesetError([where.problem(f"汇总 {expr.text!r} 的结果是每个单位一个值，而不是一个数。请用 sum()、count()、mean() 等汇总函数。")])
+            raise RulesetError([where.problem(not_one_number(expr.text))])
         _finite(arr, expr, where)
         value = arr.item()
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
@@ -193,7 +193,7 @@ class _PartRun:
         for tier in self.part.tiers:
             values = np.asarray(names[tier.metric])
             if values.dtype.kind not in "iuf":  # a yes/no condition banded as 0/1 would be a silent mistake
-                raise RulesetError([tier.where.problem(f"分档依据的“{tier.metric}”不是数字，无法分档。请改为数字字段或指标。")])
+                raise RulesetError([tier.where.problem(not_bandable(tier.metric))])
             values = np.broadcast_to(values.astype(np.float64), (self.n,))
             self.ctx.bands[tier.name] = assign_bands(tier, values, names, vetoed)
             names[tier.name] = _band_ids(tier, self.ctx.bands[tier.name])
@@ -301,7 +301,7 @@ class _PartRun:
         if "rank" not in self.ctx.names:
             values = [self.ctx.column(k.expr, spec.where) for k in spec.sort_keys]
             if values[0].dtype.kind not in "iufb":  # text and dates may break ties, never lead
-                raise RulesetError([spec.where.problem(f"排名依据 {spec.by.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。")])
+                raise RulesetError([spec.where.problem(not_rankable(spec.by.text))])
             pools = pools_of(self.n, self.groups, [g.id for g in self.part.groups], spec.within)
             self.ctx.names.update(rank_columns(spec, values, pools, self.n))
         return np.asarray(self.ctx.names["rank"])
@@ -333,7 +333,7 @@ def _finite(arr: np.ndarray, expr: Expression, where: Where) -> None:
 def condition(values: np.ndarray, item: Any) -> np.ndarray:
     """A flag or veto answers yes or no; a number or text there is a ruleset mistake, not "true"."""
     if values.dtype.kind != "b":
-        raise RulesetError([item.where.problem(f"条件 {item.when.text!r} 的结果不是“是/否”。请写成比较，例如 x > 0 或 status == \"不合格\"。")])
+        raise RulesetError([item.where.problem(not_yes_no(item.when.text))])
     return values
 
 

@@ -63,8 +63,21 @@ def placeholder_problems(ruleset: Ruleset) -> list[Problem]:
         for f in ruleset.facts if f.placeholder and f.name in used]
 
 
+# The messages, each written once: shape_problems says them at load, the evaluator if it still meets one.
 def not_yes_no(text: str) -> str:
     return f"条件 {text!r} 的结果不是“是/否”。请写成比较，例如 x > 0 或 status == \"不合格\"。"
+
+
+def not_bandable(metric: str) -> str:
+    return f"分档依据的“{metric}”不是数字，无法分档。请改为数字字段或指标。"
+
+
+def not_rankable(text: str) -> str:
+    return f"排名依据 {text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。"
+
+
+def not_one_number(text: str) -> str:
+    return f"汇总 {text!r} 的结果是每个单位一个值，而不是一个数。请用 sum()、count()、mean() 等汇总函数。"
 
 
 def _kinds(part: Part) -> dict[str, str]:
@@ -89,15 +102,13 @@ def shape_problems(ruleset: Ruleset) -> list[Problem]:
                 out.append(item.where.problem(not_yes_no(item.when.text)))
         for tier in part.tiers:
             if kinds.get(tier.metric) in ("text", "date"):
-                out.append(tier.where.problem(f"分档依据的“{tier.metric}”不是数字，无法分档。请改为数字字段或指标。"))
+                out.append(tier.where.problem(not_bandable(tier.metric)))
         for fig in part.summary:
             if _per_unit_outside_totals(fig.expr, _per_unit_names(part)):
-                out.append(fig.where.problem(f"汇总 {fig.expr.text!r} 的结果是每个单位一个值，而不是一个数。"
-                                             "请用 sum()、count()、mean() 等汇总函数。"))
+                out.append(fig.where.problem(not_one_number(fig.expr.text)))
         first = part.ranking.sort_keys[0].expr if part.ranking else None
         if part.ranking and first is not None and kinds.get(first.text.strip()) in ("text", "date"):
-            out.append(part.ranking.where.problem(
-                f"排名依据 {first.text!r} 不是数字（是文字或日期），无法排名。请改为数字字段或指标。"))
+            out.append(part.ranking.where.problem(not_rankable(first.text)))
     return out
 
 
