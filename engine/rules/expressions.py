@@ -21,6 +21,7 @@ import numpy as np
 from simpleeval import SimpleEval
 
 from .datefunctions import PARTS as DATE_PARTS
+from .formatmany import near_half
 from .formatting import round_half_up, trusted
 
 MAX_LENGTH = 2000
@@ -84,27 +85,13 @@ def round_column(x: Any, digits: Any = 0) -> Any:
     scaled = np.abs(x) * 10.0 ** d
     steps = np.floor(scaled + 0.5)
     out = np.sign(x) * (steps / 10.0 ** d if d >= 0 else steps * 10.0 ** -d)
-    hard = np.isfinite(x) & (_near_half(scaled, d) | (scaled >= 1e8))
+    hard = np.isfinite(x) & (near_half(scaled, exact_scale=d >= 0) | (scaled >= 1e8))
     if hard.any():
         out = np.array(out, dtype=np.float64, ndmin=1)
         flat_x = np.broadcast_to(x, out.shape)
         for i in np.flatnonzero(np.broadcast_to(hard, out.shape)):
             out.flat[i] = float(round_half_up(float(flat_x.flat[i]), d))
         out = out.reshape(x.shape)
-    return out
-
-
-def _near_half(scaled: np.ndarray, d: int) -> np.ndarray:
-    """Where float rounding of ``scaled`` may differ from the decimal rule's (within 1e-13 of a half).
-
-    The decimal rule rounds x at its 15 significant digits, which moves the scaled value by at
-    most ~5.2e-15 of itself (with the product's own rounding), so further from a half both agree.
-    A scaled value exactly on a half (3 × 0.5) agrees too when 10^d is exact (d >= 0): x is then
-    within 1.2e-16 of the half, which has at most 15 digits below 1e8, so the rule sees the half.
-    """
-    off = np.abs(scaled - np.floor(scaled) - 0.5)
-    near = off < 1e-13 * np.maximum(scaled, 1.0)
-    out: np.ndarray = near & (off != 0) if d >= 0 else near
     return out
 
 

@@ -28,13 +28,25 @@ def rounded_units(values: np.ndarray, decimals: int, scale: str = "1") -> tuple[
     v = np.asarray(values, dtype=np.float64)
     with np.errstate(all="ignore"):
         y = np.abs(v) * _SCALES[scale] * 10.0**decimals
-        off = np.abs(y - np.floor(y) - 0.5)
-        near = off <= _NEAR * np.maximum(y, 1.0)
-        if scale != "0.0001":  # an exact half in float is the half the decimal rule sees (expressions._near_half)
-            near &= off != 0
-        exact = np.isfinite(y) & (y < _SAFE) & ~near
+        exact = np.isfinite(y) & (y < _SAFE) & ~near_half(y, exact_scale=scale != "0.0001")
         q = np.where(exact, np.floor(y + 0.5), 0).astype(np.int64)
     return np.where(np.signbit(v), -q, q), exact
+
+
+def near_half(scaled: np.ndarray, exact_scale: bool) -> np.ndarray:
+    """Where float rounding of ``scaled`` may differ from the decimal rule's (within 1e-13 of a half):
+    the values round_column and rounded_units send down the exact Decimal path.
+
+    The decimal rule rounds x at its 15 significant digits, which moves the scaled value by at
+    most ~5.5e-15 of itself (with the products' own rounding), so further from a half both agree.
+    A scaled value exactly on a half (3 × 0.5) agrees too when the scale (10^d, ×100) is exact
+    (``exact_scale``): x is then within 1.2e-16 of the half, which has at most 15 digits below
+    1e8, so the rule sees the half.
+    """
+    with np.errstate(invalid="ignore"):
+        off = np.abs(scaled - np.floor(scaled) - 0.5)
+        near: np.ndarray = off <= _NEAR * np.maximum(scaled, 1.0)
+    return near & (off != 0) if exact_scale else near
 
 
 def same_rounding(a: np.ndarray, b: np.ndarray, decimals: int, scale: str) -> np.ndarray:
