@@ -126,7 +126,7 @@ class PartResult:
         spec = self.part.ranking
         if spec is None:
             return None
-        count, label = (spec.top, spec.top_label) if end == "top" else (spec.bottom, spec.bottom_label)
+        count, label = spec.roster(end)
         if count is None:
             return None
         places = np.asarray(self.names["rank" if end == "top" else "rank_from_bottom"])

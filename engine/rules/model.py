@@ -268,6 +268,10 @@ class Ranking:
         """Every key; a Ranking built with ``by`` alone (as before several keys existed) has that one."""
         return self.keys or (RankKey(self.by, self.order),)
 
+    def roster(self, end: str) -> tuple[int | None, str | None]:
+        """(count, label) of the top (``end`` "top") or bottom roster; count None when the ranking has none."""
+        return (self.top, self.top_label) if end == "top" else (self.bottom, self.bottom_label)
+
     @property
     def text(self) -> str:
         """The keys as written, for the verdict: "score, -late_count, name"."""

@@ -227,7 +227,7 @@ class _Explainer:
         from ..ranking import cut_note, roster
 
         out = []
-        for end, count, label in (("rank", spec.top, spec.top_label), ("rank_from_bottom", spec.bottom, spec.bottom_label)):
+        for end, (count, label) in (("rank", spec.roster("top")), ("rank_from_bottom", spec.roster("bottom"))):
             if count is None:
                 continue
             places = np.full(len(self.r.table), np.nan)

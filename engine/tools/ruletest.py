@@ -507,7 +507,7 @@ class _Reader:
 
     def _top(self, value: Any, where: Where, part: Part, end: str = "top") -> list[Check]:
         spec = part.ranking
-        count, label = (spec.top, spec.top_label) if spec and end == "top" else (spec.bottom, spec.bottom_label) if spec else (None, None)
+        count, label = spec.roster(end) if spec else (None, None)
         if count is None:
             self.fail(where, f"部分“{part.id}”的排名没有写 {end}（{'前' if end == 'top' else '后'}几名），不能写 {end}。")
         elif not isinstance(value, list) or not all(isinstance(x, (str, int)) for x in value):
