@@ -174,33 +174,25 @@ def test_bad_year_to_date_or_cap_names_file_line_and_key(tmp_path: Path, old: st
     assert (problem.path, problem.file) == (key, str(path)) and problem.line is not None and message in problem.message
 
 
-def test_year_to_date_is_refused_on_findings_and_records_rows(tmp_path: Path) -> None:
-    text = _BASE.replace("metrics:\n  monthly:", """findings:
-  rows:
-    label: 明细
-    file: rows.csv
-    unit: 单位
-    fields: {n: {column: 数, type: integer}}
-    metrics:
-      running: {label: 累计, expr: year_to_date(n)}
-    per_unit:
-      rows_total: {label: 合计, sum: n}
-records:
-  raw:
-    label: 记录
-    file: raw.csv
-    key: 单位
-    fields: {m: {column: 数, type: integer}}
-    per_unit:
-      raw_total: {label: 合计, sum: year_to_date(m)}
-metrics:
-  monthly:""")
-    (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+# A findings row and a records row: the same table, with what names its unit and where year_to_date is written.
+ROW_TABLES = [
+    ("findings", "unit: 单位", "metrics:\n      running: {label: 累计, expr: year_to_date(n)}\n    per_unit:\n"
+     "      rows_total: {label: 合计, sum: n}", "findings.rows.metrics.running.expr", "明细表的行上不能用 year_to_date"),
+    ("records", "key: 单位", "per_unit:\n      rows_total: {label: 合计, sum: year_to_date(n)}",
+     "records.rows.per_unit.rows_total.sum", "不能用函数 year_to_date"),
+]
+
+
+@pytest.mark.parametrize("section, unit, rules, key, message", ROW_TABLES, ids=[t[0] for t in ROW_TABLES])
+def test_year_to_date_is_refused_on_findings_and_records_rows(tmp_path: Path, section: str, unit: str, rules: str,
+                                                               key: str, message: str) -> None:
+    table = f"{section}:\n  rows:\n    label: 明细\n    file: rows.csv\n    {unit}\n    fields: {{n: {{column: 数, type: integer}}}}\n"
+    (tmp_path / "bad.yaml").write_text(_BASE.replace("metrics:\n  monthly:", f"{table}    {rules}\nmetrics:\n  monthly:"),
+                                       encoding="utf-8")
     with pytest.raises(RulesetError) as info:
         tongbao.load_ruleset(tmp_path / "bad.yaml")
     by_key = {p.path: p.message for p in info.value.problems}
-    assert "明细表的行上不能用 year_to_date" in by_key["findings.rows.metrics.running.expr"]
-    assert "不能用函数 year_to_date" in by_key["records.raw.per_unit.raw_total.sum"]
+    assert message in by_key[key]
 
 
 # ---------------------------------------------------------------- wrong history in a rule test: the test file's error
