@@ -299,7 +299,7 @@ class _PartRun:
         if spec is None:
             return None
         if "rank" not in self.ctx.names:
-            values = [self.ctx.column(k.expr, spec.where) for k in spec.sort_keys]
+            values = [self.ctx.column(k.expr, spec.where) for k in spec.keys]
             if values[0].dtype.kind not in "iufb":  # text and dates may break ties, never lead
                 raise RulesetError([spec.where.problem(not_rankable(spec.by.text))])
             pools = pools_of(self.n, self.groups, [g.id for g in self.part.groups], spec.within)

@@ -88,7 +88,7 @@ def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 def rank_columns(spec: Ranking, key_values: list[Any], pools: list[np.ndarray], n: int) -> dict[str, np.ndarray]:
     """``rank``, ``rank_from_bottom`` and ``ranked`` for every unit, each pool (all units or one group) apart."""
-    keys = spec.sort_keys
+    keys = spec.keys
     forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
     whole = len(pools) == 1 and len(pools[0]) == n  # the one pool of all units: no copies
     out = {name: np.empty(0) if whole else np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}

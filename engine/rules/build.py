@@ -554,7 +554,7 @@ def _ranking(b: _Builder, raw: dict[str, Any] | None, at: tuple[Any, ...], scope
     if len(keys) != len(items):
         return None
     top, bottom = raw.get("top", {}), raw.get("bottom", {})
-    return Ranking(keys[0].expr, raw.get("label", "排名"), order, raw.get("ties", "shared"),
+    return Ranking(raw.get("label", "排名"), order, raw.get("ties", "shared"),
                    within, top.get("count"), top.get("label"), b.where(at), tuple(keys), bottom.get("count"), bottom.get("label"))
 
 
@@ -569,7 +569,7 @@ def _check_rank_users(b: _Builder, scope: Scope, ranking: Ranking | None,
         if ranking is None:
             b.fail(path, f"这一部分没有排名（ranking），不能用 {used}。请先写 ranking。")
             continue
-        later = sorted(n for k in ranking.sort_keys for n in k.expr.names if order.get(n, -1) >= order.get(name, 0))
+        later = sorted(n for k in ranking.keys for n in k.expr.names if order.get(n, -1) >= order.get(name, 0))
         if later:
             b.fail(path, f"“{name}”用到 {used}，而排名依据的 {'、'.join(later)} 写在它后面（或就是它自己），"
                          f"名次还排不出来。请把“{name}”移到 {'、'.join(later)} 之后，或把它写成标记、汇总数字。")

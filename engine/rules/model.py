@@ -251,22 +251,21 @@ class RankKey:
 class Ranking:
     """How units are ranked (keys, ties, within groups) and the top and bottom rosters."""
 
-    by: Expression  # the first key
     label: str
-    order: str  # descending | ascending
+    order: str  # descending | ascending: the direction of a key that states none
     ties: str  # shared (1,1,3) | dense (1,1,2) | table_order
     within: str  # all | group
     top: int | None
     top_label: str | None
     where: Where
-    keys: tuple[RankKey, ...] = ()  # every sort key, the first one included; later keys break ties
+    keys: tuple[RankKey, ...]  # every sort key, at least one (the schema's minItems); later keys break ties
     bottom: int | None = None
     bottom_label: str | None = None
 
     @property
-    def sort_keys(self) -> tuple[RankKey, ...]:
-        """Every key; a Ranking built with ``by`` alone (as before several keys existed) has that one."""
-        return self.keys or (RankKey(self.by, self.order),)
+    def by(self) -> Expression:
+        """The first key, which decides who is ranked at all (a unit without its value is not)."""
+        return self.keys[0].expr
 
     def roster(self, end: str) -> tuple[int | None, str | None]:
         """(count, label) of the top (``end`` "top") or bottom roster; count None when the ranking has none."""
@@ -275,7 +274,7 @@ class Ranking:
     @property
     def text(self) -> str:
         """The keys as written, for the verdict: "score, -late_count, name"."""
-        return ", ".join(k.expr.text for k in self.keys) if self.keys else self.by.text
+        return ", ".join(k.expr.text for k in self.keys)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def unit_expressions(part: Part) -> list[Expression]:
     """Every expression evaluated over one part's units (each sort key and escalation value included)."""
     exprs = [m.expr for m in part.metrics] + [f.when for f in (*part.flags, *part.vetoes)]
     exprs += [g.when for g in part.groups if g.when] + [f.expr for f in part.summary]
-    exprs += [k.expr for k in part.ranking.sort_keys] if part.ranking else []
+    exprs += [k.expr for k in part.ranking.keys] if part.ranking else []
     return exprs + [expr for esc in part.escalations for _, expr in esc.sets]
 
 
@@ -106,7 +106,7 @@ def shape_problems(ruleset: Ruleset) -> list[Problem]:
         for fig in part.summary:
             if _per_unit_outside_totals(fig.expr, _per_unit_names(part)):
                 out.append(fig.where.problem(not_one_number(fig.expr.text)))
-        first = part.ranking.sort_keys[0].expr if part.ranking else None
+        first = part.ranking.keys[0].expr if part.ranking else None
         if part.ranking and first is not None and kinds.get(first.text.strip()) in ("text", "date"):
             out.append(part.ranking.where.problem(not_rankable(first.text)))
     return out

@@ -203,7 +203,7 @@ class _Explainer:
         from ..ranking import TIE_WORDS
 
         pool = np.arange(len(ranks)) if spec.within == "all" or self.r.groups is None else np.flatnonzero(self.r.groups == self.r.groups[self.i])
-        keys = spec.sort_keys
+        keys = spec.keys
         columns = [np.broadcast_to(np.asarray(self.ctx.evaluator._eval(k.expr.node)), (len(ranks),)) for k in keys]
         order = sorted((int(u) for u in pool if not math.isnan(ranks[u])), key=lambda u: (ranks[u], u))
         at = order.index(self.i)
