@@ -7,6 +7,7 @@ import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,3 +148,32 @@ def test_a_saved_verdict_with_a_lone_surrogate_diffs(tmp_path: Path, cli) -> Non
         out = cli.run("diff", "periods", earlier, later, "-f", fmt)
         assert out.returncode == 0, out.stderr
         assert "\ud800" not in out.stdout and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("shape", ["arrays", "lists", "records"])
+def test_a_unit_name_with_a_lone_surrogate_given_in_memory(shape: str) -> None:
+    """A name holding undecodable bytes (an embedding tool's os.fsdecode of a file name) is kept as the
+    CSV path keeps such a file name: the JSON verdict writes json's escape, the terminal shows the byte."""
+    import io
+
+    import numpy as np
+
+    import tongbao
+    from tongbao.report import jsonout
+    from tongbao.report.terminal import make_console, render
+
+    columns: dict[str, Any] = {"单位": ["甲\udcff", "乙", "丙"], "累计注册人数": np.array([10.0, 20, 30]),
+                               "累计激活率": np.array([0.5, 1, 0.2]), "活跃率": np.array([0.1, 0.95, 0.3]),
+                               "活跃工作群数": np.arange(3.0)}
+    data: Any = columns
+    if shape != "arrays":
+        data = {k: list(v) for k, v in columns.items()}
+    if shape == "records":
+        data = [dict(zip(data, row)) for row in zip(*data.values())]
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets" / "tonggu-ganzhengtong.yaml"), data)
+    text = b"".join(jsonout.verdict_chunks(verdict)).decode("utf-8")  # valid UTF-8
+    assert '"name": "甲\\udcff"' in text
+    assert "甲\udcff" in [u["name"] for u in json.loads(text)["parts"][0]["units"]]
+    shown = io.StringIO()
+    render(verdict.to_dict(), make_console(file=shown, width=200), everything=True)
+    assert "甲\\xff" in shown.getvalue() and "\udcff" not in shown.getvalue()

@@ -233,7 +233,7 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     problems = _Problems(file)
     _check_names(names, lines, spec.key, problems)
     digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key]
-    digests.append((spec.key, hashlib.sha256("\x1f".join(names).encode()).hexdigest()))  # the names already built
+    digests.append((spec.key, _text_sha("\x1f".join(names))))  # the names already built
     sha = hashlib.sha256(repr(sorted(digests)).encode()).hexdigest()
     return _freeze(_typed(layout, lambda f: columns[f.column], names, lines, problems, file, sha, None))
 
@@ -257,14 +257,20 @@ def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any
 
 def data_sha(data: Any) -> str:
     """A stable fingerprint of in-memory data (records or columns), as a file's sha256 is of its bytes."""
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+    return _text_sha(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str))
 
 
 def _digest(values: Any) -> str:
     arr = np.asarray(values)
     if arr.dtype.kind in "biufM":
         return hashlib.sha256(arr.tobytes()).hexdigest()
-    return hashlib.sha256("\x1f".join(map(str, arr.tolist())).encode()).hexdigest()
+    return _text_sha("\x1f".join(map(str, arr.tolist())))
+
+
+def _text_sha(text: str) -> str:
+    """sha256 of text as UTF-8; a lone surrogate (a name from a file name that is not UTF-8) is hashed as
+    its own three bytes rather than refused, so such a name reaches the verdict, escaped, as a file name does."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _freeze(table: Table) -> Table:
