@@ -28,7 +28,7 @@ from typing import Any
 from ..rules.model import Aggregate, Fact, FieldSpec, Records
 from .sqlchoices import typed_choice
 from .calendar_table import BUCKET_COLUMN, CALENDAR_COLUMNS, Calendar, bucket_count, calendar_rows
-from .sqldates import DateCalls
+from .sqldates import PART_COLUMNS
 
 __all__ = ["BUCKET_COLUMN", "CALENDAR_COLUMNS", "Calendar", "bucket_count", "calendar_rows", "Translator",
            "build_statement", "aggregate_call", "span_sql", "bad_cells_sql", "key_rows_sql", "SqlError", "DIALECTS"]
@@ -55,7 +55,7 @@ DIALECTS = {"duckdb": Dialect("duckdb", '"', "$", "ROW_NUMBER() OVER ()"),
 
 
 @dataclass
-class Translator(DateCalls):
+class Translator:
     """Row expressions to SQL over the joined rows ``j``; facts and constants become parameters."""
 
     records: Records
@@ -142,6 +142,8 @@ class Translator(DateCalls):
     def _Call(self, node: ast.Call) -> str:
         assert isinstance(node.func, ast.Name)
         name, args = node.func.id, node.args
+        if name in PART_COLUMNS:  # year(), month() … workday_of_month(): a column of the joined calendar
+            return self._day(args[0], PART_COLUMNS[name])
         handler = getattr(self, "_fn_" + name, None)
         if handler is None:
             raise SqlError(f"明细记录表的表达式里不能用函数 {name}。可用：abs、min、max、round、missing、fill、contains、"
