@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+
+from ..rules.datefunctions import PARTS
+
 BUCKET_COLUMN = {"week": "week_no", "month": "month_no", "quarter": "quarter_no"}
 CALENDAR_COLUMNS = ("day", "day_no", "work_no", "is_work", "week_no", "month_no", "quarter_no",
                     "part_year", "part_quarter", "part_month", "part_day", "part_week", "part_weekday", "month_work")
-WORK_COLUMNS = frozenset({"work_no", "is_work", "month_work"})  # the columns that need the working-day calendar
 
 
 class Calendar:
@@ -28,7 +31,8 @@ class Calendar:
 
 
 def calendar_rows(workday: Any, start: dt.date, end: dt.date) -> dict[str, list[Any]]:
-    """One row per day from start to end: day numbers, cumulative working days, bucket numbers."""
+    """One row per day from start to end: day numbers, cumulative working days, bucket numbers,
+    and the date parts year() … weekday() as the unit-table path computes them (rules/datefunctions.py)."""
     out: dict[str, list[Any]] = {c: [] for c in CALENDAR_COLUMNS}
     work = 0
     # Working days of start's month before start: workday_of_month counts from the 1st.
@@ -39,14 +43,16 @@ def calendar_rows(workday: Any, start: dt.date, end: dt.date) -> dict[str, list[
         is_work = bool(workday(day))
         work += is_work
         n = (day - dt.date(1970, 1, 1)).days
-        _, iso_week, iso_weekday = day.isocalendar()
         # 1970-01-01 was a Thursday: (n + 3) // 7 numbers ISO weeks Monday to Sunday.
-        values = (day, n, work, is_work, (n + 3) // 7, day.year * 12 + day.month - 1, day.year * 4 + (day.month - 1) // 3,
-                  day.year, (day.month - 1) // 3 + 1, day.month, day.day, iso_week, iso_weekday, month_work + 1)
-        month_work += is_work
+        values = (day, n, work, is_work, (n + 3) // 7, day.year * 12 + day.month - 1, day.year * 4 + (day.month - 1) // 3)
         for column, value in zip(CALENDAR_COLUMNS, values):
             out[column].append(value)
+        out["month_work"].append(month_work + 1)
+        month_work += is_work
         day += dt.timedelta(days=1)
+    days = np.arange(np.datetime64(start, "D"), np.datetime64(end + dt.timedelta(days=1), "D"))
+    for name, part in PARTS.items():
+        out["part_" + name] = part(days).astype(np.int64).tolist()
     return out
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from ..rules.datefunctions import PARTS
+
 if TYPE_CHECKING:
     from ..rules.model import Records
 
 WORKDAY_FUNCTIONS = frozenset({"workdays", "is_workday", "workday_of_month"})
 
-PART_COLUMNS = {"year": "part_year", "quarter": "part_quarter", "month": "part_month", "day": "part_day",
-                "week": "part_week", "weekday": "part_weekday", "workday_of_month": "month_work"}
+# The calendar table's column for each function (data/calendar_table.py fills them by rules/datefunctions.py).
+PART_COLUMNS = {**{name: "part_" + name for name in PARTS}, "workday_of_month": "month_work"}
 
 
 def needs_workdays(records: "Records") -> bool:
