@@ -107,3 +107,31 @@ def test_yaml_syntax_errors_in_chinese_at_where_the_construct_opened(tmp_path: P
     res = cli.fail("validate", r, contains=words)
     for english in ("did not find", "expected", "while parsing", "unacceptable", "found"):
         assert english not in res.stderr
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("4,编委办,", '4,"编委办"x,', ("第 5 行", "引号闭合后应紧跟逗号", "两个（\"\"）")),
+    ("117,人民医院,", '117,"人民医院,', ("第 118 行", "文件在引号闭合之前就结束了")),
+])
+def test_csv_syntax_errors_are_told_in_chinese_with_their_line(tmp_path: Path, old: str, new: str, words: tuple[str, ...],
+                                                                 cli) -> None:
+    data = tmp_path / "units.csv"
+    data.write_text(UNITS.replace(old, new, 1), encoding="utf-8")
+    assert old in UNITS
+    res = cli.fail("evaluate", RULESET, data, inputs=(data,), contains=words)
+    assert "expected" not in res.stderr and "end of data" not in res.stderr  # the csv module's English is not shown
+
+
+def test_a_folder_holding_the_table_as_two_workbooks_is_exit_1(tmp_path: Path, cli) -> None:
+    """units.csv may arrive as units.xlsx; two stand-ins and no units.csv: which one is meant is not guessed."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "units.xlsx").write_bytes(b"PK\x03\x04")
+    (data / "units.ods").write_bytes(b"PK\x03\x04")
+    cli.fail("evaluate", RULESET, data, contains=("同时有 units.xlsx、units.ods，不知道该读哪一个（规则集要的是 units.csv）", "请只留下一个"))
+
+
+def test_a_history_entry_of_the_wrong_type_names_the_type_wanted(verdict: dict, tmp_path: Path, cli) -> None:
+    bad = tmp_path / "h.json"
+    bad.write_text(_mutate(verdict, 'units: "abc"'), encoding="utf-8")
+    cli.fail("evaluate", RULESET, DATA, "--history", bad, inputs=(bad,), contains=("parts/0/units", "的类型不对，应为列表 […]"))
