@@ -113,15 +113,16 @@ def roster(places: np.ndarray, count: int) -> list[int]:
     return [int(i) for i in order if chosen[i]]
 
 
-def cut_note(spec: Ranking, places: np.ndarray, count: int, chosen: list[int]) -> str:
-    """What the tie rule did at the cut-off, in words for the report and explain."""
+def cut_note(spec: Ranking, places: np.ndarray, count: int, chosen: list[int], end: str = "top") -> str:
+    """What the tie rule did at the cut-off, in words for the report and explain (``end``: top or bottom)."""
+    side, place = ("前", "第") if end == "top" else ("后", "倒数第")
     if spec.ties == "table_order":
-        return f"取前 {count} 名；数值相同时按表格中的先后。"
+        return f"取{side} {count} 名；数值相同时按表格中的先后。"
     if len(chosen) <= count:
-        return f"取前 {count} 名。"
+        return f"取{side} {count} 名。"
     last = max(places[i] for i in chosen)
     tied = sum(1 for i in chosen if places[i] == last)
-    return f"取前 {count} 名；并列第 {int(last)} 名的 {tied} 个单位一并列入，共 {len(chosen)} 个。"
+    return f"取{side} {count} 名；并列{place} {int(last)} 名的 {tied} 个单位一并列入，共 {len(chosen)} 个。"
 
 
 def pools_of(n: int, groups: np.ndarray | None, group_ids: list[str], within: str) -> list[np.ndarray]:

@@ -134,10 +134,10 @@ class PartResult:
         out: dict[str, Any] = {"label": label, "count": count, "units": [str(self.table.names[i]) for i in ranked]}
         if self.groups is not None and spec.within == "group":
             out["groups"] = {g.id: [str(self.table.names[i]) for i in ranked if self.groups[i] == g.id] for g in self.part.groups}
-            out["note"] = "".join(f"{g.label}：{cut_note(spec, places, count, [i for i in ranked if self.groups[i] == g.id])}"
+            out["note"] = "".join(f"{g.label}：{cut_note(spec, places, count, [i for i in ranked if self.groups[i] == g.id], end)}"
                                   for g in self.part.groups)
         else:
-            out["note"] = cut_note(spec, places, count, ranked)
+            out["note"] = cut_note(spec, places, count, ranked, end)
         return out
 
     # ------------------------------------------------------------ units

@@ -63,6 +63,8 @@ def test_shared_places_from_the_top_and_the_bottom(tmp_path: Path) -> None:
     assert summary["top"]["groups"] == {"towns": ["甲镇"], "departments": ["A局", "B局"]}
     assert summary["bottom"]["groups"] == {"towns": ["戊镇"], "departments": ["C局"]}
     assert "县直部门：取前 1 名；并列第 1 名的 2 个单位一并列入，共 2 个。" in summary["top"]["note"]
+    # The bottom roster counts from the bottom and says so (it once said 取前).
+    assert summary["bottom"]["note"] == "乡镇：取后 1 名。县直部门：取后 1 名。"
 
 
 def test_dense_places(tmp_path: Path) -> None:

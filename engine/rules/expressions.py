@@ -232,7 +232,7 @@ BASE_FUNCTIONS: dict[str, Function] = {
 }
 """The documented function list (docs/rulesets.md, 函数). ``count`` and
 ``in_band`` need the table being evaluated, and the date functions need the
-ruleset's calendar (engine/datefuncs.py), so each evaluation binds them."""
+ruleset's calendar (rules/datefunctions.py), so each evaluation binds them."""
 
 
 # ---------------------------------------------------------------- parsing

@@ -234,7 +234,7 @@ class _Explainer:
             places[pool] = np.asarray(self.r.names[end])[pool]
             chosen = roster(places, count)
             if self.i in chosen:
-                out.append({"label": label, "note": cut_note(spec, places, count, chosen)})
+                out.append({"label": label, "note": cut_note(spec, places, count, chosen, "top" if end == "rank" else "bottom")})
         return out
 
     def _key_value(self, text: str, value: Any) -> str:
