@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .frozen import frozen
+
 
 def basename(path: str) -> str:
     """Verdicts name files, not paths: the same data gives the same JSON wherever it was typed from."""
@@ -37,7 +39,7 @@ class TongbaoError(Exception):
         return self.message
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One finding in a ruleset, located by file, line, column and key path."""
 
@@ -84,7 +86,7 @@ class PeriodError(TongbaoError):
         return self._located
 
 
-@dataclass(frozen=True)
+@frozen
 class CellProblem:
     """One bad cell: file, CSV line, column header, the value read, and the fix."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from ..frozen import frozen
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,7 +19,7 @@ from ..errors import TongbaoError
 from ..rules.model import Escalation
 
 
-@dataclass(frozen=True)
+@frozen
 class Period:
     """One earlier verdict: its period, its ruleset, and each part's units by name."""
 

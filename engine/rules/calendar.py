@@ -8,7 +8,7 @@ both is an error in plain words, never a silent guess.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from ..frozen import frozen
 from functools import lru_cache
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import TongbaoError
 
 
-@dataclass(frozen=True)
+@frozen
 class Calendar:
     """China's working days: the State Council's holidays and make-up working days, plus a ruleset's own."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from dataclasses import dataclass
+from ..frozen import frozen
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
@@ -39,7 +39,7 @@ class ExpressionError(Exception):
     """A bad expression; the loader adds the file, line and key."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Function:
     """A function expressions may call: its implementation and what it accepts."""
 
@@ -49,7 +49,7 @@ class Function:
     text_args: tuple[int, ...] = ()  # positions that must be written as quoted text
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Expression:
     """One parsed expression: the text as written and its syntax tree."""
 

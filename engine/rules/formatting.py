@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from ..frozen import frozen
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
@@ -16,7 +16,7 @@ NOT_APPLICABLE = "/"
 MISSING = "—"
 
 
-@dataclass(frozen=True)
+@frozen
 class Format:
     """How a value is shown: a kind (integer, number, percent, text, date, yesno) and its decimals."""
 
@@ -97,7 +97,7 @@ _SCALE = {"": "1", "%": "100", "万": "0.0001"}
 _PUBLISHED = re.compile(r"^\s*(-?\d+(?:\.(\d+))?)\s*(%|万)?\s*$")  # after removing thousands separators
 
 
-@dataclass(frozen=True)
+@frozen
 class Published:
     """A figure as a circular prints it: its value and the precision it was printed at."""
 

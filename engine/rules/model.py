@@ -9,7 +9,7 @@ metrics, tiers, flags and summary. A one-table ruleset is a single part.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..frozen import frozen
 
 from ..errors import Problem
 from .expressions import Expression
@@ -17,7 +17,7 @@ from .formatting import Format
 from .calendar import Calendar
 
 
-@dataclass(frozen=True)
+@frozen
 class Where:
     """Where a compiled piece was written: file, line, column and key path, for messages."""
 
@@ -30,7 +30,7 @@ class Where:
         return Problem(self.file, self.line, self.column, self.path, message)
 
 
-@dataclass(frozen=True)
+@frozen
 class Fact:
     """A named figure the rules read (a threshold, a date, a national figure), per group if it differs."""
 
@@ -45,7 +45,7 @@ class Fact:
     format: "Format | None" = None  # how messages and band lines write it; None: as written (100, 0.9, 87.5)
 
 
-@dataclass(frozen=True)
+@frozen
 class FieldSpec:
     """One column of a table: its header, type, what a blank cell means and how it is shown."""
 
@@ -70,7 +70,7 @@ class FieldSpec:
         return self.type == "yesno" and (self.blank == "missing" or bool(self.not_applicable))
 
 
-@dataclass(frozen=True)
+@frozen
 class UnitTable:
     """The unit table: its file(s) (per group), the key column naming each unit, and its fields."""
 
@@ -83,7 +83,7 @@ class UnitTable:
     sheet: str | None = None  # the workbook sheet to read (default: the first whose rows hold the header)
 
 
-@dataclass(frozen=True)
+@frozen
 class Group:
     """A class of units (乡镇, 部门) with its own lists and figures; ``when`` picks its units."""
 
@@ -93,7 +93,7 @@ class Group:
     where: Where
 
 
-@dataclass(frozen=True)
+@frozen
 class Metric:
     """A per-unit figure computed from fields and earlier metrics, audited against ``check`` if given."""
 
@@ -106,7 +106,7 @@ class Metric:
     year_cap: float | str | None = None  # 全年上限: a number or a numeric fact's name (data/yeartodate.py)
 
 
-@dataclass(frozen=True)
+@frozen
 class Flag:
     """A yes/no condition per unit (a flag, or a veto when it removes the unit from scoring)."""
 
@@ -117,7 +117,7 @@ class Flag:
     where: Where
 
 
-@dataclass(frozen=True)
+@frozen
 class Aggregate:
     """One per-unit figure gathered from a findings table's rows."""
 
@@ -133,7 +133,7 @@ class Aggregate:
     below: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Records:
     """A raw-records table (many rows per unit, up to 10^8), aggregated per unit by SQL (DuckDB or Spark)."""
 
@@ -148,7 +148,7 @@ class Records:
     at: Where
 
 
-@dataclass(frozen=True)
+@frozen
 class Findings:
     """A findings table: many rows per unit, with row metrics and flags, gathered per unit by ``per_unit``."""
 
@@ -163,7 +163,7 @@ class Findings:
     row_text: str | None = None  # how one row is written when its unit's message lists its rows
 
 
-@dataclass(frozen=True)
+@frozen
 class Band:
     """One band of a tier: its bound (or otherwise / vetoed) and how the report shows it."""
 
@@ -178,7 +178,7 @@ class Band:
     fact_shown: str | None = None  # a fact's line written by its value ("100", "90%（乡镇 85%）")
 
 
-@dataclass(frozen=True)
+@frozen
 class Tier:
     """A banding of one metric into bands, best first; a vetoed unit lands in ``vetoed_band``."""
 
@@ -194,7 +194,7 @@ class Tier:
         return next((b for b in self.bands if b.id == band_id), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Notification:
     """A measure the circular takes (通报批评, 点名) against the units in some bands or flags."""
 
@@ -206,7 +206,7 @@ class Notification:
     message: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Escalation:
     """A heavier action when a unit meets a condition in several periods running,
     or (``within``) a number of times in the same year, not necessarily running."""
@@ -223,7 +223,7 @@ class Escalation:
     sets: tuple[tuple[str, Expression], ...] = ()  # metric -> new value for the escalated units
 
 
-@dataclass(frozen=True)
+@frozen
 class Figure:
     """A summary figure (a count, a total, a rate) over all units, per group, or both."""
 
@@ -239,7 +239,7 @@ RANK_NAMES = frozenset({"rank", "rank_from_bottom", "ranked"})
 """Names a ranking gives expressions: the unit's place, its place counted from the bottom, and how many were ranked."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RankKey:
     """One sort key of a ranking and its order."""
 
@@ -247,7 +247,7 @@ class RankKey:
     order: str  # descending | ascending; text keys default to ascending (A before B)
 
 
-@dataclass(frozen=True)
+@frozen
 class Ranking:
     """How units are ranked (keys, ties, within groups) and the top and bottom rosters."""
 
@@ -277,7 +277,7 @@ class Ranking:
         return ", ".join(k.expr.text for k in self.keys)
 
 
-@dataclass(frozen=True)
+@frozen
 class Part:
     """One unit table with everything evaluated over it; a one-table ruleset has one part."""
 
@@ -308,7 +308,7 @@ class Part:
         return tuple(a for f in self.findings for a in f.per_unit) + tuple(a for r in self.records for a in r.per_unit)
 
 
-@dataclass(frozen=True)
+@frozen
 class Ruleset:
     """A loaded ruleset: every expression already parsed and checked."""
 

@@ -9,7 +9,7 @@ half to even where offices round half up. Literal braces and brackets are writte
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ..frozen import frozen
 from functools import lru_cache
 from typing import Union
 
@@ -18,7 +18,7 @@ from .formatting import Format
 _TOKEN = re.compile(r"\{[^{}\[\]]*\}|\[|\]|\{|\}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Spec:
     """A format specification after the colon: ``.0%``, ``.1f``, ``d``, ``,d``, ``.2万``, ``年月日``."""
 
@@ -58,7 +58,7 @@ def parse_spec(text: str) -> Spec:
     return Spec(text, kind, int(digits or 0), grouping)
 
 
-@dataclass(frozen=True)
+@frozen
 class Slot:
     """One placeholder: the name read and how its value is written."""
 
@@ -67,7 +67,7 @@ class Slot:
     text: str  # as written, for messages: "{rate:.0%}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Clause:
     """An optional clause ``[…]``: written only when every placeholder in it has a value."""
 
@@ -77,7 +77,7 @@ class Clause:
 Piece = Union[str, Slot, Clause]
 
 
-@dataclass(frozen=True)
+@frozen
 class Template:
     pieces: tuple[Piece, ...]
 

@@ -8,7 +8,7 @@ because a ruleset is untrusted (see docs/hazards in the shared notes).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from ..frozen import frozen
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float"
 Path_ = tuple[Any, ...]  # a key path such as ("tiers", "activity", "bands", 0, "below")
 
 
-@dataclass(frozen=True)
+@frozen
 class YamlDoc:
     """Plain data read from one YAML file, and where each key path sits in it."""
 
