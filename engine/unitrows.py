@@ -10,7 +10,7 @@ The entries are exactly what the one-unit path built before (tests compare them)
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,20 +24,14 @@ if TYPE_CHECKING:
 UNITS_MARK = "\x00tongbao:units\x00"  # stands for a part's unit list in report.jsonout's skeleton
 
 
-def unit_dicts(r: PartResult, start: int, stop: int,
-               numbers: Callable[[list[Any], np.ndarray], list[Any]] | None = None) -> list[dict[str, Any]]:
-    """The units ``start``..``stop`` of one part, as the verdict lists them.
-
-    ``numbers(values, column)`` may replace a field's or metric's JSON values (the JSON writer
-    swaps in its own text for a few floats); it gets the numpy slice they came from.
-    """
+def unit_dicts(r: PartResult, start: int, stop: int) -> list[dict[str, Any]]:
+    """The units ``start``..``stop`` of one part, as the verdict lists them."""
     p, t = r.part, r.table
     sl = slice(start, stop)
     n = max(0, min(stop, len(t)) - start)
 
     def column(values: np.ndarray, fmt: Format) -> list[Any]:
-        out = json_column(values[sl], fmt)
-        return numbers(out, values[sl]) if numbers is not None else out
+        return json_column(values[sl], fmt)
     fields = {f.name: column(t.columns[f.name], f.format) for f in p.units.fields}
     metrics = {a.name: column(r.aggregates[a.name], a.format) for a in p.aggregates() if a.how != "dates"}
     metrics.update({m.name: column(r.metrics[m.name], m.format) for m in p.metrics})

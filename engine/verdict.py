@@ -6,6 +6,7 @@ asked for, which keeps ``evaluate`` itself column-wise and fast.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import math
@@ -282,8 +283,32 @@ def published_warnings(fig: Figure, values: dict[str, Any], part: Part | None, p
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    """UTF-8 JSON, Chinese kept as characters, key order as built, no NaN."""
-    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
+    """UTF-8 JSON, Chinese kept as characters, key order as built, no NaN, two-space indent; in a
+    verdict each unit of ``parts[].units`` is one line (``unit_lines``: docs/verdict.md, Conventions)."""
+    parts = data.get("parts") if "tongbao" in data else None
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, Mapping) and isinstance(p.get("units"), list) for p in parts):
+        return json_safe(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
+    for k in itertools.count():  # a mark the data itself holds would be split on: take another
+        mark = f"{UNITS_MARK}{k}"
+        skeleton = {**data, "parts": [{**p, "units": mark} for p in parts]}
+        pieces = json.dumps(skeleton, ensure_ascii=False, indent=2, allow_nan=False).split(json.dumps(mark))
+        if len(pieces) == len(parts) + 1:
+            break
+    out = [pieces[0]]
+    for part, rest in zip(parts, pieces[1:]):
+        at = len(out[-1]) - out[-1].rfind("\n") - 1 - len('"units": ')  # the column of the "units" key
+        units = part["units"]
+        out += ["[" + unit_lines(units, at) + "\n" + " " * at + "]" if units else "[]", rest]
+    return json_safe("".join(out)) + "\n"
+
+
+def unit_lines(units: list[Any], at: int) -> str:
+    """Units as a verdict's unit list holds them: each on its own line two spaces in from ``at`` (the
+    column of the ``"units"`` key), written on that line as json.dumps writes it (``, `` and ``: ``),
+    a ``,`` after each but the last. The one definition of that layout: report.unittext writes the
+    same bytes column-wise, and the tests compare the two."""
+    head = "\n" + " " * (at + 2)
+    return ",".join(head + json.dumps(u, ensure_ascii=False, allow_nan=False) for u in units)
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

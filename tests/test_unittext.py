@@ -92,6 +92,31 @@ def test_an_uncovered_column_falls_back_to_the_dict_path(monkeypatch: pytest.Mon
     assert chunks == dumps(dict(verdict.to_dict())).encode() and b'"activated": "' in chunks
 
 
+def test_a_verdicts_units_are_one_line_each() -> None:
+    units = [{"name": "甲", "fields": {"a": 1, "b": None}, "flags": ["x"], "notifications": [{"id": "n", "message": "甲\u2028"}]},
+             {"name": "\x00tongbao:units\x000", "flags": []}]  # the first mark dumps would try: it takes another
+    data = {"tongbao": {"verdict_format": 1}, "parts": [{"id": "p", "units": units}, {"id": "q", "units": []}], "warnings": []}
+    assert dumps(data) == (
+        '{\n  "tongbao": {\n    "verdict_format": 1\n  },\n  "parts": [\n    {\n      "id": "p",\n      "units": [\n'
+        '        {"name": "甲", "fields": {"a": 1, "b": null}, "flags": ["x"], "notifications": [{"id": "n", "message": "甲\\u2028"}]},\n'
+        '        {"name": "\\u0000tongbao:units\\u00000", "flags": []}\n      ]\n    },\n'
+        '    {\n      "id": "q",\n      "units": []\n    }\n  ],\n  "warnings": []\n}\n')
+    assert json.loads(dumps(data)) == data
+    plain = {"unit": "甲", "parts": [{"units": [{"a": 1}]}]}  # not a verdict (explain's JSON): json's indent throughout
+    assert dumps(plain) == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_year_to_date_units_take_the_dict_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tongbao.load_ruleset(ROOT / "tests/fixtures/yeartodate/monthly.yaml")
+    rows = [{"单位": n, "采用条数": str(k), "逾期天数": "0"} for k, n in enumerate(["甲", "乙", "丙"])]
+    earlier = period_of(tongbao.evaluate(rules, {"units.csv": rows}, period="2022-01").to_dict())
+    verdict = tongbao.evaluate(rules, {"units.csv": rows}, period="2022-02", history=[earlier])
+    assert unittext.unsupported(verdict.parts[0]) == "year_to_date"
+    monkeypatch.setattr(unittext, "units_text", _must_not_run)
+    text = b"".join(jsonout.verdict_chunks(verdict, fast=True))
+    assert text == dumps(dict(verdict.to_dict())).encode() and b'"year_to_date": {"counted": {"cap": 10' in text
+
+
 def test_batches_join_as_one_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jsonout, "TEXT_BATCH", 7)
     verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/yanjiang-xinxi-2020q3.yaml"), ROOT / "examples/yanjiang-xinxi-2020q3")

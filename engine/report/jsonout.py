@@ -2,27 +2,25 @@
 
 ``json.dumps(indent=2)`` of a million-unit verdict takes ~40 s and holds the whole document
 (several GB) in memory. Here the document is dumped by orjson without its unit lists, and each
-part's units are built (``unitrows.unit_dicts``) and dumped a batch at a time into their place.
+part's unit list is written a batch at a time into its place, one unit a line (verdict.unit_lines):
+column-wise by report.unittext for a big part, else from ``unitrows.unit_dicts`` by json itself.
 The output is byte for byte ``verdict.dumps(verdict.to_dict())``: orjson's indent is json's
-indent=2, nested pieces are re-indented (JSON strings hold no raw newline), and the one number
-form where the two libraries differ — floats between 1e-10 and 1e-4, which json writes as
-``1e-05`` — is written by json itself.
+indent=2, and the one number form where the two libraries differ — floats between 1e-10 and
+1e-4, which json writes as ``1e-05`` — is written by json itself.
 """
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import numpy as np
-
 from ..unitrows import UNITS_MARK, unit_dicts
-from ..verdict import _JSON_UNSAFE, json_safe
+from ..verdict import _JSON_UNSAFE, json_safe, unit_lines
 from . import unittext
 
 if TYPE_CHECKING:
     from ..verdict import PartResult, Verdict
 
-BATCH = 10_000  # units per orjson call on the dict path
+BATCH = 10_000  # units per piece on the dict path
 FAST_MIN_UNITS = 5_000  # from here on the column-wise text pays for importing polars
 TEXT_BATCH = 20_000  # units per column-wise batch: ~20 MB of text (at 1M units: 515 MB peak against 631 at 50,000)
 
@@ -62,10 +60,7 @@ def _chunks(verdict: Verdict, fast: bool | None) -> Iterator[tuple[bytes, bool]]
     yield pieces[0], safe
     for part, rest in zip(verdict.parts, pieces[1:]):
         indent = len(pieces[0]) - pieces[0].rfind(b"\n") - 1 - len(b'"units": ')  # spaces before "units"
-        if _fast(part, fast):
-            yield from ((chunk, True) for chunk in _unit_text(part, indent))
-        else:
-            yield from ((chunk, False) for chunk in _units(part, indent))
+        yield from ((chunk, True) for chunk in (_unit_text if _fast(part, fast) else _units)(part, indent))
         yield rest, safe
         pieces[0] = rest  # the next mark's line starts in this piece
     yield b"\n", True
@@ -83,17 +78,8 @@ def _unit_text(part: PartResult, indent: int) -> Iterator[bytes]:
 
 
 def _units(part: PartResult, indent: int) -> Iterator[bytes]:
-    """The unit list as dicts written by orjson, BATCH units at a time."""
-    import orjson
-
-    def batch(start: int, stop: int) -> bytes:
-        units = unit_dicts(part, start, stop, _json_texts)
-        try:
-            text = orjson.dumps(units, option=orjson.OPT_INDENT_2)
-        except orjson.JSONEncodeError:  # a lone surrogate (a file name that is not UTF-8): json's escape
-            text = orjson.dumps(_for_orjson(units, []), option=orjson.OPT_INDENT_2)
-        return text[1:-2].replace(b"\n", b"\n" + b" " * indent)  # drop "[" and "\n]": "\n  {…},\n  {…}"
-    return _unit_list(part, indent, BATCH, batch)
+    """The unit list as dicts written by json (verdict.unit_lines, the layout's definition), BATCH units at a time."""
+    return _unit_list(part, indent, BATCH, lambda start, stop: json_safe(unit_lines(unit_dicts(part, start, stop), indent)).encode())
 
 
 def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, int], bytes]) -> Iterator[bytes]:
@@ -108,20 +94,6 @@ def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, i
             yield b","  # its own piece: joining it to a column-wise batch would copy ~50 MB
         yield batch(start, min(n, start + size))
     yield b"\n" + b" " * indent + b"]"
-
-
-def _json_texts(values: list[Any], column: np.ndarray) -> list[Any]:
-    """A column's JSON values with the floats json writes otherwise than orjson as json's text."""
-    import orjson
-
-    if column.dtype.kind != "f":
-        return values
-    a = np.abs(column)
-    odd = np.flatnonzero((a > 0) & (a < unittext.EXPONENT_BELOW))
-    for i in odd.tolist():
-        if isinstance(values[i], float):
-            values[i] = orjson.Fragment(json.dumps(values[i]).encode())
-    return values
 
 
 def _for_orjson(data: Any, odd_keys: list[str]) -> Any:
