@@ -1,8 +1,8 @@
 """The ``tongbao`` command: evaluate and validate rulesets from the terminal.
 
-(Over 400 lines: one function per command with its options and help; the work is in tongbao.)
-
-Only this module prints and chooses exit codes: 0 done, 1 the input is wrong
+Only this module and console/runner.py (what evaluate does, and the output every command shares) print
+and choose exit codes; console/launch.py, where ``tongbao`` starts, runs a plain ``evaluate`` call without
+loading Typer and hands every other call to ``main`` here. Exit codes: 0 done, 1 the input is wrong
 (ruleset or data; the message says where and what to do), 2 the command line
 is wrong, 3 a bug in tongbao (the traceback goes to a file, not the screen).
 A reader that closes the pipe early (``tongbao evaluate … | head``) is not an error: tongbao
@@ -12,16 +12,14 @@ death by SIGPIPE would fail ``set -o pipefail`` scripts and does not exist on Wi
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
-import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import typer
 
+from tongbao.console import runner
 from tongbao.console.help import ChineseCommand, ChineseGroup
 
 # Help pages: -h as well as --help, laid out in display columns with Chinese headings (ChineseGroup).
@@ -51,7 +49,7 @@ class EvaluateFormat(str, Enum):
 
 
 def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's user errors into one message and exit 1; bugs into exit 3."""
+    """Turn the library's user errors into one message and exit 1; bugs into exit 3 (console/runner.py says them)."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from tongbao.errors import TongbaoError
@@ -59,19 +57,14 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except TongbaoError as exc:
-            print(f"错误：{_safe(str(exc))}", file=sys.stderr)
-            raise typer.Exit(1) from None
+            raise typer.Exit(runner.user_error(exc)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # the reader went away (`| head`): not a bug, nothing left to say
-            _silence_stdout()
+            runner.silence_stdout()
             raise typer.Exit(0) from None
         except Exception:  # a bug in tongbao, not in the user's input
-            fd, path = tempfile.mkstemp(prefix="tongbao-crash-", suffix=".txt")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                traceback.print_exc(file=handle)
-            print(f"抱歉，tongbao 内部出错了（这不是你的输入的问题）。详细信息已写入 {path}，请把它附在问题报告里。", file=sys.stderr)
-            raise typer.Exit(3) from None
+            raise typer.Exit(runner.crash()) from None
     return wrapper
 
 
@@ -90,75 +83,7 @@ def evaluate(
     everything: bool = typer.Option(False, "--all", help="终端报告列出全部单位、名单和通报语句（大表默认只列被点名的单位）"),
 ) -> None:
     """按规则集评定数据表中的各单位。"""
-    import tongbao
-    from tongbao.console.progress import step
-    from tongbao.data.history import read_history
-
-    if output is not None:
-        _refuse_overwriting_inputs(output, ruleset, data, [*(history or []), *([period_file] if period_file else [])])
-    rules = tongbao.load_ruleset(ruleset)
-    earlier = read_history(history or [])
-    xlsx = format is EvaluateFormat.xlsx or (output or "").lower().endswith(".xlsx")
-    if xlsx:
-        _check_xlsx_target(output)  # before the evaluation: a wrong target is told at once
-    with step("读取数据并评定"):
-        result = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=earlier, period_file=period_file)
-    if xlsx:
-        with step("写出附件工作簿"):
-            _write_xlsx(result.to_dict(), output)
-        return
-    if format is EvaluateFormat.json and not explain:  # streamed: a million-unit verdict is ~1 GB of text
-        with step("写出 JSON"):
-            _write_chunks(result, output)
-        return
-    with step("整理判定结果"):
-        if explain:
-            from tongbao.tools.explain import with_explanations
-
-            verdict = with_explanations(result)
-        else:
-            verdict = result.to_dict()
-    _emit(verdict, OutputFormat(format.value), output, lambda console: _terminal().render(verdict, console, everything))
-
-
-def _check_xlsx_target(output: Optional[str]) -> None:
-    from tongbao.errors import TongbaoError
-
-    if output is None or output == "-" or not output.lower().endswith(".xlsx"):
-        raise TongbaoError("附件工作簿（xlsx）要写到文件：请加 -o 附件.xlsx（文件名以 .xlsx 结尾）。")
-
-
-def _write_xlsx(verdict: Mapping[str, Any], output: Optional[str]) -> None:
-    """The annex workbook: one sheet per part, a summary and the warnings (report/annex.py)."""
-    from tongbao.report.annex import to_xlsx
-    from tongbao.report.atomic import write_atomic
-
-    assert output is not None
-    write_atomic(output, to_xlsx(verdict))
-
-
-def _write_chunks(result: Any, output: Optional[str]) -> None:
-    """The verdict's JSON, made and written a batch of units at a time: to stdout, or atomically to -o."""
-    from tongbao.report.atomic import write_atomic_chunks
-    from tongbao.report.jsonout import verdict_chunks
-
-    chunks: Iterable[bytes] = verdict_chunks(result)
-    if output is None or output == "-":
-        if sum(len(p.table) for p in result.parts) <= 200_000:
-            chunks = [b"".join(chunks)]  # all or nothing on the screen too, unless that would be gigabytes
-        sys.stdout.flush()
-        for chunk in chunks:
-            sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic_chunks(output, chunks)
-
-
-def _terminal() -> Any:
-    """The terminal report module, imported only when drawing it: Rich costs ~15 ms of start-up that JSON output never needs."""
-    from tongbao.report import terminal
-
-    return terminal
+    runner.evaluate(ruleset, data, format.value, output, encoding, explain, history, period, period_file, everything)
 
 
 @command()
@@ -182,7 +107,7 @@ def circular(
     if kind not in ("md", "docx"):
         raise TongbaoError(f"{output}：通报只能写成 .docx（公文）或 .md（文本）。请把输出文件名改成 通报.docx 或 通报.md。")
     if output is not None:
-        _refuse_overwriting_inputs(output, ruleset, data, history)
+        runner.refuse_overwriting_inputs(output, ruleset, data, history)
     rules = tongbao.load_ruleset(ruleset)
     spec = load_circular(ruleset)
     verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=read_history(history or [])).to_dict()
@@ -196,42 +121,7 @@ def circular(
         return
     from tongbao.report.markdown import to_markdown
 
-    _emit_text(to_markdown(doc), output)
-
-
-def _emit_text(text: str, output: Optional[str]) -> None:
-    from tongbao.report.atomic import write_atomic
-
-    if output is None:
-        sys.stdout.write(_safe(text))
-    else:
-        write_atomic(output, text)
-
-
-def _safe(text: str) -> str:
-    """The one filter for text from files on its way to a terminal: controls, bidi and undecodable bytes escaped."""
-    from tongbao.escape import visible
-
-    return visible(text)
-
-
-def _refuse_overwriting_inputs(output: str, ruleset: Path, data: Path, history: Optional[list[Path]] = None) -> None:
-    from tongbao.errors import TongbaoError
-
-    if output == "-":  # stdout
-        return
-    target = Path(output).resolve()
-    inputs = {ruleset.resolve(), data.resolve(), *(p.resolve() for p in (history or []))}
-    if data.is_dir():
-        inputs |= {p.resolve() for p in data.iterdir()}
-    if target in inputs:
-        raise TongbaoError(f"{output}：输出文件不能是输入文件，否则会覆盖原始数据。请换一个输出文件名。")
-
-
-def _render_json(verdict: Mapping[str, Any]) -> str:
-    from tongbao.verdict import dumps
-
-    return dumps(verdict)
+    runner.emit_text(to_markdown(doc), output)
 
 
 @command()
@@ -257,9 +147,9 @@ def explain(
                                period_file=period_file)
     traces = [explain_unit(result, i) for result, i in find_units(verdict, unit, part)]
     if format is OutputFormat.json:
-        sys.stdout.write(_render_json({"unit": unit, "traces": traces}))
+        sys.stdout.write(runner.render_json({"unit": unit, "traces": traces}))
     else:
-        sys.stdout.write(_safe("\n\n".join("\n".join(t["lines"]) for t in traces) + "\n"))
+        sys.stdout.write(runner.safe("\n\n".join("\n".join(t["lines"]) for t in traces) + "\n"))
 
 
 @command()
@@ -279,7 +169,7 @@ def validate(ruleset: Path = typer.Argument(..., help="规则集 YAML 文件", m
               f"{sum(len(p.tiers) for p in parts)} 个分档、{sum(len(p.flags) for p in parts)} 个标记、"
               f"{sum(len(p.notifications) for p in parts)} 项通报措施")
     shape = "" if rules.single else f"{len(parts)} 个部分，"
-    print(_safe(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{shape}{counts}）。"))
+    print(runner.safe(f"{ruleset}：规则集 {rules.id} 版本 {rules.version} 没有问题（{shape}{counts}）。"))
 
 
 @command()
@@ -296,38 +186,10 @@ def show(
     if not resolved:
         from tongbao.data.files import RULESET_LIMIT, read_bytes
 
-        sys.stdout.write(_safe(read_bytes(ruleset, RULESET_LIMIT, "规则集").decode("utf-8-sig")))
+        sys.stdout.write(runner.safe(read_bytes(ruleset, RULESET_LIMIT, "规则集").decode("utf-8-sig")))
         return
     chain = " → ".join(f for f, _ in layers)
-    sys.stdout.write(_safe(f"# 继承链：{chain}\n" + resolved_yaml(doc)))
-
-
-def _emit(data: Mapping[str, Any], format: "OutputFormat", output: Optional[str], draw: Callable[[Any], None]) -> None:
-    """JSON or the terminal report, to stdout or atomically to a file: one path for every command.
-    ``-o -`` is stdout; what else -o may name is settled in report/atomic.py."""
-    import io
-    import shutil
-
-    from tongbao.console.progress import step
-    from tongbao.report.atomic import write_atomic
-
-    output = None if output == "-" else output
-    if format is OutputFormat.json:
-        with step("写出 JSON"):
-            text = _render_json(data)
-    elif output is None and sys.stdout.isatty():
-        with step("生成报告"):
-            draw(_terminal().make_console())  # straight to the terminal: colours and its width
-        return
-    else:  # a pipe or a file: COLUMNS if set (as for a terminal), else 80
-        buffer = io.StringIO()
-        with step("生成报告"):
-            draw(_terminal().make_console(file=buffer, width=shutil.get_terminal_size((80, 24)).columns))
-        text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    sys.stdout.write(runner.safe(f"# 继承链：{chain}\n" + resolved_yaml(doc)))
 
 
 @command()
@@ -342,7 +204,7 @@ def lint(
 
     rules = tongbao.load_ruleset(ruleset)
     findings = [f.to_dict() for f in find(rules)]
-    _emit({"ruleset": rules.id, "file": str(ruleset), "findings": findings}, format, None,
+    runner.emit({"ruleset": rules.id, "file": str(ruleset), "findings": findings}, format, None,
           lambda console: render_lint(findings, console, str(ruleset)))
     if any(f["level"] == "warning" for f in findings):
         raise typer.Exit(1)
@@ -359,7 +221,7 @@ def test_(
 
     files = discover(path)
     result = run_tests(files)
-    _emit(result, format, None, lambda console: render_tests(result, console))
+    runner.emit(result, format, None, lambda console: render_tests(result, console))
     raise typer.Exit(exit_code(result))
 
 
@@ -386,7 +248,7 @@ def schema(
         text = schema_text(SCHEMA_FILES[name.value].removesuffix(".schema.json"))
     except OSError:
         raise TongbaoError(f"这个版本的 tongbao 没有“{name.value}”的 schema。") from None
-    _emit_text(text, None if output == "-" else output)
+    runner.emit_text(text, None if output == "-" else output)
 
 
 @command()
@@ -422,11 +284,11 @@ def diff_rules(
     from tongbao.tools.diff import diff_rules as compare, render_diff
 
     if output is not None:
-        _refuse_overwriting_inputs(output, before, data, [after])
+        runner.refuse_overwriting_inputs(output, before, data, [after])
     old = tongbao.evaluate(tongbao.load_ruleset(before), data, encoding=encoding).to_dict()
     new = tongbao.evaluate(tongbao.load_ruleset(after), data, encoding=encoding).to_dict()
     result = compare(old, new)
-    _emit(result, format, output, lambda console: render_diff(result, console))
+    runner.emit(result, format, output, lambda console: render_diff(result, console))
 
 
 @diff_app.command("periods", cls=ChineseCommand)
@@ -442,9 +304,9 @@ def diff_periods(
     from tongbao.tools.diff import diff_periods as compare, render_diff
 
     if output is not None:
-        _refuse_overwriting_inputs(output, ruleset or earlier, earlier, [later])
+        runner.refuse_overwriting_inputs(output, ruleset or earlier, earlier, [later])
     result = compare(_verdict_of(earlier, ruleset, "earlier"), _verdict_of(later, ruleset, "later"))
-    _emit(result, format, output, lambda console: render_diff(result, console))
+    runner.emit(result, format, output, lambda console: render_diff(result, console))
 
 
 def _verdict_of(path: Path, ruleset: Optional[Path], side: str) -> Mapping[str, Any]:
@@ -486,13 +348,6 @@ def _root(
     """tongbao：用 YAML 规则集评定各单位，生成判定结果（JSON）和终端报告。"""
 
 
-def _silence_stdout() -> None:
-    """Point stdout at the null device so the interpreter's last flush cannot fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-
-
 def main(argv: Optional[list[str]] = None) -> None:
     """Run the command line; usage errors are told in Chinese (exit 2), a closed pipe ends quietly (exit 0)."""
     from typer._click import exceptions as click_errors
@@ -514,7 +369,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     except typer.Abort:
         status = 1
     except BrokenPipeError:  # help or output into `| head`: the reader chose to stop; not an error
-        _silence_stdout()
+        runner.silence_stdout()
         status = 0
     sys.exit(status if isinstance(status, int) else 0)
 

@@ -1,5 +1,5 @@
 """``python -m tongbao`` runs the same command as ``tongbao``."""
-from tongbao.command.cli import main
+from tongbao.console.launch import main
 
 if __name__ == "__main__":
     main()

@@ -35,7 +35,8 @@ def imported(code: str, tmp_path: Path) -> set[str]:
 
 
 def command(*args: str) -> str:
-    return f"from tongbao.command.cli import main\nmain({list(args)!r})"
+    """The ``tongbao`` entry point (console/launch.py), as the installed command and ``python -m tongbao`` run it."""
+    return f"from tongbao.console.launch import main\nmain({list(args)!r})"
 
 
 def unwanted(modules: set[str]) -> set[str]:
@@ -48,6 +49,7 @@ def test_a_seed_evaluate_imports_nothing_it_does_not_use(output: list[str], tmp_
     assert "numpy" in modules and "tongbao.evaluate" in modules  # the check sees the real run
     assert unwanted(modules) == set()
     assert ("rich" in modules) == (not output)  # Rich only to draw the terminal report
+    assert not {m for m in modules if m.split(".")[0] == "typer" or m == "tongbao.command.cli"}  # a plain call skips Typer
 
 
 def test_import_tongbao_alone_loads_no_engine_module(tmp_path: Path) -> None:

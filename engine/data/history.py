@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from ..frozen import frozen
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
+from ..frozen import frozen
 from ..errors import TongbaoError
 from ..rules.model import Escalation
 

@@ -8,11 +8,11 @@ both is an error in plain words, never a silent guess.
 from __future__ import annotations
 
 import datetime as dt
-from ..frozen import frozen
 from functools import lru_cache
 
 import numpy as np
 
+from ..frozen import frozen
 from ..errors import TongbaoError
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from ..frozen import frozen
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 import numpy as np
 from simpleeval import SimpleEval
 
+from ..frozen import frozen
 from .datefunctions import PARTS as DATE_PARTS
 from .formatmany import near_half
 from .formatting import round_half_up, trusted

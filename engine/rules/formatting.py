@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from ..frozen import frozen
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
+
+from ..frozen import frozen
 
 NOT_APPLICABLE = "/"
 MISSING = "—"

@@ -9,10 +9,10 @@ half to even where offices round half up. Literal braces and brackets are writte
 from __future__ import annotations
 
 import re
-from ..frozen import frozen
 from functools import lru_cache
 from typing import Union
 
+from ..frozen import frozen
 from .formatting import Format
 
 _TOKEN = re.compile(r"\{[^{}\[\]]*\}|\[|\]|\{|\}")

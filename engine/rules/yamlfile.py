@@ -8,12 +8,12 @@ because a ruleset is untrusted (see docs/hazards in the shared notes).
 from __future__ import annotations
 
 import math
-from ..frozen import frozen
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..frozen import frozen
 from ..errors import Problem, RulesetError
 
 try:  # the C composer is ~10x faster and keeps marks just the same
