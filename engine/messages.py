@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from .rules.formatmany import format_many
+from .rules.formatmany import format_many, format_series
 from .rules.formatting import MISSING, NOT_APPLICABLE, Format, round_half_up, written
 from .rules.messagecheck import spec_format
 from .rules.model import RANK_NAMES
@@ -111,7 +111,55 @@ def messages(r: PartResult, text: str, units: np.ndarray, extra: dict[str, str] 
     return render(parse_template(text), lambda slot: _unit_column(r, slot, units, extra), len(units))
 
 
-def _unit_column(r: PartResult, slot: Slot, units: np.ndarray, extra: dict[str, str] | None) -> Column:
+def message_series(r: PartResult, text: str, units: np.ndarray) -> Any:
+    """``messages(r, text, units)`` as a polars String Series, for the column-wise JSON writer
+    (report.unittext): the same template walk as ``render``, the same sources (``_unit_column``),
+    numbers written by ``format_series``; the tests compare the two on every seed and on random
+    tables. Raises polars' error for text polars cannot hold (a lone surrogate): use ``messages``."""
+    import polars as pl
+
+    units = np.asarray(units, dtype=np.int64)
+    n = len(units)
+
+    def source(slot: Slot) -> tuple[Any, np.ndarray]:
+        texts, missing = _unit_column(r, slot, units, None, _value_series)
+        return pl.lit(texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String, strict=True)), missing
+
+    pieces = []
+    for piece in parse_template(text).pieces:
+        if isinstance(piece, str):
+            pieces.append(pl.lit(piece))
+        elif isinstance(piece, Slot):
+            pieces.append(source(piece)[0])
+        else:  # a clause: dropped where any of its placeholders is missing
+            exprs, missing = [], np.zeros(n, dtype=bool)
+            for x in piece.pieces:
+                if isinstance(x, str):
+                    exprs.append(pl.lit(x))
+                else:
+                    expr, gone = source(x)
+                    exprs.append(expr)
+                    missing |= gone
+            pieces.append(pl.when(pl.lit(pl.Series(missing))).then(pl.lit("")).otherwise(pl.concat_str(exprs)))
+    out = pl.select(pl.concat_str(pieces) if pieces else pl.lit("")).to_series()
+    return out if len(out) == n else pl.Series([out[0]] * n, dtype=pl.String)  # a template of literals only
+
+
+def _value_series(values: np.ndarray, fmt: Format, spec: Spec | None, na: np.ndarray | None = None) -> Column:
+    """value_column, numbers under a plain percent, integer or number format written by format_series."""
+    v = np.asarray(values)
+    shown = spec_format(spec, fmt)
+    if v.dtype.kind not in "fiu" or shown.kind not in ("percent", "integer", "number") or \
+            (spec is not None and (spec.kind == "万" or spec.grouping)):
+        return value_column(values, fmt, spec, na)
+    na = np.zeros(len(v), dtype=bool) if na is None else np.asarray(na, dtype=bool)
+    texts: Any = format_series(v, shown, na)  # a polars Series where the list path has a list
+    return texts, na | np.isnan(v.astype(np.float64))
+
+
+def _unit_column(r: PartResult, slot: Slot, units: np.ndarray, extra: dict[str, str] | None,
+                 value_column: Callable[..., Column] = value_column) -> Column:
+    """A placeholder's column for these units; ``value_column`` writes numbers (message_series gives its own)."""
     name, spec, t, n = slot.name, slot.spec, r.table, len(units)
     if extra and name in extra:
         value = extra[name]

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 import tongbao
 from tongbao.report.jsonout import verdict_chunks
-from tongbao.rules.formatmany import format_many, json_numbers, same_rounding
+from tongbao.rules.formatmany import format_many, format_series, json_numbers, same_rounding
 from tongbao.rules.formatting import Format, Published, format_value, round_half_up
 from tongbao.verdict import _json_value, dumps
 
@@ -104,6 +104,9 @@ def test_column_formatting_is_the_one_value_formatting(values: list[float], fmt:
     na[::5] = True
     assert format_many(arr, fmt) == [format_value(v, fmt) for v in values]
     assert format_many(arr, fmt, na) == [format_value(v, fmt, bool(m)) for v, m in zip(values, na)]
+    assert format_series(arr, fmt, na).to_list() == format_many(arr, fmt, na)  # the polars writing of the same rule
+    ints = np.array([int(v) for v in values if math.isfinite(v) and abs(v) < 2**53], dtype=np.int64)
+    assert format_series(ints, fmt).to_list() == format_many(ints, fmt)
     expected = [_json_value(np.float64(v), fmt) for v in values]
     got = json_numbers(arr, fmt)
     assert [repr(x) for x in got] == [repr(x) for x in expected]

@@ -183,3 +183,49 @@ def test_disk_full_is_exit_1_old_file_intact(tmp_path: Path) -> None:
                              prepare=f"printf old > {out} && dd if=/dev/zero of={out.parent}/fill bs=4k 2>/dev/null; ")
     assert "rc=1" in proc.stdout and "磁盘已满" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout.split("rc=1")[1].split() == ["fill", "v.json", "old"]  # no temporary file; old content kept
+
+
+def test_pieces_made_while_writing_arrive_in_order(tmp_path: Path) -> None:
+    from tongbao.report.atomic import write_atomic_chunks
+
+    f = tmp_path / "v.json"
+    write_atomic_chunks(f, (f"{i}," .encode() for i in range(1000)))  # a generator: written by the second thread
+    assert f.read_bytes() == b"".join(f"{i},".encode() for i in range(1000))
+
+
+def test_an_error_making_a_piece_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
+    from tongbao.report.atomic import write_atomic_chunks
+
+    f = tmp_path / "v.json"
+    f.write_text("old", encoding="utf-8")
+
+    def pieces():
+        yield b"new, half"
+        raise TongbaoError("数据有误")
+
+    with pytest.raises(TongbaoError, match="数据有误"):
+        write_atomic_chunks(f, pieces())
+    assert f.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["v.json"]
+
+
+def test_a_write_error_in_the_writing_thread_stops_the_making(tmp_path: Path, monkeypatch) -> None:
+    from tongbao.report.atomic import QUEUED_PIECES, write_atomic_chunks
+
+    f = tmp_path / "v.json"
+    f.write_text("old", encoding="utf-8")
+    made: list[int] = []
+
+    def pieces():
+        for i in range(1000):
+            made.append(i)
+            yield b"x"
+
+    def fail(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", fail)
+    with pytest.raises(TongbaoError, match="磁盘已满"):
+        write_atomic_chunks(f, pieces())
+    monkeypatch.undo()
+    assert len(made) <= QUEUED_PIECES + 3  # told at its next piece: the failing one, the queue, the one in hand
+    assert f.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["v.json"]

@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..data.files import os_reason
 from ..errors import TongbaoError
@@ -80,12 +80,7 @@ def _write(target: str, shown: str, folder: str, chunks: Iterable[bytes], mode: 
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tb", dir=folder)  # short: a 250-character target must still work
         try:
-            written = 0
-            for data in chunks:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                written = _start_writeback(fd, written, len(data))
+            _write_all(fd, chunks)
             os.fsync(fd)
             os.fchmod(fd, mode)  # mkstemp makes 0600
             if owner is not None and os.geteuid() == 0:
@@ -99,6 +94,58 @@ def _write(target: str, shown: str, folder: str, chunks: Iterable[bytes], mode: 
     finally:
         if tmp is not None:
             _discard(tmp)
+
+
+QUEUED_PIECES = 2  # pieces made but not yet written: bounds the memory the overlap costs
+
+
+def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
+    """Write every piece in order. Pieces still being made (an iterator: a big verdict's JSON) are
+    written by a second thread as they come: file writes release the GIL, so the next piece is
+    built while this one goes to disk. An error making a piece stops the writing and is raised
+    here (the caller then discards the temporary file); an OSError writing is raised likewise."""
+    if isinstance(chunks, (list, tuple)):
+        _write_pieces(fd, chunks)
+        return
+    import queue
+    import threading
+
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_PIECES)
+    failed: list[OSError] = []
+
+    def pieces() -> Iterator[bytes]:
+        while (data := pending.get()) is not None:
+            yield data
+
+    def drain() -> None:
+        try:
+            _write_pieces(fd, pieces())
+        except OSError as exc:
+            failed.append(exc)
+            while pending.get() is not None:  # the maker is told at its next piece; until then, take what it gives
+                pass
+
+    writer = threading.Thread(target=drain, name="tongbao-write", daemon=True)
+    writer.start()
+    try:
+        for data in chunks:
+            if failed:
+                break
+            pending.put(data)
+    finally:
+        pending.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
+def _write_pieces(fd: int, chunks: Iterable[bytes]) -> None:
+    written = 0
+    for data in chunks:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        written = _start_writeback(fd, written, len(data))
 
 
 WRITEBACK_BYTES = 8_000_000

@@ -251,10 +251,23 @@ def _notifications(r: PartResult, sl: slice, n: int) -> list[pl.Series]:
     for note in r.part.notifications:
         hit = np.flatnonzero(r.notifications[note.id][sl])
         head = '{"id": ' + literal(note.id) + ', "action": ' + literal(note.action) + ', "message": '
-        body = string_texts(messages(r, note, hit + sl.start)) if hit.size else pl.Series([], dtype=pl.String)
+        body = _messages(r, note, hit + sl.start) if hit.size else pl.Series([], dtype=pl.String)
         items = pl.select(pl.concat_str([pl.lit(head), pl.lit(body), pl.lit("}")])).to_series()
         out.append(_sparse(n, hit, items) if hit.size < n else items)
     return out
+
+
+def _messages(r: PartResult, note: Any, units: np.ndarray) -> pl.Series:
+    """The notification's messages for these units as JSON strings: filled in polars, or (text polars
+    cannot hold: a lone surrogate) by unitrows.messages, as the dict path fills them."""
+    import polars as pl
+
+    from ..messages import message_series
+
+    try:
+        return string_texts(message_series(r, note.message, units))
+    except (TypeError, pl.exceptions.PolarsError, UnicodeError):
+        return string_texts(messages(r, note, units))
 
 
 def _escalations(r: PartResult, sl: slice, n: int) -> list[pl.Series]:
