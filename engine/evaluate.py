@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from .data import aggregation, dates as datefuncs
+from .data import aggregation, dates as datefuncs, groupfiles
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .audit import audit_published
@@ -24,7 +24,7 @@ from .data.inputs import Inputs, TableInput
 from .ranking import pools_of, rank_columns, rank_keys
 from .rules.model import RANK_NAMES, Findings, Part, Ruleset, Tier, Where
 from .rules.readiness import not_bandable, not_one_number, not_rankable, not_yes_no, placeholder_problems
-from .data.tables import Layout, Table, concat_tables
+from .data.tables import Layout, Table
 from .verdict import PartResult, Verdict
 
 
@@ -70,9 +70,7 @@ def load_part_table(part: Part, inputs: Inputs, ruleset: Ruleset | None = None) 
 
 
 def _unit_table(part: Part, inputs: Inputs) -> Table:
-    audited = {m.check for m in part.metrics if m.check}
-    layout = Layout.of(part.units, audited)
-    return concat_tables([(group, inputs.table(name, layout)) for group, name in part.units.files])
+    return groupfiles.unit_table(part.units, inputs.table, frozenset(m.check for m in part.metrics if m.check))
 
 
 class Context:

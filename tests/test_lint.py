@@ -49,6 +49,11 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
         ("TB-L012", "{id: ok", "档“ok”的 short“≥ 90%”与它的起点（上一档的界限） 85% 不符"),
     ],
     "percent-bound": [("TB-L011", "    rate:", "max 却写作 100：按原样它表示 10000%")],
+    # A guarded read (names ``group``) and an ``absent: zero`` field are not reported.
+    "group-field": [
+        ("TB-L013", "  rate:", "指标“rate”读了字段 adopted，而镇街的数据文件没有这一列（groups: [departments]）：镇街的单位这一项不适用，这个指标算不出来"),
+        ("TB-L013", "  no_plan:", "标记“no_plan”读了字段 planned，而镇街的数据文件没有这一列（groups: [departments]）：镇街的单位这一项不适用，这个条件不成立。"),
+    ],
     # A fact's line that differs by group: 50 is shadowed by 60 for departments, not by 40 for towns.
     "group-lines": [],
 }
@@ -87,6 +92,10 @@ def test_the_fixes_say_what_to_write() -> None:
     assert bound.fix == '请写 max: "100%" 或 1。' and bound.path == "units.fields.rate.max"
     gap = lint(tongbao.load_ruleset(FIXTURES / "gap.yaml"))[0]
     assert "otherwise: true" in gap.fix
+    rate, no_plan = lint(tongbao.load_ruleset(FIXTURES / "group-field.yaml"))
+    assert rate.fix == ('若这是本意，写成 `… if group == "departments" else na()` 表明；其他组另有算法的，把 na() 换成那个算法；'
+                        '其他组应按 0 计的，给字段 adopted 写 absent: zero。') and rate.path == "metrics.rate.expr"
+    assert no_plan.fix.startswith('若这是本意，写成 `group == "departments" and (…)` 表明；') and no_plan.path == "flags.no_plan.when"
 
 
 def test_a_gap_is_what_the_engine_leaves_unbanded() -> None:

@@ -221,7 +221,7 @@ def _band_refs(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], tiers: tup
 
 
 def _units(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> UnitTable:
-    fields = _fields(b, raw.get("fields", {}), at + ("fields",), scope)
+    fields = _fields(b, raw.get("fields", {}), at + ("fields",), scope, units=True)
     if "from" in raw:  # the units are the records table's distinct keys: no file of their own
         for key in ("file", "files", "totals_row"):
             if key in raw:
@@ -258,7 +258,20 @@ def _groups(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], units: UnitTa
     rest = [g for g in out if g.when is None]
     if not by_file and out and (len(rest) > 1 or (rest and rest[0] is not out[-1])):
         b.fail(at + ("groups",), "按条件分组时，只有最后一组可以不写 when（收容其余单位）。")
+    _field_groups(b, at + ("units", "fields"), units, by_file)
     return tuple(out)
+
+
+def _field_groups(b: _Builder, at: tuple[Any, ...], units: UnitTable, by_file: list[Any]) -> None:
+    """A field's ``groups`` name groups that have a file of their own (units.files), and only those."""
+    for f in units.fields:
+        if f.groups and not by_file:
+            b.fail(at + (f.name, "groups"), "单位表只有一个文件，各单位的列都相同，字段不能写 groups。"
+                                            "各组的列不同时，请按组分开文件：units.files: {组id: 文件名, …}。")
+            continue
+        for i, gid in enumerate(f.groups):
+            if gid not in by_file:
+                b.fail(at + (f.name, "groups", i), unknown_message("组", gid, by_file) + "groups 写的是 units.files 中的组 id。")
 
 
 def _findings(b: _Builder, name: str, spec: dict[str, Any], at: tuple[Any, ...], base: Scope, unit_scope: Scope,

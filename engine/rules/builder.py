@@ -135,13 +135,22 @@ def field_spec(b: Builder, name: str, spec: dict[str, Any], path: tuple[Any, ...
     # Cells are read NFKC-normalised (full-width －／ become -/), so the tokens must be too.
     not_applicable = tuple(unicodedata.normalize("NFKC", s).strip() for s in spec.get("not_applicable", ()))
     yes, no, values = _choices(b, kind, spec, path, not_applicable)
+    _group_keys(b, kind, spec, path)
     return FieldSpec(
         name=name, column=spec["column"], type=kind, label=spec.get("label", spec["column"]),
         blank=blank, not_applicable=not_applicable,
         min=threshold(spec.get("min")), max=threshold(spec.get("max")),
         format=Format.parse(spec.get("format", DEFAULT_FORMATS[kind])), total=total, where=b.where(path),
-        yes=yes, no=no, values=values,
+        yes=yes, no=no, values=values, groups=tuple(spec.get("groups", ())), absent=spec.get("absent", "not_applicable"),
     )
+
+
+def _group_keys(b: Builder, kind: str, spec: dict[str, Any], path: tuple[Any, ...]) -> None:
+    """``absent`` says what a group-only field is for the other groups: it needs ``groups``, and 0 needs a number."""
+    if "absent" in spec and "groups" not in spec:
+        b.fail(path + ("absent",), "absent 说明其他组的单位这一列按什么计，只对写了 groups 的字段有用。请删去 absent，或写上 groups。")
+    elif spec.get("absent") == "zero" and kind in ("text", "date", "enum"):
+        b.fail(path + ("absent",), f"{kind} 类型的字段不能按 0 计（absent: zero）。请删去 absent（其他组的单位为“不适用”）。")
 
 
 def _choices(b: Builder, kind: str, spec: dict[str, Any], path: tuple[Any, ...],
@@ -172,12 +181,16 @@ def _choices(b: Builder, kind: str, spec: dict[str, Any], path: tuple[Any, ...],
     return (groups["yes_tokens"], groups["no_tokens"], ()) if kind == "yesno" else ((), (), groups["values"])
 
 
-def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope) -> tuple[FieldSpec, ...]:
+def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, units: bool = False) -> tuple[FieldSpec, ...]:
+    """A table's fields; only the unit table's (``units``) may name the groups whose files carry them."""
     out = []
     columns: dict[str, str] = {}
     for name, spec in raw.items():
         path = at + (name,)
         b.claim(scope, name, path)
+        for key in ("groups", "absent"):
+            if key in spec and not units:
+                b.fail(path + (key,), f"{key} 只能写在单位表（units.fields）的字段上：明细表的每一行都读同一组列。请删去 {key}。")
         if spec["column"] in columns:
             b.fail(path + ("column",), f"列“{spec['column']}”已由字段 {columns[spec['column']]} 读取。一列只读一次。")
         columns[spec["column"]] = name

@@ -63,11 +63,14 @@ class FieldSpec:
     yes: tuple[str, ...] = ()  # yesno: the tokens read as 是, as the ruleset writes them (matched by rules/fieldtypes.token_key)
     no: tuple[str, ...] = ()  # yesno: the cell texts read as 否
     values: tuple[str, ...] = ()  # enum: the allowed values, as the ruleset spells them
+    groups: tuple[str, ...] = ()  # the groups whose files carry this column; () every group's (data/groupfiles.py)
+    absent: str = "not_applicable"  # units of the other groups: not_applicable (不适用) | zero
 
     @property
     def nullable_yesno(self) -> bool:
-        """A yes/no field whose cells may hold no value (blank: missing, or not-applicable tokens)."""
-        return self.type == "yesno" and (self.blank == "missing" or bool(self.not_applicable))
+        """A yes/no field whose cells may hold no value (blank: missing, not-applicable tokens, a group without it)."""
+        return self.type == "yesno" and (self.blank == "missing" or bool(self.not_applicable)
+                                         or (bool(self.groups) and self.absent != "zero"))
 
 
 @frozen
@@ -81,6 +84,10 @@ class UnitTable:
     totals_row: str | None
     from_records: str | None = None  # no unit table: the units are the distinct keys of this records table
     sheet: str | None = None  # the workbook sheet to read (default: the first whose rows hold the header)
+
+    def fields_in(self, group: str | None) -> tuple[FieldSpec, ...]:
+        """The fields whose column ``group``'s file carries (a field naming no groups: every file)."""
+        return tuple(f for f in self.fields if not f.groups or group in f.groups)
 
 
 @frozen

@@ -18,6 +18,7 @@ from ..rules.formatting import Format, format_value
 from ..rules.model import Band, Tier
 from ..verdict import Verdict
 from ..verdict_types import VerdictDict
+from .explainfields import field_read, read_words
 from .explainyear import year_to_date_trace, year_to_date_words
 
 
@@ -61,7 +62,7 @@ def explain_unit(result: Any, i: int) -> dict[str, Any]:
     trace = {
         "unit": str(result.table.names[i]), "part": result.part.id, "line": int(result.table.lines[i]),
         "group": None if result.groups is None else result.groups[i],
-        "fields": [{"id": f.name, "label": f.label, "display": result.display(f.name, i)} for f in result.part.units.fields],
+        "fields": [field_read(result, f, i) for f in result.part.units.fields],
         "aggregates": _aggregates(result, i),
         "metrics": [ex.metric(m) for m in result.part.metrics],
         "vetoes": [ex.condition(v) for v in result.part.vetoes],
@@ -338,7 +339,7 @@ def _lines(t: dict[str, Any], result: Any) -> list[str]:
     group = next((g.label for g in result.part.groups if g.id == t["group"]), None)
     out = [f"{t['unit']}（{result.part.label}，第 {t['line']} 行" + (f"，{group}" if group else "") + "）"]
     if t["fields"]:
-        out.append("读取：" + "；".join(f"{f['label']} {f['display']}" for f in t["fields"]))
+        out.append("读取：" + "；".join(read_words(f, group) for f in t["fields"]))
     for source in dict.fromkeys(a["source"] for a in t["aggregates"]):
         items = [a for a in t["aggregates"] if a["source"] == source]
         out.append(f"汇总自{source}：" + "；".join(f"{a['label']} {a['display']}（{a['rule']}）" for a in items))

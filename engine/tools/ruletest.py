@@ -534,8 +534,8 @@ def _columns_read(ruleset: Ruleset) -> dict[str, list[str]]:
     """The columns the ruleset reads from each file: a test writes only those that matter, the rest are blank."""
     out: dict[str, list[str]] = {}
     for part in ruleset.parts:
-        for _, file in part.units.files:
-            out.setdefault(file, []).extend([part.units.key, *(f.column for f in part.units.fields)])
+        for group, file in part.units.files:
+            out.setdefault(file, []).extend([part.units.key, *(f.column for f in part.units.fields_in(group))])
         for findings in part.findings:
             out.setdefault(findings.file, []).extend([findings.unit_column, *(f.column for f in findings.fields)])
         for records in part.records:

@@ -34,6 +34,9 @@ TB-L010   percent.threshold_not_percent      warning  a line over 1 written with
 TB-L011   percent.bound_not_percent          warning  a percent field's min/max over 1 without %
 TB-L012   bands.text_contradicts             warning  a band's label or short names a line that is
                                                       not its own (tools/bandtext.py)
+TB-L013   groups.field_not_in_file       warning  a metric, flag, veto or ranking key reads a
+                                                      field some groups' files lack (不适用 there)
+                                                      and does not name ``group``
 ========  =================================  =======  ============================================
 
 Not reported: a missing value (a blank read as missing, a rate over zero) lands
@@ -45,7 +48,7 @@ still the ones loaded (their sha256 match); otherwise at the nearest compiled
 item that keeps its ``where`` (a band's tier), or at the file alone.
 
 The checks live one family to a module beside this one (bands, unused, notifications, facts,
-percent); findings.py holds the codes and the shared context, spans.py the band analysis,
+percent, groups); findings.py holds the codes and the shared context, spans.py the band analysis,
 render.py the terminal lines. A new check is a generator in its family's module, added to CHECKS.
 """
 from __future__ import annotations
@@ -56,6 +59,7 @@ from typing import Callable, Iterator
 from ...rules.model import Ruleset
 from .bands import check_band_texts, check_gaps, check_unreachable_bands
 from .facts import check_group_facts
+from .groups import check_group_only_fields
 from .findings import CODES, INFO, WARNING, Finding, _Context
 from .notifications import check_dead_notifications, check_unnotified_bands
 from .percent import check_percent_bounds, check_percent_thresholds
@@ -74,5 +78,5 @@ def lint(ruleset: Ruleset) -> list[Finding]:
 
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     check_gaps, check_unreachable_bands, check_unused, check_dead_notifications, check_unnotified_bands,
-    check_group_facts, check_percent_thresholds, check_percent_bounds, check_band_texts,
+    check_group_facts, check_percent_thresholds, check_percent_bounds, check_band_texts, check_group_only_fields,
 )

@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str]] = {
     "TB-L010": ("percent.threshold_not_percent", WARNING),
     "TB-L011": ("percent.bound_not_percent", WARNING),
     "TB-L012": ("bands.text_contradicts", WARNING),
+    "TB-L013": ("groups.field_not_in_file", WARNING),
 }
 
 

@@ -1,0 +1,165 @@
+"""Groups read from files whose columns differ: a field's ``groups`` names the files that carry it (issue 9 §4).
+
+Hand-computed on tests/fixtures/groupfiles: depts.csv has 报送数, 采用数, 是否有计划; towns.csv has 报送数, 走访次数.
+采用率 = 采用数 / 报送数 (不适用 for towns); 得分 = 报送数 × 2 + (departments: 采用数 × 3; towns: 走访次数);
+走访次数 is ``absent: zero``, so departments read 0.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import tongbao
+from tongbao.tools.explain import explain_unit, find_units
+
+HERE = Path(__file__).resolve().parent / "fixtures/groupfiles"
+
+
+def _copy(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    for f in HERE.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    rules = tmp_path / "columns.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert old in text
+    rules.write_text(text.replace(old, new), encoding="utf-8")
+    return rules
+
+
+def _problems(rules: Path) -> list[str]:
+    with pytest.raises(tongbao.RulesetError) as err:
+        tongbao.load_ruleset(rules)
+    return [str(p) for p in err.value.problems]
+
+
+def test_each_group_reads_its_own_columns() -> None:
+    v = tongbao.evaluate(tongbao.load_ruleset(HERE / "columns.yaml"), HERE).to_dict()
+    units = {u["name"]: u for u in v["parts"][0]["units"]}
+    got = {name: (u["group"], u["metrics"]["adoption_rate"], u["metrics"]["score"], sorted(u["flags"])) for name, u in units.items()}
+    assert got == {
+        "财政局": ("departments", 0.4, 32, []),                       # 4/10; 10×2 + 4×3
+        "教育局": ("departments", 0.25, 22, ["low_adoption", "no_plan"]),  # 2/8; 8×2 + 2×3; 25% < 30%, 否
+        "城关镇": ("towns", None, 15, []),                            # 不适用; 6×2 + 3
+        "大塅镇": ("towns", None, 8, []),                             # 不适用; 4×2 + 0
+    }
+    assert units["城关镇"]["fields"] == {"sent": 6, "adopted": None, "has_plan": None, "visits": 3}
+    assert units["城关镇"]["not_applicable"] == ["adopted", "has_plan"]
+    assert units["财政局"]["fields"]["visits"] == 0 and "not_applicable" not in units["财政局"]  # absent: zero
+    assert [u["file"] for u in units.values()] == ["depts.csv", "depts.csv", "towns.csv", "towns.csv"]
+
+
+def test_the_summary_over_all_units() -> None:
+    summary = tongbao.evaluate(tongbao.load_ruleset(HERE / "columns.yaml"), HERE).to_dict()["parts"][0]["summary"]
+    figures = {f["id"]: {"all": f["value"], **{g: x["value"] for g, x in f["groups"].items()}} for f in summary["figures"]}
+    assert figures["total_sent"] == {"all": 28, "departments": 18, "towns": 10}  # 10 + 8 | 6 + 4
+    assert figures["total_adopted"]["all"] == 6  # 4 + 2: the towns' 不适用 is not added
+    assert figures["mean_rate"]["all"] == pytest.approx(0.325)  # (40% + 25%) / 2
+    assert figures["total_visits"] == {"all": 3, "departments": 0, "towns": 3}  # departments count 0
+    assert figures["planned"]["all"] == 1  # 财政局: 是; 教育局: 否; the towns neither
+
+
+def test_the_rule_test_passes() -> None:
+    from tongbao.tools.ruletest import run_tests
+
+    result = run_tests([HERE / "columns.test.yaml"])
+    assert (result["passed"], result["failed"]) == (1, 0), result
+
+
+def test_explain_says_the_field_is_not_applicable_for_the_group() -> None:
+    verdict = tongbao.evaluate(tongbao.load_ruleset(HERE / "columns.yaml"), HERE)
+    (town, i), = find_units(verdict, "城关镇")
+    lines = explain_unit(town, i)["lines"]
+    assert lines[1] == "读取：报送数 6；采用数 不适用（镇、街道的数据文件没有这一列）；是否有计划 不适用（镇、街道的数据文件没有这一列）；走访次数 3"
+    (dept, j), = find_units(verdict, "财政局")
+    assert explain_unit(dept, j)["lines"][1] == "读取：报送数 10；采用数 4；是否有计划 是；走访次数 0（区级部门的数据文件没有这一列，按 0 计）"
+
+
+def test_a_group_file_missing_its_own_column_is_the_usual_data_error(tmp_path: Path) -> None:
+    rules = _copy(tmp_path)
+    (tmp_path / "depts.csv").write_text("单位,报送数,是否有计划\n财政局,10,是\n", encoding="utf-8")
+    with pytest.raises(tongbao.DataError) as err:
+        tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path)
+    (problem,) = err.value.problems
+    assert (Path(problem.file).name, problem.line, problem.column) == ("depts.csv", 1, "采用数")
+    assert problem.message == "缺少规则集要求的列。请改表头，或改规则集中该字段的 column。表中的列有：单位、报送数、是否有计划。"
+
+
+def test_a_shared_column_is_still_required_in_every_file(tmp_path: Path) -> None:
+    rules = _copy(tmp_path)
+    (tmp_path / "towns.csv").write_text("单位,走访次数\n城关镇,3\n", encoding="utf-8")
+    with pytest.raises(tongbao.DataError) as err:
+        tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path)
+    (problem,) = err.value.problems
+    assert (Path(problem.file).name, problem.line, problem.column) == ("towns.csv", 1, "报送数")
+
+
+def test_an_unknown_group_in_a_field_is_a_ruleset_error(tmp_path: Path) -> None:
+    rules = _copy(tmp_path, "采用数, type: integer, min: 0, groups: [departments]", "采用数, type: integer, min: 0, groups: [department]")
+    assert _problems(rules) == [f"{rules}:15:60: units.fields.adopted.groups[0]: 未知的组“department”。是否想写“departments”？"
+                                "可用的组有：departments、towns。groups 写的是 units.files 中的组 id。"]
+
+
+def test_groups_on_a_field_of_a_single_file_is_a_ruleset_error(tmp_path: Path) -> None:
+    rules = _copy(tmp_path, "  files: {departments: depts.csv, towns: towns.csv}", "  file: depts.csv")
+    text = rules.read_text(encoding="utf-8").replace("{label: 区级部门}", "{label: 区级部门, when: sent > 7}")
+    rules.write_text(text, encoding="utf-8")
+    problems = _problems(rules)
+    assert problems[0] == (f"{rules}:15:51: units.fields.adopted.groups: 单位表只有一个文件，各单位的列都相同，字段不能写 groups。"
+                           "各组的列不同时，请按组分开文件：units.files: {组id: 文件名, …}。")
+    assert len(problems) == 3  # adopted, has_plan, visits
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("groups: [towns], absent: zero}", "absent: zero}",
+     "units.fields.visits.absent: absent 说明其他组的单位这一列按什么计，只对写了 groups 的字段有用。请删去 absent，或写上 groups。"),
+    ("has_plan: {column: 是否有计划, type: yesno, groups: [departments]}", "has_plan: {column: 是否有计划, type: text, groups: [departments], absent: zero}",
+     "units.fields.has_plan.absent: text 类型的字段不能按 0 计（absent: zero）。请删去 absent（其他组的单位为“不适用”）。"),
+])
+def test_absent_needs_groups_and_a_number(tmp_path: Path, old: str, new: str, message: str) -> None:
+    problems = _problems(_copy(tmp_path, old, new))
+    assert len(problems) == 1 and problems[0].endswith(message)
+
+
+def test_groups_on_a_findings_field_is_a_ruleset_error() -> None:
+    rules = (Path(__file__).resolve().parent / "fixtures/findings/issues.yaml").read_text(encoding="utf-8")
+    text = rules.replace("problems: {column: 问题数, type: integer, min: 0}", "problems: {column: 问题数, type: integer, min: 0, groups: [towns]}")
+    assert text != rules
+    with pytest.raises(tongbao.RulesetError) as err:
+        _load_text(text)
+    assert [p.path for p in err.value.problems] == ["findings.issues.fields.problems.groups"]
+    assert err.value.problems[0].message == "groups 只能写在单位表（units.fields）的字段上：明细表的每一行都读同一组列。请删去 groups。"
+
+
+def _load_text(text: str) -> object:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "issues.yaml"
+        path.write_text(text, encoding="utf-8")
+        return tongbao.load_ruleset(path)
+
+
+def test_an_audited_column_only_one_group_prints_is_not_audited_for_the_other(tmp_path: Path) -> None:
+    """The departments' file prints 得分; the towns' has no such column: their computed 15 and 8 are not "不适用" mismatches."""
+    rules = _copy(tmp_path, "    visits:", "    score_printed: {column: 得分, type: integer, groups: [departments]}\n    visits:")
+    text = rules.read_text(encoding="utf-8").replace("format: integer}", "format: integer, check: score_printed}", 1)
+    rules.write_text(text, encoding="utf-8")
+    (tmp_path / "depts.csv").write_text("单位,报送数,采用数,是否有计划,得分\n财政局,10,4,是,32\n教育局,8,2,否,20\n", encoding="utf-8")
+    v = tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path).to_dict()
+    audits = [(w["code"], w["unit"], w["message"]) for w in v["warnings"] if w["code"].startswith("TB-A")]
+    assert audits == [("TB-A001", "教育局", "附件“得分”为 20，按规则计算为 22。")]  # 8×2 + 2×3; the towns print nothing
+
+
+def test_validate_accepts_what_lint_suggests_and_it_evaluates(tmp_path: Path) -> None:
+    """The guarded forms TB-L013 suggests load, lint clean, and give the same figures."""
+    rules = _copy(tmp_path, "expr: adopted / sent,", 'expr: "adopted / sent if group == \\"departments\\" else na()",')
+    text = rules.read_text(encoding="utf-8").replace("when: not has_plan}", 'when: group == "departments" and (not has_plan)}')
+    rules.write_text(text, encoding="utf-8")
+    loaded = tongbao.load_ruleset(rules)
+    from tongbao.tools.lint import lint
+
+    assert lint(loaded) == []
+    units = tongbao.evaluate(loaded, tmp_path).to_dict()["parts"][0]["units"]
+    assert [(u["metrics"]["adoption_rate"], sorted(u["flags"])) for u in units] == [
+        (0.4, []), (0.25, ["low_adoption", "no_plan"]), (None, []), (None, [])]
