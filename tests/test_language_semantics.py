@@ -59,6 +59,26 @@ def test_conditions_add_up_as_one_and_zero_and_explain_says_so(tmp_path: Path) -
     assert [t["value"] for t in trace["metrics"][0]["terms"]] == [1, 1]
 
 
+def test_explain_says_yes_for_a_blank_able_yes_no_term(tmp_path: Path) -> None:
+    """``not x`` over a yes/no that may be blank is computed as 1 - x (1, 0 or no value), yet it is still a yes/no:
+    explain shows "1（是）" for it, as for a comparison, and writes the term as the ruleset did."""
+    (tmp_path / "units.csv").write_text("单位,方案,整改\n一局,否,\n二局,否,否\n", encoding="utf-8")
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD.replace("""    a: {column: 甲, type: integer}
+    reply_rate: {column: 回复率, type: percent}
+""", """    plan: {column: 方案, type: yesno, blank: missing}
+    fixed: {column: 整改, type: yesno, blank: missing}
+""") + """metrics:
+  open: {label: 未落实项数, expr: (not plan) + (not fixed), format: integer}
+""", encoding="utf-8")
+    part = tongbao.evaluate(tongbao.load_ruleset(path), tmp_path).parts[0]
+    second = explain_unit(part, 1)
+    assert "指标 未落实项数 = (not plan) + (not fixed) = 2（整改 否，方案 否）；各项：1（是） + 1（是） = 2" in second["lines"]
+    assert [t["expr"] for t in second["metrics"][0]["terms"]] == ["not plan", "not fixed"]
+    first = explain_unit(part, 0)  # 整改 blank: no value, and so none for the sum
+    assert "指标 未落实项数 = (not plan) + (not fixed) = —（整改 —，方案 否）" in first["lines"]
+
+
 def test_yes_no_counts_in_every_arithmetic_place() -> None:
     flags = dict(b=[True, False, True])
     assert _eval("b + b", **flags) == [2.0, 0.0, 2.0]

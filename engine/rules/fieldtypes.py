@@ -85,6 +85,11 @@ def as_conditions(expr: Expression, nullable: frozenset[str] | set[str], whole: 
 _MARK = "tongbao_yesno"  # set on a rewritten ``not x``: still a yes/no that may hold no value
 
 
+def rewritten_not(node: ast.expr) -> ast.expr | None:
+    """The ``x`` of a ``not x`` that ``as_conditions`` wrote as ``1 - x`` (so it may hold no value), else None."""
+    return node.right if isinstance(node, ast.BinOp) and getattr(node, _MARK, False) else None
+
+
 def _maybe_missing(node: ast.expr, nullable: set[str]) -> bool:
     return (isinstance(node, ast.Name) and node.id in nullable) or getattr(node, _MARK, False)
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..evaluate import Context
+from ..rules.fieldtypes import rewritten_not
 from ..rules.formatting import Format, format_value
 from ..rules.model import Band, Tier
 from ..verdict import Verdict
@@ -135,15 +136,20 @@ class _Explainer:
             total = self.value(term)
             if not isinstance(total, (int, float)) or total == 0 or (isinstance(total, float) and math.isnan(total)):
                 continue
-            if isinstance(total, bool):  # a condition counts 1 in a sum, as in a spreadsheet: say both
-                out.append({"expr": ast.unparse(term), "shown": "1（是）", "value": 1})
-            elif isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
+            if isinstance(total, bool) or self.yes_no(term):  # a condition counts 1 in a sum, as in a spreadsheet: say both
+                out.append({"expr": _written(term), "shown": "1（是）", "value": 1})
+                continue
+            shown = _plain(total)
+            if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
                 shown = f"{_plain(self.value(term.left))} × {_plain(self.value(term.right))}"
-            else:
-                shown = _plain(total)
-            if not isinstance(total, bool):
-                out.append({"expr": ast.unparse(term), "shown": shown, "value": _num(total)})
+            out.append({"expr": ast.unparse(term), "shown": shown, "value": _num(total)})
         return out
+
+    def yes_no(self, term: ast.expr) -> bool:
+        """A yes/no that may hold no value is a float 1/0/NaN column, yet still a condition: ``not x``, or ``x`` itself."""
+        if rewritten_not(term) is not None:
+            return True
+        return isinstance(term, ast.Name) and any(f.name == term.id and f.type == "yesno" for f in self.r.part.units.fields)
 
     def condition(self, item: Any) -> dict[str, Any]:
         hit = bool((self.r.flags.get(item.name) if item.name in self.r.flags else self.r.vetoes[item.name])[self.i])
@@ -250,6 +256,12 @@ class _Explainer:
 def _column(ex: _Explainer, node: ast.expr) -> np.ndarray:
     with np.errstate(all="ignore"):
         return np.asarray(ex.ctx.evaluator._eval(node), dtype=float)
+
+
+def _written(term: ast.expr) -> str:
+    """A term as the ruleset wrote it: ``not x`` again where ``as_conditions`` made it ``1 - x``."""
+    operand = rewritten_not(term)
+    return ast.unparse(term) if operand is None else f"not {ast.unparse(operand)}"
 
 
 def _flatten_sum(node: ast.expr, out: list[ast.expr]) -> None:
