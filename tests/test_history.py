@@ -48,13 +48,24 @@ def test_three_periods_running_lead_to_accountability(april: dict) -> None:
 
 
 def test_a_break_in_the_streak_resets_it(april: dict) -> None:
+    march = json.loads(json.dumps(april))
+    march["period"]["id"] = "2022-03"
     clean = json.loads(json.dumps(april))
-    clean["period"]["id"] = "2022-03"
     for u in clean["parts"][0]["units"]:
         u["bands"]["activity_band"] = "ok"
-    may = _may([april, clean])  # given oldest first: April, then a clean March-labelled period just before May
+    may = _may([march, clean])  # March low, a clean April just before May
     esc = {e["id"]: e for e in may["parts"][0]["summary"]["escalations"]}
     assert esc["summon_repeat_low"]["units"] == []
+
+
+def test_history_out_of_period_order_is_refused_not_sorted(april: dict) -> None:
+    """A streak reads the periods oldest first; April given before March is a mistake to say, not to guess at."""
+    march = json.loads(json.dumps(april))
+    march["period"]["id"] = "2022-03"
+    with pytest.raises(tongbao.TongbaoError) as err:
+        _may([april, march])
+    assert str(err.value) == ("<verdict>：考核期“2022-03”早于前面给出的 <verdict>（“2022-04”）。"
+                              "--history 要按时间先后给出（先早后晚）；请调换顺序。")
 
 
 def test_history_from_another_ruleset_is_refused(april: dict) -> None:

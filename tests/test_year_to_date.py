@@ -114,6 +114,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("period, history, message", [
     ("2021-11", ["2021-12.json"], "考核期“2021-12”晚于本期“2021-11”"),
     ("2022-02", ["2021-12.json", "2021-12.json"], "同一期给了两次"),
+    ("2022-02", ["2022-01.json", "2021-12.json"],
+     "2021-12.json：考核期“2021-12”早于前面给出的 {dir}/2022-01.json（“2022-01”）。--history 要按时间先后给出（先早后晚）；请调换顺序。"),
 ])
 def test_history_later_or_twice_is_refused(tmp_path: Path, period: str, history: list[str], message: str) -> None:
     (tmp_path / "units.csv").write_text("单位,采用条数,逾期天数\n甲,4,0\n", encoding="utf-8")
@@ -123,7 +125,7 @@ def test_history_later_or_twice_is_refused(tmp_path: Path, period: str, history:
         args += ["--history", str(HERE / h)]
     done = _cli(*args)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert message in done.stderr and not out.exists() and done.stdout == ""
+    assert message.format(dir=HERE) in done.stderr and not out.exists() and done.stdout == ""
 
 
 def test_history_from_another_ruleset_is_refused(tmp_path: Path) -> None:

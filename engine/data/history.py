@@ -138,6 +138,16 @@ def check_history(history: list[Period], ruleset_id: str, period: str | None) ->
         if h.period in seen:  # counted twice, a year-to-date sum or a streak would be wrong
             raise TongbaoError(f"{h.file}：考核期“{h.period}”与 {seen[h.period]} 相同，同一期给了两次。请去掉其中一份。")
         seen[h.period] = h.file
+    _in_order(history)
+
+
+def _in_order(history: list[Period]) -> None:
+    """Streaks and the periods cited read the list oldest first: a later period given before an earlier one is refused,
+    not sorted, because ids written differently (2022-06, 2022Q3) have no order the program could trust."""
+    for before, after in zip(history, history[1:]):
+        if is_later(before.period, after.period):
+            raise TongbaoError(f"{after.file}：考核期“{after.period}”早于前面给出的 {before.file}（“{before.period}”）。"
+                               "--history 要按时间先后给出（先早后晚）；请调换顺序。")
 
 
 def is_later(one: str, other: str) -> bool:
