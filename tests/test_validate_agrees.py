@@ -160,3 +160,34 @@ def test_lint_counts_later_sort_keys_and_escalation_values_as_reads(tmp_path: Pa
     (tmp_path / "reads.yaml").write_text(READS.replace("placeholder: true, source: 待核实", "value: 10")
                                          .replace(", sets: {s: s + bonus}", ""), encoding="utf-8")
     assert [(f.code, f.path) for f in lint(tongbao.load_ruleset(tmp_path / "reads.yaml"))] == [("TB-L005", "units.fields.bonus")]
+
+
+def _message_reading(tmp_path: Path, slot: str) -> Path:
+    """The messages fixture with a placeholder fact that only a message prints."""
+    for name in ("units.csv", "issues.csv"):
+        (tmp_path / name).write_bytes((FIXTURE / name).read_bytes())
+    text = (FIXTURE / "messages.yaml").read_text(encoding="utf-8")
+    text = text.replace("  target: {label: 目标上报率, value: 0.9, format: percent:0}\n",
+                        "  target: {label: 目标上报率, value: 0.9, format: percent:0}\n  bonus: {label: 奖励分值, placeholder: true, source: 待核实}\n")
+    text = text.replace("目标上报率{target}。", f"目标上报率{{target}}{slot}。")
+    (tmp_path / "messages.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "messages.yaml"
+
+
+def test_a_placeholder_printed_only_by_a_message_is_said_by_validate_and_evaluate(tmp_path: Path) -> None:
+    rules = _message_reading(tmp_path, "，奖励{bonus}分")
+    out = tmp_path / "v.json"
+    validated, evaluated = _cli("validate", str(rules)), _cli("evaluate", str(rules), str(tmp_path), "-o", str(out))
+    expected = (f"{rules}:14:3: facts.bonus: “奖励分值”是占位值（待核实），没有数值，而通报文字要写出它（会印成“—”）。"
+                "请在地区规则集中写 facts: {bonus: {value: …}} 后再评定；或把 {bonus} 放进可省略的 [……] 里，没有数值时不写这句。")
+    for done in (validated, evaluated):
+        assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr, done.stderr
+        assert expected in done.stderr, done.stderr
+    assert not out.exists()
+
+
+def test_a_placeholder_inside_an_optional_clause_is_left_out_not_refused(tmp_path: Path) -> None:
+    rules = _message_reading(tmp_path, "[，奖励{bonus}分]")
+    assert _cli("validate", str(rules)).returncode == 0
+    verdict = tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path)
+    assert verdict.parts[0].message(next(n for n in verdict.parts[0].part.notifications if n.id == "fail"), 1).endswith("目标上报率90%。")

@@ -19,6 +19,7 @@ from typing import cast
 from ..errors import Problem
 from .expressions import Expression
 from .model import RANK_NAMES, Findings, Part, Records, Ruleset, Where
+from .templates import Slot, parse_template
 
 
 def unit_expressions(part: Part) -> list[Expression]:
@@ -54,13 +55,27 @@ def used_names(ruleset: Ruleset) -> set[str]:
     return names
 
 
+def printed_names(ruleset: Ruleset) -> set[str]:
+    """Names a message prints outside an optional clause ``[…]``: without a value they would print "—"
+    (inside a clause the clause is left out instead, which is what the clause is for)."""
+    texts = [x.message for p in ruleset.parts for x in (*p.notifications, *p.escalations)]
+    texts += [f.row_text for p in ruleset.parts for f in p.findings if f.row_text]
+    return {piece.name for text in texts for piece in parse_template(text).pieces if isinstance(piece, Slot)}
+
+
 def placeholder_problems(ruleset: Ruleset) -> list[Problem]:
-    """A placeholder is a figure nobody has checked yet: evaluating a rule that uses it would invent the rule."""
-    used = used_names(ruleset)
-    return [cast(Where, f.where).problem(
-        f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值，而规则要用它。"
-        f"请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定。")
-        for f in ruleset.facts if f.placeholder and f.name in used]
+    """A placeholder is a figure nobody has checked yet: evaluating a rule that uses it would invent the rule,
+    and a message that prints it would publish "—" where the circular states a figure."""
+    used, printed = used_names(ruleset), printed_names(ruleset)
+    out = []
+    for f in ruleset.facts:
+        if not f.placeholder or f.name not in used | printed:
+            continue
+        reader = "规则要用它" if f.name in used else "通报文字要写出它（会印成“—”）"
+        fix = "" if f.name in used else f"；或把 {{{f.name}}} 放进可省略的 [……] 里，没有数值时不写这句"
+        out.append(cast(Where, f.where).problem(f"“{f.label}”是占位值（{f.source or '尚未核实'}），没有数值，而{reader}。"
+                                                f"请在地区规则集中写 facts: {{{f.name}: {{value: …}}}} 后再评定{fix}。"))
+    return out
 
 
 # The messages, each written once: shape_problems says them at load, the evaluator if it still meets one.
