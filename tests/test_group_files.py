@@ -75,23 +75,19 @@ def test_explain_says_the_field_is_not_applicable_for_the_group() -> None:
     assert explain_unit(dept, j)["lines"][1] == "读取：报送数 10；采用数 4；是否有计划 是；走访次数 0（区级部门的数据文件没有这一列，按 0 计）"
 
 
-def test_a_group_file_missing_its_own_column_is_the_usual_data_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("file, csv, column, listed", [
+    ("depts.csv", "单位,报送数,是否有计划\n财政局,10,是\n", "采用数", "单位、报送数、是否有计划"),  # its own column
+    ("towns.csv", "单位,走访次数\n城关镇,3\n", "报送数", "单位、走访次数"),  # a column every group's file carries
+])
+def test_a_file_missing_a_column_it_should_carry_is_the_usual_data_error(tmp_path: Path, file: str, csv: str, column: str,
+                                                                          listed: str) -> None:
     rules = _copy(tmp_path)
-    (tmp_path / "depts.csv").write_text("单位,报送数,是否有计划\n财政局,10,是\n", encoding="utf-8")
+    (tmp_path / file).write_text(csv, encoding="utf-8")
     with pytest.raises(tongbao.DataError) as err:
         tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path)
     (problem,) = err.value.problems
-    assert (Path(problem.file).name, problem.line, problem.column) == ("depts.csv", 1, "采用数")
-    assert problem.message == "缺少规则集要求的列。请改表头，或改规则集中该字段的 column。表中的列有：单位、报送数、是否有计划。"
-
-
-def test_a_shared_column_is_still_required_in_every_file(tmp_path: Path) -> None:
-    rules = _copy(tmp_path)
-    (tmp_path / "towns.csv").write_text("单位,走访次数\n城关镇,3\n", encoding="utf-8")
-    with pytest.raises(tongbao.DataError) as err:
-        tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path)
-    (problem,) = err.value.problems
-    assert (Path(problem.file).name, problem.line, problem.column) == ("towns.csv", 1, "报送数")
+    assert (Path(problem.file).name, problem.line, problem.column) == (file, 1, column)
+    assert problem.message == f"缺少规则集要求的列。请改表头，或改规则集中该字段的 column。表中的列有：{listed}。"
 
 
 def test_an_unknown_group_in_a_field_is_a_ruleset_error(tmp_path: Path) -> None:
