@@ -58,7 +58,7 @@ def used_names(ruleset: Ruleset) -> set[str]:
 def printed_names(ruleset: Ruleset) -> set[str]:
     """Names a message prints outside an optional clause ``[…]``: without a value they would print "—"
     (inside a clause the clause is left out instead, which is what the clause is for)."""
-    texts = [x.message for p in ruleset.parts for x in (*p.notifications, *p.escalations)]
+    texts = [n.message for p in ruleset.parts for n in p.notifications] + [e.message for p in ruleset.parts for e in p.escalations]
     texts += [f.row_text for p in ruleset.parts for f in p.findings if f.row_text]
     return {piece.name for text in texts for piece in parse_template(text).pieces if isinstance(piece, Slot)}
 
