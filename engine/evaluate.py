@@ -25,6 +25,7 @@ from .ranking import pools_of, rank_columns, rank_keys
 from .rules.model import RANK_NAMES, Findings, Part, Ruleset, Tier, Where
 from .rules.readiness import not_bandable, not_one_number, not_rankable, not_yes_no, placeholder_problems
 from .data.tables import Layout, Table
+from .unitgroups import Members, UnitGroups
 from .verdict import PartResult, Verdict
 
 
@@ -116,20 +117,22 @@ class Context:
 
     def in_band(self, tier: str, *band_ids: str) -> np.ndarray:
         spec = next(t for t in self.tiers if t.name == tier)
-        wanted = [i for i, b in enumerate(spec.bands) if b.id in band_ids]
-        return np.isin(self.bands[tier], wanted)
+        wanted = np.zeros(len(spec.bands) + 1, dtype=bool)  # by band index; the last entry is -1, no band
+        wanted[[i for i, b in enumerate(spec.bands) if b.id in band_ids]] = True
+        out: np.ndarray = wanted[self.bands[tier]]  # a lookup: np.isin sorts the million indices each time
+        return out
 
-    def subset(self, mask: np.ndarray, group_facts: dict[str, float | None] | None = None) -> "Context":
-        """The same names restricted to some units (one group), for per-group summaries.
+    def subset(self, members: Members, size: int, group_facts: dict[str, float | None] | None = None) -> "Context":
+        """The same names restricted to some units (one group's ``size`` units), for per-group summaries.
 
         Within one group a per-group fact is a single number again (``group_facts`` gives it, even
         for a group with no units this period), so (units_checked - count(vetoed)) / units_checked reads naturally.
         """
-        names = {k: (v[mask] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()}
+        names = {k: (v[members] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()}
         names.update(group_facts or {})
-        bands = {k: v[mask] for k, v in self.bands.items()}
+        bands = {k: v[members] for k, v in self.bands.items()}
         extra = {k: v for k, v in self.evaluator.functions.items() if k not in ("count", "in_band")}
-        return Context(names, int(np.count_nonzero(mask)), bands, self.tiers, extra)
+        return Context(names, size, bands, self.tiers, extra)
 
 
 class _PartRun:
@@ -146,8 +149,9 @@ class _PartRun:
         self.to_date = YearToDate(history, part.id, period, table.names)
         self.dates["year_to_date"] = self.to_date.function(names)
         self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
-        self.groups = self._assign_groups()
-        self.facts = _fact_values(ruleset, self.groups)  # per-group facts need the groups first
+        self.unit_groups = self._assign_groups()
+        self.groups = None if self.unit_groups is None else self.unit_groups.labels()
+        self.facts = _fact_values(ruleset, self.unit_groups)  # per-group facts need the groups first
         names.update(self.facts)
         if part.groups:
             names["group"] = self.groups
@@ -221,21 +225,22 @@ class _PartRun:
 
     # ------------------------------------------------------------ groups and facts
 
-    def _assign_groups(self) -> np.ndarray | None:
+    def _assign_groups(self) -> UnitGroups | None:
         if not self.part.groups:
             return None
-        if self.table.groups is not None:
-            return self.table.groups
-        out = np.full(self.n, None, dtype=object)
-        for group in self.part.groups:
+        ids = [g.id for g in self.part.groups]
+        if self.table.group_runs:
+            return UnitGroups.from_runs(ids, self.table.group_runs)
+        codes = np.full(self.n, -1, dtype=np.int32)
+        for k, group in enumerate(self.part.groups):
             hit = np.ones(self.n, dtype=bool) if group.when is None else np.asarray(self.ctx.column(group.when, group.where), dtype=bool)
-            out[(out == None) & hit] = group.id  # noqa: E711 - element-wise test on an object array
-        lost = np.flatnonzero(out == None)  # noqa: E711
+            codes[(codes < 0) & hit] = k  # the first group whose condition holds
+        lost = np.flatnonzero(codes < 0)
         if lost.size:
             raise DataError([CellProblem(self.table.file_of(i), int(self.table.lines[i]), None, str(self.table.names[i]),
                                          "这个单位不属于任何组。请检查 groups 的 when 条件，或加一个不写 when 的组收容其余单位。")
                              for i in lost[:20]])
-        return out
+        return UnitGroups.from_codes(ids, codes)
 
     # ------------------------------------------------------------ findings
 
@@ -300,16 +305,16 @@ class _PartRun:
             values = [self.ctx.column(k.expr, spec.where) for k in spec.keys]
             if values[0].dtype.kind not in "iufb":  # text and dates may break ties, never lead
                 raise RulesetError([spec.where.problem(not_rankable(spec.by.text))])
-            pools = pools_of(self.n, self.groups, [g.id for g in self.part.groups], spec.within)
+            pools = pools_of(self.n, self.unit_groups, spec.within)
             self.ctx.names.update(rank_columns(spec, values, pools, self.n))
         return np.asarray(self.ctx.names["rank"])
 
     def _figures(self) -> dict[str, dict[str, Any]]:
         scopes: list[tuple[str, Context]] = [("all", self.ctx)]
-        if self.groups is not None:
-            facts = [f for f in self.ruleset.facts if f.groups]
-            scopes += [(g.id, self.ctx.subset(self.groups == g.id, {f.name: dict(f.groups).get(g.id, f.value) for f in facts}))
-                       for g in self.part.groups]
+        if self.unit_groups is not None:
+            ug, facts = self.unit_groups, [f for f in self.ruleset.facts if f.groups]
+            scopes += [(g, self.ctx.subset(ug.members[k], ug.size(k), {f.name: dict(f.groups).get(g, f.value) for f in facts}))
+                       for k, g in enumerate(ug.ids)]
         out: dict[str, dict[str, Any]] = {}
         for fig in self.part.summary:
             out[fig.id] = {}
@@ -335,16 +340,17 @@ def condition(values: np.ndarray, item: Any) -> np.ndarray:
     return values
 
 
-def _fact_values(ruleset: Ruleset, groups: np.ndarray | None) -> dict[str, Any]:
+def _fact_values(ruleset: Ruleset, groups: UnitGroups | None) -> dict[str, Any]:
     """Facts as expression values: a number, a date, or per unit where a group overrides it."""
     out: dict[str, Any] = {}
     for fact in ruleset.facts:
         if fact.date is not None:
             out[fact.name] = np.datetime64(fact.date, "D")
         elif fact.groups and groups is not None:
-            values = np.full(len(groups), fact.value, dtype=np.float64)
+            values = np.full(len(groups.codes), fact.value, dtype=np.float64)
             for group, value in fact.groups:
-                values[groups == group] = value
+                if group in groups.ids:  # a fact may name another part's group
+                    values[groups.members[groups.ids.index(group)]] = value
             values.flags.writeable = False
             out[fact.name] = values
         else:

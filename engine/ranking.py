@@ -14,6 +14,7 @@ import numpy as np
 
 from .rules.model import Ranking
 from .sortorder import stable_order
+from .unitgroups import Members, UnitGroups
 
 TIE_WORDS = {
     "shared": "并列的单位名次相同，下一名次顺延（1、1、3）",
@@ -86,11 +87,11 @@ def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return order, starts
 
 
-def rank_columns(spec: Ranking, key_values: list[Any], pools: list[np.ndarray], n: int) -> dict[str, np.ndarray]:
+def rank_columns(spec: Ranking, key_values: list[Any], pools: list[Members], n: int) -> dict[str, np.ndarray]:
     """``rank``, ``rank_from_bottom`` and ``ranked`` for every unit, each pool (all units or one group) apart."""
     keys = spec.keys
     forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
-    whole = len(pools) == 1 and len(pools[0]) == n  # the one pool of all units: no copies
+    whole = len(pools) == 1 and isinstance(pools[0], slice) and pools[0] == slice(0, n)  # all units: no copies
     out = {name: np.empty(0) if whole else np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
     for pool in pools:
         ahead, behind = places(forward if whole else [k[pool] for k in forward], spec.ties)
@@ -125,7 +126,8 @@ def cut_note(spec: Ranking, places: np.ndarray, count: int, chosen: list[int], e
     return f"取{side} {count} 名；并列{place} {int(last)} 名的 {tied} 个单位一并列入，共 {len(chosen)} 个。"
 
 
-def pools_of(n: int, groups: np.ndarray | None, group_ids: list[str], within: str) -> list[np.ndarray]:
+def pools_of(n: int, groups: UnitGroups | None, within: str) -> list[Members]:
+    """The units ranked together: all of them, or each group's (a slice where the group is one run)."""
     if within == "all" or groups is None:
-        return [np.arange(n)]
-    return [np.flatnonzero(groups == g) for g in group_ids]
+        return [slice(0, n)]
+    return list(groups.members)

@@ -34,6 +34,7 @@ _normalise = normalise  # the one-cell rule, as records.py and the readers impor
 MAX_LISTED = 20
 MAX_MAGNITUDE = 1e15  # larger "numbers" are ID numbers or typing slips, and would not print exactly
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_BLANK_HASH = hash("")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -52,10 +53,11 @@ class Table:
     warnings: list[DataWarning] = field(default_factory=list)
     text: dict[str, np.ndarray] = field(default_factory=dict)  # cells as written, for audited fields
     decimals: dict[str, np.ndarray] = field(default_factory=dict)  # the same cells' printed decimals (-1: not a plain figure)
-    groups: np.ndarray | None = None  # group id per unit, when the part has groups by file
+    group_runs: tuple[tuple[str | None, int], ...] = ()  # each file's group and unit count, in table order, when the part has groups by file
     totals: list[dict[str, Any]] = field(default_factory=list)  # totals-row checks
     sources: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows
     unit_files: np.ndarray | None = None  # the file each unit came from, when several were read
+    name_hashes: np.ndarray | None = None  # hash() of each name, sorted, from the check at ingest (this process's str hash)
 
     def file_of(self, i: int) -> str:
         return self.file if self.unit_files is None else str(self.unit_files[i])
@@ -111,12 +113,13 @@ def table_from_rows(layout: Layout | UnitTable, file: str, header: Sequence[str]
     key_i = index[layout.key]
     names = [_normalise(cells[key_i]) if key_i < len(cells) else "" for _, cells in rows]
     lines = np.array([line for line, _ in rows], dtype=np.int64)
-    _check_names(names, lines, layout.key, problems, layout.unique)
+    hashes = _check_names(names, lines, layout.key, problems, layout.unique)
 
     def cells_of(f: FieldSpec) -> list[Any]:
         i = index[f.column]
         return [cells[i] if i < len(cells) else "" for _, cells in rows]
     table = _typed(layout, cells_of, names, lines, problems, file, sha256, encoding)
+    table.name_hashes = hashes
     table.totals = [_total_check(f, index, line, cells, table, file) for line, cells in totals for f in layout.fields
                     if f.total == "sum"]
     return _freeze(table)
@@ -138,8 +141,9 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
     if not len(lines):
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
     names = normalise_all(_cells(columns[index[layout.key]]))
-    _check_names(names, lines, layout.key, problems, layout.unique)
+    hashes = _check_names(names, lines, layout.key, problems, layout.unique)
     table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
+    table.name_hashes = hashes
     return _freeze(table)
 
 
@@ -190,7 +194,9 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         return tables[0][1]
     first: dict[str, tuple[str, int]] = {}
     problems = []
-    if len(set().union(*(t.names.tolist() for _, t in tables))) == sum(len(t) for _, t in tables):
+    hashes = [name_hashes(t.names.tolist()) if t.name_hashes is None else t.name_hashes for _, t in tables]
+    merged_hashes = np.sort(np.concatenate(hashes), kind="stable")  # a merge of sorted runs
+    if not (merged_hashes[1:] == merged_hashes[:-1]).any():
         tables_to_check: list[tuple[str | None, Table]] = []  # no name in two groups: nothing to report
     else:
         tables_to_check = tables
@@ -212,9 +218,10 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         warnings=[w for t in parts for w in t.warnings],
         text={k: np.concatenate([t.text[k] for t in parts]) for k in parts[0].text},
         decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
-        groups=np.concatenate([np.full(len(t), g, dtype=object) for g, t in tables]),
+        group_runs=tuple((g, len(t)) for g, t in tables),
         totals=[c for t in parts for c in t.totals], sources=[s for t in parts for s in t.sources],
-        unit_files=np.concatenate([np.full(len(t), t.file, dtype=object) for t in parts]),
+        unit_files=np.repeat(np.array([t.file for t in parts], dtype=object), [len(t) for t in parts]),  # np.full of objects is 10x slower
+        name_hashes=merged_hashes,
     )
     return _freeze(merged)
 
@@ -231,11 +238,13 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
     problems = _Problems(file)
-    _check_names(names, lines, spec.key, problems)
+    hashes = _check_names(names, lines, spec.key, problems)
     digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key]
     digests.append((spec.key, _text_sha("\x1f".join(names))))  # the names already built
     sha = hashlib.sha256(repr(sorted(digests)).encode()).hexdigest()
-    return _freeze(_typed(layout, lambda f: columns[f.column], names, lines, problems, file, sha, None))
+    table = _typed(layout, lambda f: columns[f.column], names, lines, problems, file, sha, None)
+    table.name_hashes = hashes
+    return _freeze(table)
 
 
 def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
@@ -275,7 +284,7 @@ def _text_sha(text: str) -> str:
 
 def _freeze(table: Table) -> Table:
     for arr in (table.names, table.lines, *table.columns.values(), *table.not_applicable.values(), *table.blank.values(),
-                *table.text.values(), *table.decimals.values(), *([table.groups] if table.groups is not None else [])):
+                *table.text.values(), *table.decimals.values(), *([table.unit_files] if table.unit_files is not None else [])):
         arr.flags.writeable = False
     return table
 
@@ -298,10 +307,15 @@ def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, i
     return index
 
 
-def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems, unique: bool = True) -> None:
-    distinct = set(names)
-    if "" not in distinct and (not unique or len(distinct) == len(names)):
-        return  # the usual case: no blank and no repeated name, so no message to write
+def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems, unique: bool = True) -> np.ndarray:
+    """Blank and (``unique``) repeated names; returns the names' hashes, sorted, for concat_tables.
+
+    Sorted hashes cost a third of a set of the names, and two files' names are told apart by
+    merging them; equal hashes (a repeat, a blank, or a rare collision) take the exact look below.
+    """
+    hashes = name_hashes(names)
+    if not (unique and (hashes[1:] == hashes[:-1]).any()) and not (hashes == _BLANK_HASH).any():
+        return hashes  # the usual case: no blank and no repeated name, so no message to write
     first: dict[str, int] = {}
     for name, line in zip(names, lines.tolist()):
         if not name:
@@ -310,6 +324,11 @@ def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Probl
             problems.add(line, key, name, f"单位名称重复：第 {first[name]} 行已有“{name}”。请合并两行或改正名称。")
         else:
             first[name] = line
+    return hashes
+
+
+def name_hashes(names: Iterable[str]) -> np.ndarray:
+    return np.sort(np.fromiter(map(hash, names), dtype=np.int64))
 
 
 def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: list[str], file: str) -> list[DataWarning]:

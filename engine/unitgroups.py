@@ -1,0 +1,55 @@
+"""Which group each unit belongs to: a small integer per unit, and each group's units as one slice where they are contiguous.
+
+Groups read from files arrive one file after another, so each group's units form a run of the
+table: per-group work (facts, summary figures, rankings within groups) then takes views of the
+columns, never copies or comparisons over an object array of group ids (a million string
+comparisons per group). Groups chosen by ``when`` conditions may interleave: those groups keep
+their units' positions instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+Members = slice | np.ndarray  # a group's units: a slice of the table, or their positions in table order
+
+
+@dataclass(frozen=True)
+class UnitGroups:
+    ids: tuple[str, ...]
+    codes: np.ndarray  # per unit, the index of its group in ``ids`` (-1: none)
+    members: tuple[Members, ...]  # per group, in the order of ``ids``
+
+    @classmethod
+    def from_codes(cls, ids: Sequence[str], codes: np.ndarray) -> "UnitGroups":
+        members = tuple(_members(np.flatnonzero(codes == k)) for k in range(len(ids)))
+        return cls(tuple(ids), codes, members)
+
+    @classmethod
+    def from_runs(cls, ids: Sequence[str], runs: Sequence[tuple[str | None, int]]) -> "UnitGroups":
+        """From each file's (group id, unit count), in table order."""
+        code: dict[str | None, int] = {g: k for k, g in enumerate(ids)}
+        codes = np.repeat(np.array([code[g] for g, _ in runs], dtype=np.int32), [n for _, n in runs])
+        return cls.from_codes(ids, codes)
+
+    def labels(self) -> np.ndarray:
+        """Each unit's group id, as the verdict and the expressions' ``group`` read it."""
+        out: np.ndarray = np.array([*self.ids, None], dtype=object)[self.codes]  # code -1 picks the trailing None
+        out.flags.writeable = False
+        return out
+
+    def size(self, k: int) -> int:
+        m = self.members[k]
+        return m.stop - m.start if isinstance(m, slice) else len(m)
+
+    def positions(self, k: int) -> np.ndarray:
+        m = self.members[k]
+        return np.arange(m.start, m.stop) if isinstance(m, slice) else m
+
+
+def _members(positions: np.ndarray) -> Members:
+    if positions.size and positions[-1] - positions[0] + 1 == positions.size:  # sorted and distinct: a run
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return positions
