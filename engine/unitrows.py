@@ -24,6 +24,21 @@ if TYPE_CHECKING:
 UNITS_MARK = "\x00tongbao:units\x00"  # stands for a part's unit list in report.jsonout's skeleton
 
 
+class NameList:
+    """A summary's list of unit names, left for report.jsonout (``to_dict(units=False)``): the names
+    where ``mask`` is set, in table order; ``name_list`` gives them as the verdict lists them."""
+
+    __slots__ = ("names", "mask")
+
+    def __init__(self, names: np.ndarray, mask: np.ndarray) -> None:
+        self.names, self.mask = names, mask
+
+
+def name_list(names: np.ndarray, mask: np.ndarray) -> list[str]:
+    """The names where ``mask`` is set, each as text."""
+    return [x if type(x) is str else str(x) for x in names[mask].tolist()]
+
+
 def unit_dicts(r: PartResult, start: int, stop: int) -> list[dict[str, Any]]:
     """The units ``start``..``stop`` of one part, as the verdict lists them."""
     p, t = r.part, r.table

@@ -6,6 +6,7 @@ asked for, which keeps ``evaluate`` itself column-wise and fast.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -21,7 +22,7 @@ from .rules.formatting import Format, format_value
 from .data.history import summary as escalation_summary
 from .rules.model import RANK_NAMES, Figure, Part, Ruleset, Tier
 from .data.tables import Table
-from .unitrows import UNITS_MARK, json_value as _json_value, py_value as _py, unit_dicts
+from .unitrows import UNITS_MARK, NameList, json_value as _json_value, name_list, py_value as _py, unit_dicts
 from .verdict_types import VerdictDict
 
 VERDICT_FORMAT = 1
@@ -53,8 +54,8 @@ class PartResult:
     lists: dict[str, np.ndarray] = field(default_factory=dict[str, np.ndarray])  # findings id -> each unit's rows as written (row_text)
 
     def to_dict(self, units: bool = True) -> dict[str, Any]:
-        """This part as the verdict lists it; ``units=False`` leaves a mark where the unit list goes
-        (report.jsonout fills it in, a batch at a time)."""
+        """This part as the verdict lists it; ``units=False`` leaves a mark where the unit list goes and
+        a NameList where the summary lists units (report.jsonout writes both, column-wise when big)."""
         p, t = self.part, self.table
         return {
             "id": p.id, "label": p.label,
@@ -62,7 +63,7 @@ class PartResult:
             "columns": self._columns(),
             "report": {"unit_label": p.units.label, "key": p.units.key, "columns": list(p.report_columns)},
             "groups": [{"id": g.id, "label": g.label, "units": int(np.count_nonzero(self.groups == g.id))} for g in p.groups],
-            "summary": self._summary(),
+            "summary": self._summary(lazy=not units),
             "totals_rows": t.totals,
             "ranking": None if p.ranking is None else {
                 "label": p.ranking.label, "by": p.ranking.text, "order": p.ranking.order, "ties": p.ranking.ties,
@@ -80,27 +81,27 @@ class PartResult:
         out += [{"id": m.name, "label": m.label, "kind": "metric", "expr": m.expr.text, "format": str(m.format)} for m in p.metrics]
         return out
 
-    def _summary(self) -> dict[str, Any]:
-        p = self.part
+    def _summary(self, lazy: bool = False) -> dict[str, Any]:
+        p, members = self.part, functools.partial(self._members, lazy=lazy)
         return {
             "units": len(self.table),
             "figures": [self._figure(fig) for fig in p.summary],
-            "vetoes": [{"id": v.name, "label": v.label, **self._members(self.vetoes[v.name])} for v in p.vetoes],
-            "tiers": [self._tier(tier) for tier in p.tiers],
-            "flags": [{"id": f.name, "label": f.label, "severity": f.severity, **self._members(self.flags[f.name])} for f in p.flags],
-            "notifications": [{"id": n.id, "action": n.action, "label": n.label, **self._members(self.notifications[n.id])}
+            "vetoes": [{"id": v.name, "label": v.label, **members(self.vetoes[v.name])} for v in p.vetoes],
+            "tiers": [self._tier(tier, lazy) for tier in p.tiers],
+            "flags": [{"id": f.name, "label": f.label, "severity": f.severity, **members(self.flags[f.name])} for f in p.flags],
+            "notifications": [{"id": n.id, "action": n.action, "label": n.label, **members(self.notifications[n.id])}
                               for n in p.notifications],
             "top": self._top(),
             "bottom": self._top("bottom"),
             "escalations": [escalation_summary(e, self.escalations[e.id][0], self.table.names) for e in p.escalations],
         }
 
-    def _members(self, mask: np.ndarray) -> dict[str, Any]:
+    def _members(self, mask: np.ndarray, lazy: bool = False) -> dict[str, Any]:
         """Count and names in table order, overall and (when there are groups) per group."""
         mask = np.asarray(mask, dtype=bool)
-        out: dict[str, Any] = _members(self.table.names, mask)
+        out: dict[str, Any] = _members(self.table.names, mask, lazy)
         if self.groups is not None:
-            out["groups"] = {g.id: _members(self.table.names, mask & (self.groups == g.id)) for g in self.part.groups}
+            out["groups"] = {g.id: _members(self.table.names, mask & (self.groups == g.id), lazy) for g in self.part.groups}
         return out
 
     def _figure(self, fig: Figure) -> dict[str, Any]:
@@ -111,14 +112,14 @@ class PartResult:
             out["groups"] = {g.id: figure_dict(fig, values[g.id], scope=g.id, published=published) for g in self.part.groups}
         return out
 
-    def _tier(self, tier: Tier) -> dict[str, Any]:
+    def _tier(self, tier: Tier, lazy: bool = False) -> dict[str, Any]:
         index = self.bands[tier.name]
         bands = []
         for i, band in enumerate(tier.bands):
             entry = {"id": band.id, "label": band.label, "short": band.short, "severity": band.severity, "rule": _rule(band)}
-            bands.append({**entry, **self._members(index == i)})
+            bands.append({**entry, **self._members(index == i, lazy)})
         return {"id": tier.name, "label": tier.label, "metric": tier.metric, "bands": bands,
-                "unbanded": self._members(index == -1)}
+                "unbanded": self._members(index == -1, lazy)}
 
     def _top(self, end: str = "top") -> dict[str, Any] | None:
         """The top-N (or bottom-N) roster: places within N by the ranking's tie rule, and what that rule did at the cut."""
@@ -338,9 +339,12 @@ def _combined(sources: list[dict[str, Any]]) -> str:
     return hashlib.sha256("".join(f"{basename(s['file'])}\0{s['sha256']}\n" for s in sources).encode()).hexdigest()
 
 
-def _members(names: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
-    picked = names[np.asarray(mask, dtype=bool)]
-    return {"count": int(picked.size), "units": [x if type(x) is str else str(x) for x in picked.tolist()]}
+def _members(names: np.ndarray, mask: np.ndarray, lazy: bool = False) -> dict[str, Any]:
+    """``lazy``: the names left as a NameList for report.jsonout, which writes big lists column-wise."""
+    mask = np.asarray(mask, dtype=bool)
+    if lazy:
+        return {"count": int(np.count_nonzero(mask)), "units": NameList(names, mask)}
+    return {"count": int(np.count_nonzero(mask)), "units": name_list(names, mask)}
 
 
 def _band_id(tier: Any, k: int) -> str | None:

@@ -237,10 +237,27 @@ def test_names_needing_escapes_in_summary_lists_and_a_lone_surrogate() -> None:
     assert b"\\u2028" in text and b"\\u007f" in text and b"\\u202e" in text and "\u2028".encode() not in text
     odd_keys: list[str] = []
     data = {"a": ["x\u2028", "y"], "s": "\ud800 lone", "b\u2066": 1}
-    prepared = jsonout._for_orjson(data, odd_keys)
+    prepared = jsonout._for_orjson(data, odd_keys, [])
     assert odd_keys == ["b\u2066"] and prepared["a"][1] == "y"
     del data["b\u2066"], prepared["b\u2066"]
     assert orjson.dumps(prepared, option=orjson.OPT_INDENT_2) + b"\n" == dumps(data).encode()
+
+
+def test_summary_name_lists_are_written_column_wise_and_a_mark_in_the_data_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tongbao.load_ruleset(ROOT / "rulesets/tonggu-ganzhengtong.yaml")
+    names = ["甲", "乙", "丙", "丁", "戊"]
+    columns = {"单位": names, "累计注册人数": np.array([10.0, 20, 30, 40, 50]), "累计激活率": np.array([0.5, 1, 0.2, 1, 1]),
+               "活跃率": np.array([0.1, 0.95, 0.3, 0.85, 0.99]), "活跃工作群数": np.arange(5.0)}
+    verdict = tongbao.evaluate(rules, columns)
+    calls: list[int] = []
+    real = unittext.name_list_text
+    monkeypatch.setattr(unittext, "name_list_text", lambda *a: calls.append(1) or real(*a))
+    text = _same(verdict)
+    band = json.loads(text)["parts"][0]["summary"]["tiers"][0]["bands"]
+    assert [b["units"] for b in band] == [["甲"], ["丙"], [], ["丁"], ["乙", "戊"]] and len(calls) >= 10
+    assert '"units": [\n' + " " * 18 + '"甲"\n' + " " * 16 + "]" in text.decode()  # json's indent=2 layout, key at column 16
+    columns["单位"] = [jsonout.NAMES_MARK, "乙", "丙", "丁", "戊"]  # the mark as a unit's name: the plain way, same bytes
+    _same(tongbao.evaluate(rules, columns))
 
 
 def test_big_pieces_are_sent_to_disk_as_they_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

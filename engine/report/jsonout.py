@@ -11,9 +11,12 @@ indent=2, and the one number form where the two libraries differ — floats betw
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from ..unitrows import UNITS_MARK, unit_dicts
+import numpy as np
+
+from ..unitrows import UNITS_MARK, NameList, name_list, unit_dicts
 from ..verdict import _JSON_UNSAFE, json_safe, unit_lines
 from . import unittext
 
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 
 BATCH = 10_000  # units per piece on the dict path
 FAST_MIN_UNITS = 5_000  # from here on the column-wise text pays for importing polars
+NAMES_MARK = "\x00tongbao:names\x00"  # stands for a summary's list of unit names in the skeleton
+_UNITS, _NAMES = (json.dumps(m).encode() for m in (UNITS_MARK, NAMES_MARK))  # as orjson writes them too
+_MARKS = re.compile(re.escape(_UNITS) + b"|" + re.escape(_NAMES))
 TEXT_BATCH = 20_000  # units per column-wise batch: ~20 MB of text (at 1M units: 515 MB peak against 631 at 50,000)
 
 
@@ -38,32 +44,65 @@ def verdict_chunks(verdict: Verdict, fast: bool | None = None) -> Iterator[bytes
 
 
 def _chunks(verdict: Verdict, fast: bool | None) -> Iterator[tuple[bytes, bool]]:
-    """(piece, already escaped): the fast unit text escapes its strings itself."""
+    """(piece, already escaped): the unit lists and the summaries' name lists escape their strings themselves."""
     import orjson
 
     odd_keys: list[str] = []
+    lists: list[NameList] = []
     try:
-        skeleton = orjson.dumps(_for_orjson(verdict.to_dict(units=False), odd_keys), option=orjson.OPT_INDENT_2)
+        skeleton = orjson.dumps(_for_orjson(verdict.to_dict(units=False), odd_keys, lists), option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:  # a key orjson cannot write (a lone surrogate): json writes it
-        from ..verdict import dumps
-
-        yield dumps(dict(verdict.to_dict())).encode("utf-8"), True
+        yield _plain(verdict), True
         return
-    mark = orjson.dumps(UNITS_MARK)
-    pieces = skeleton.split(mark)
-    if len(pieces) != len(verdict.parts) + 1:  # the mark met in the data itself: write it the plain way
-        from ..verdict import dumps
-
-        yield dumps(dict(verdict.to_dict())).encode("utf-8"), True
+    marks = list(_MARKS.finditer(skeleton))
+    kinds = [m.group() for m in marks]
+    if kinds.count(_UNITS) != len(verdict.parts) or kinds.count(_NAMES) != len(lists):
+        yield _plain(verdict), True  # a mark met in the data itself: write it the plain way
         return
-    safe = not odd_keys  # else the skeleton is escaped on the bytes, as the dict path's units are
-    yield pieces[0], safe
-    for part, rest in zip(verdict.parts, pieces[1:]):
-        indent = len(pieces[0]) - pieces[0].rfind(b"\n") - 1 - len(b'"units": ')  # spaces before "units"
-        yield from ((chunk, True) for chunk in (_unit_text if _fast(part, fast) else _units)(part, indent))
-        yield rest, safe
-        pieces[0] = rest  # the next mark's line starts in this piece
-    yield b"\n", True
+    safe = not odd_keys  # else the skeleton is escaped on the bytes
+    parts, names, texts, done = iter(verdict.parts), iter(lists), _Names(fast), 0
+    for m in marks:
+        yield skeleton[done:m.start()], safe
+        indent = m.start() - skeleton.rfind(b"\n", 0, m.start()) - 1 - len(b'"units": ')  # spaces before "units"
+        if m.group() == _UNITS:
+            part = next(parts)
+            units = _unit_text(part, indent, texts.plain(part.table.names)) if _fast(part, fast) else _units(part, indent)
+            yield from ((chunk, True) for chunk in units)
+        else:
+            yield texts.name_list(next(names), indent), True
+        done = m.end()
+    yield skeleton[done:] + b"\n", safe
+
+
+def _plain(verdict: Verdict) -> bytes:
+    from ..verdict import dumps
+
+    return dumps(dict(verdict.to_dict())).encode("utf-8")
+
+
+class _Names:
+    """The summaries' lists of names: column-wise from each table's names written once as JSON
+    strings (the unit entries take theirs from there too), or by json for a small table."""
+
+    def __init__(self, fast: bool | None) -> None:
+        self.fast = fast
+        self._texts: dict[int, tuple[np.ndarray, Any, bool]] = {}  # id(names) -> (names, their texts, all str)
+
+    def _of(self, names: np.ndarray) -> tuple[np.ndarray, Any, bool]:
+        if id(names) not in self._texts:
+            self._texts[id(names)] = (names, *unittext.name_texts(names))  # names kept: the id stays theirs
+        return self._texts[id(names)]
+
+    def plain(self, names: np.ndarray) -> Any:
+        """The names' JSON strings as a unit's ``name`` writes them (all text), else None."""
+        _, texts, plain = self._of(names)
+        return texts if plain else None
+
+    def name_list(self, members: NameList, indent: int) -> bytes:
+        if len(members.names) >= FAST_MIN_UNITS if self.fast is None else self.fast:
+            return unittext.name_list_text(self._of(members.names)[1], members.mask, indent)
+        text = json.dumps(name_list(members.names, members.mask), ensure_ascii=False, indent=2)
+        return json_safe(text.replace("\n", "\n" + " " * indent)).encode()
 
 
 def _fast(part: PartResult, fast: bool | None) -> bool:
@@ -72,9 +111,9 @@ def _fast(part: PartResult, fast: bool | None) -> bool:
     return wanted and unittext.unsupported(part) is None
 
 
-def _unit_text(part: PartResult, indent: int) -> Iterator[bytes]:
-    """The unit list written column-wise, TEXT_BATCH units at a time."""
-    return _unit_list(part, indent, TEXT_BATCH, lambda start, stop: unittext.units_text(part, start, stop, indent))
+def _unit_text(part: PartResult, indent: int, names: Any) -> Iterator[bytes]:
+    """The unit list written column-wise, TEXT_BATCH units at a time (``names``: unittext.name_texts' or None)."""
+    return _unit_list(part, indent, TEXT_BATCH, lambda start, stop: unittext.units_text(part, start, stop, indent, names))
 
 
 def _units(part: PartResult, indent: int) -> Iterator[bytes]:
@@ -96,23 +135,27 @@ def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, i
     yield b"\n" + b" " * indent + b"]"
 
 
-def _for_orjson(data: Any, odd_keys: list[str]) -> Any:
+def _for_orjson(data: Any, odd_keys: list[str], lists: list[NameList]) -> Any:
     """``data`` as orjson must get it to write dumps' bytes: each float json writes otherwise (1e-05)
     and each string dumps escapes further (json_safe: DEL, C1, bidi, lone surrogates) as json's own
-    text. A key cannot be a Fragment: keys that need escaping are listed in ``odd_keys``."""
+    text. A key cannot be a Fragment: keys that need escaping are listed in ``odd_keys``. Each
+    NameList becomes a mark, and goes to ``lists`` in the order orjson will write them."""
     import orjson
 
+    if isinstance(data, NameList):
+        lists.append(data)
+        return NAMES_MARK
     if isinstance(data, float):
         return orjson.Fragment(json.dumps(data).encode()) if 0 < abs(data) < unittext.EXPONENT_BELOW else data
     if isinstance(data, str):
         return _safe_string(data)
     if isinstance(data, dict):
         odd_keys.extend(k for k in data if not isinstance(k, str) or _JSON_UNSAFE.search(k))
-        return {k: _for_orjson(v, odd_keys) for k, v in data.items()}
+        return {k: _for_orjson(v, odd_keys, lists) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
         if data and set(map(type, data)) == {str}:  # the long lists of unit names: one search for the lot
             return data if not _JSON_UNSAFE.search("\x00".join(data)) else [_safe_string(x) for x in data]
-        return [_for_orjson(v, odd_keys) for v in data]
+        return [_for_orjson(v, odd_keys, lists) for v in data]
     return data
 
 

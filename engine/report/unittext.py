@@ -57,15 +57,16 @@ def literal(value: Any) -> str:
     return json_safe(json.dumps(value, ensure_ascii=False))
 
 
-def units_text(r: PartResult, start: int, stop: int, indent: int) -> bytes:
+def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None) -> bytes:
     """Units ``start``..``stop`` as verdict.unit_lines lays them out: each ``\\n`` + indentation + the
-    unit on one line, joined by ``,``; ``indent`` is the column of the ``"units"`` key."""
+    unit on one line, joined by ``,``; ``indent`` is the column of the ``"units"`` key. ``names``: the
+    table's names as JSON strings (name_texts, when all are text), made once for all batches."""
     import polars as pl
 
     n = min(stop, len(r.table)) - start
     text = _Text()
     text.add("\n" + " " * (indent + 2) + "{")
-    _unit(text, r, slice(start, start + n), n)
+    _unit(text, r, slice(start, start + n), n, names)
     text.add("}")
     text.add(pl.lit(""))  # flushes the last literal
     joined = pl.DataFrame(text.frame, height=n).select(pl.concat_str(text.pieces).str.join(",")).to_series()
@@ -98,7 +99,7 @@ class _Text:
         self.frame[name] = values
         return pl.col(name)
 
-def _unit(text: _Text, r: PartResult, sl: slice, n: int) -> None:
+def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None) -> None:
     """The pieces of one unit's entry, in unit_dicts' key order, as json.dumps writes a dict on one line."""
     p, t = r.part, r.table
 
@@ -112,7 +113,7 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int) -> None:
             text.add((", " if k else "") + literal(item) + ": ")
             text.add(values)
         text.add("}")
-    slot("name", value_texts(t.names[sl]), first=True)
+    slot("name", value_texts(t.names[sl]) if names is None else names.slice(sl.start, n), first=True)
     slot("file", literal(basename(t.file)) if t.unit_files is None else
          string_texts([basename(str(f)) for f in t.unit_files[sl].tolist()]))
     slot("line", number_texts(t.lines[sl]))
@@ -178,6 +179,26 @@ def string_texts(values: Any) -> pl.Series:
     if s.str.contains(_NEEDS_ESCAPE).any():
         s = s.str.replace_many(_ESCAPED, _ESCAPES)
     return pl.select(pl.concat_str([pl.lit('"'), pl.lit(s), pl.lit('"')]).fill_null("null")).to_series()
+
+
+def name_texts(names: np.ndarray) -> tuple[pl.Series, bool]:
+    """Each unit name as a JSON string, as unitrows.name_list writes it (str of a name that is not
+    text), and whether every name was text (then these are also the units' ``name`` texts)."""
+    items = names.tolist()
+    plain = all(type(x) is str for x in items)
+    return string_texts(items if plain else [x if type(x) is str else str(x) for x in items]), plain
+
+
+def name_list_text(texts: pl.Series, mask: np.ndarray, indent: int) -> bytes:
+    """The names where ``mask`` is set, as json's indent=2 writes a list of strings whose key is at column ``indent``."""
+    import polars as pl
+
+    picked = texts.filter(pl.Series(np.asarray(mask, dtype=bool)))
+    if picked.is_empty():
+        return b"[]"
+    inner = "\n" + " " * (indent + 2)
+    whole = pl.select(pl.concat_str([pl.lit("[" + inner), pl.lit(picked).str.join("," + inner), pl.lit("\n" + " " * indent + "]")]))
+    return bytes(whole.to_series().cast(pl.Binary).to_list()[0])
 
 
 def value_texts(values: np.ndarray) -> pl.Series:
