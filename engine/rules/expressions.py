@@ -161,7 +161,9 @@ def _reduce(ufunc: Any, args: Iterable[Any]) -> Any:
 
 
 def _sum(x: Any) -> float:
-    return float(np.nansum(np.asarray(x, dtype=float)))
+    values = np.asarray(x, dtype=float)
+    total = values.sum()  # np.nansum copies the column to zero its NaNs: only a NaN total needs that
+    return float(np.nansum(values) if np.isnan(total) else total)
 
 
 def _mean(x: Any) -> float:
