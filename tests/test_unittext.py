@@ -124,10 +124,29 @@ def test_year_to_date_units_take_the_dict_path(tmp_path: Path, monkeypatch: pyte
     assert text == dumps(dict(verdict.to_dict())).encode() and b'"year_to_date": {"counted": {"cap": 10' in text
 
 
-def test_batches_join_as_one_list(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("builders", [1, 3])
+def test_batches_join_as_one_list(monkeypatch: pytest.MonkeyPatch, builders: int) -> None:
     monkeypatch.setattr(jsonout, "TEXT_BATCH", 7)
+    monkeypatch.setattr(jsonout, "BUILDERS", builders)  # 3 threads building batches of 7: still in order
     verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/yanjiang-xinxi-2020q3.yaml"), ROOT / "examples/yanjiang-xinxi-2020q3")
+    assert sum(len(p.table) for p in verdict.parts) > 3 * 7
     _same(verdict)
+
+
+def test_a_batch_that_fails_in_a_builder_thread_raises_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[int] = []
+
+    def make(start: int) -> bytes:
+        made.append(start)
+        if start == 20:
+            raise ValueError("batch 20")
+        return str(start).encode()
+
+    pieces = jsonout._in_threads(make, range(0, 100, 10), 2)
+    assert [next(pieces), next(pieces)] == [b"0", b"10"]
+    with pytest.raises(ValueError, match="batch 20"):
+        next(pieces)
+    assert max(made) <= 40  # never more than two batches ahead of the one given back
 
 
 def test_strings_escape_as_dumps() -> None:
