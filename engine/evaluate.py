@@ -90,7 +90,9 @@ class Context:
         try:
             return self.evaluator.run(expr)
         except (TypeError, ValueError) as exc:
-            raise RulesetError([where.problem(f"表达式 {expr.text!r} 无法计算：{exc}。多半是把文字和数字混在一起运算了。")]) from None
+            # Python's own words are English: say it in the ruleset's terms (rules/kinds.py refuses what it can see at load).
+            raise RulesetError([where.problem(f"表达式 {expr.text!r} 无法计算：其中把文字或日期和数字混在一起运算或比较了。"
+                                              "请检查每个字段的 type，文字只能用 ==、in 与带引号的文字比较。")]) from None
 
     def column(self, expr: Expression, where: Where) -> np.ndarray:
         arr = np.asarray(self.run(expr, where))

@@ -19,6 +19,7 @@ from .model import (RANK_NAMES, Records, Aggregate, Band, Fact, Figure, Findings
 from .messagecheck import fact_line, message_kinds, template_problems
 from .calendar import Calendar
 from .datefunctions import is_date
+from .kinds import WORDS, kind_of
 from .yamlfile import YamlDoc
 
 PART_KEYS = ("units", "groups", "findings", "records", "metrics", "vetoes", "tiers", "flags", "notifications", "escalations",
@@ -68,6 +69,7 @@ def _facts(b: _Builder, raw: dict[str, Any], scope: Scope) -> tuple[Fact, ...]:
         if "date" in spec:
             _iso_date(b, spec["date"], ("facts", name, "date"))
             scope.dates.add(name)
+        scope.values[name] = ("date", f"日期事实 {name}（{spec['label']}）") if "date" in spec else ("number", f"事实 {name}（{spec['label']}）")
         fmt = Format.parse(spec["format"]) if "format" in spec else None
         out.append(Fact(name, spec["label"], value, spec.get("date"), groups, spec.get("source"),
                         bool(spec.get("placeholder")) and value is None, b.where(("facts", name)), fmt))
@@ -330,6 +332,8 @@ def _unit_names_for_rows(row_scope: Scope, unit_scope: Scope, spec: dict[str, An
                 row_scope.dates.add(name)
             if name in unit_scope.kinds:
                 row_scope.kinds[name] = unit_scope.kinds[name]
+            if name in unit_scope.values:
+                row_scope.values[name] = unit_scope.values[name]
     if grouped and "group" not in own and "group" in unit_scope.owner:
         row_scope.owner["group"] = unit_scope.owner["group"]
 
@@ -343,6 +347,8 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
         b.saved.add(name)  # kept per unit in the verdict: year_to_date may read it in later metrics
         if compiled is not None and is_date(compiled.node, scope.dates):
             scope.dates.add(name)
+        if compiled is not None:
+            _metric_kind(b, scope, name, spec, compiled, path)
         if str(spec.get("format", "")).startswith("percent"):
             scope.percent.add(name)
         check = spec.get("check")
@@ -353,6 +359,18 @@ def _metrics(b: _Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope
             out.append(Metric(name, spec["label"], compiled, Format.parse(spec.get("format", "number:2")), check, b.where(path),
                               cap))
     return tuple(out)
+
+
+def _metric_kind(b: _Builder, scope: Scope, name: str, spec: dict[str, Any], compiled: Expression, path: tuple[Any, ...]) -> None:
+    """Later expressions see the metric's kind; a text metric says format: text, so bands and rankings see it is text."""
+    kind = kind_of(compiled.node, scope.values)
+    if kind in WORDS:
+        scope.values[name] = (kind, f"{WORDS[kind]}指标 {name}（{spec['label']}）")
+    fmt = Format.parse(spec.get("format", "number:2"))
+    if kind in ("text", "enum") and fmt.kind != "text":
+        b.fail(path + ("format",) if "format" in spec else path,
+               f"指标 {name} 的结果是文字（{compiled.text!r}），却按数字格式 {fmt} 显示，也会被当作数字分档、排名。"
+               "请写 format: text；若要的是数字，请让表达式算出数字。")
 
 
 def _year_cap(b: _Builder, raw: Any, path: tuple[Any, ...], scope: Scope) -> float | str | None:

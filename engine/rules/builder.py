@@ -16,6 +16,7 @@ from ..errors import Problem
 from .confine import name_problem
 from .datefunctions import NEW_NAMES as DATE_NAMES, date_mistakes
 from .expressions import BASE_FUNCTIONS, BY_NAME, Expression, ExpressionError, compile_expression, percent_mistakes
+from .kinds import FIELD_KINDS, WORDS, kind_mistakes
 from .fieldtypes import DEFAULT_NO, DEFAULT_YES, as_conditions, choice_mistakes, token_key
 from .formatting import Format
 from .model import RANK_NAMES, FieldSpec, Where
@@ -36,6 +37,7 @@ class Scope:
         self.percent: set[str] = set(parent.percent) if parent else set()  # names holding rates (0–1 inside)
         self.dates: set[str] = set(parent.dates) if parent else set()  # names holding dates (fields, facts, metrics)
         self.kinds: dict[str, FieldSpec] = dict(parent.kinds) if parent else {}  # yes/no and enumeration fields
+        self.values: dict[str, tuple[str, str]] = dict(parent.values) if parent else {}  # kind of value: rules/kinds.py
 
     @property
     def nullable(self) -> set[str]:
@@ -86,6 +88,8 @@ class Builder:
         for message in percent_mistakes(compiled, percent or set()) + date_mistakes(compiled.node, dates or set()):
             self.fail(path, message)
         for message in year_to_date_mistakes(compiled.node, self.saved):
+            self.fail(path, message)
+        for message in kind_mistakes(compiled.text, compiled.node, scope.values if scope is not None else {}):
             self.fail(path, message)
         if scope is not None and scope.kinds:
             for message in choice_mistakes(compiled, scope.kinds):
@@ -195,6 +199,8 @@ def fields(b: Builder, raw: dict[str, Any], at: tuple[Any, ...], scope: Scope, u
             b.fail(path + ("column",), f"列“{spec['column']}”已由字段 {columns[spec['column']]} 读取。一列只读一次。")
         columns[spec["column"]] = name
         out.append(field_spec(b, name, spec, path))
+        kind = FIELD_KINDS[out[-1].type]
+        scope.values[name] = (kind, f"{WORDS[kind]}字段 {name}（{out[-1].label}）")
         if out[-1].type == "percent":
             scope.percent.add(name)
         elif out[-1].type == "date":

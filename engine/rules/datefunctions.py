@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .kinds import kind_of
+
 _EPOCH_WEEKDAY = 3  # 1970-01-01, day 0, was a Thursday: (n + 3) % 7 is 0 on Mondays
 
 
@@ -92,13 +94,7 @@ DATE_ARGS: dict[str, tuple[int, ...]] = {
 
 def is_date(node: ast.expr, dates: set[str] | frozenset[str]) -> bool:
     """Does this expression give a date: a date field or fact, ``fill`` of one, or ``a if c else b`` of two."""
-    if isinstance(node, ast.Name):
-        return node.id in dates
-    if isinstance(node, ast.IfExp):
-        return is_date(node.body, dates) and is_date(node.orelse, dates)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "fill" and node.args:
-        return is_date(node.args[0], dates)
-    return False
+    return kind_of(node, {name: ("date", name) for name in dates}) == "date"
 
 
 def date_mistakes(node: ast.expr, dates: set[str] | frozenset[str]) -> list[str]:
