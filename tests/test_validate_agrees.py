@@ -11,10 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import warnings
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tongbao
 from tongbao.report.terminal import roster_title
+from test_value_kinds import _write
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "messages"
@@ -191,3 +197,41 @@ def test_a_placeholder_inside_an_optional_clause_is_left_out_not_refused(tmp_pat
     assert _cli("validate", str(rules)).returncode == 0
     verdict = tongbao.evaluate(tongbao.load_ruleset(rules), tmp_path)
     assert verdict.parts[0].message(next(n for n in verdict.parts[0].part.notifications if n.id == "fail"), 1).endswith("目标上报率90%。")
+
+
+# ---------------------------------------------------------------- text, enumerations and dates beside numbers
+
+LEAVES = ["note", "level", "day", "n", "ok", "target", "due", '"好"', '"3"', "3", "2.5", "True"]
+UNARY = ["-{}", "not {}", "abs({})", "round({})", "max({})", "year({})", "missing({})", "fill({}, 0)",
+         'contains({}, "好")', '{} == "好"', '{} in ("好", 1)', "{} in (due, target)"]  # a column in the list: not covered
+BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / {}", "{} // {}", "{} < {}", "{} >= {}", "{} == {}", "{} != {}",
+          "{} and {}", "{} or {}", "min({}, {})", "days({}, {})", "fill({}, {})"]
+
+
+@st.composite
+def mixed(draw: Any, depth: int = 0) -> str:
+    """An expression over text, enumeration, date, number and yes/no names, put together with no regard for kinds."""
+    shape = draw(st.integers(0, 3)) if depth < 3 else 0
+    if shape == 0:
+        return draw(st.sampled_from(LEAVES))
+    if shape == 1:
+        return "(" + draw(st.sampled_from(UNARY)).format(draw(mixed(depth + 1))) + ")"
+    if shape == 2:
+        return "(" + draw(st.sampled_from(BINARY)).format(draw(mixed(depth + 1)), draw(mixed(depth + 1))) + ")"
+    body, test, orelse = draw(mixed(depth + 1)), draw(mixed(depth + 1)), draw(mixed(depth + 1))
+    return f"({body} if {test} else {orelse})"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(expr=mixed(), fmt=st.sampled_from(["", ", format: text"]))
+def test_an_expression_mixing_kinds_is_refused_at_load_or_computes(tmp_path: Path, expr: str, fmt: str) -> None:
+    """Never refused only at evaluate: what loads, computes over text, blanks and dates without an error."""
+    path = _write(tmp_path, expr.replace("'", '"'), fmt)
+    try:
+        ruleset = tongbao.load_ruleset(path)
+    except tongbao.RulesetError as err:
+        assert all(":20:" in str(p) for p in err.problems), str(err)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # 0 / 0 and friends: no value, as documented
+        tongbao.evaluate(ruleset, tmp_path)

@@ -41,6 +41,8 @@ def kind_of(node: ast.expr, kinds: Kinds) -> str | None:
         name = node.func.id
         if name == "fill":
             return kind_of(node.args[0], kinds) if node.args else None
+        if name in ("min", "max") and node.args and all(kind_of(a, kinds) == "date" for a in node.args):
+            return "date"  # the earlier or later of dates, as numpy compares them
         return "yesno" if name in _YESNO_RESULTS else "number"
     return None
 
@@ -87,11 +89,34 @@ def kind_mistakes(text: str, node: ast.expr, kinds: Kinds) -> list[str]:
             out += _numeric_call(text, sub, kinds)
         elif isinstance(sub, ast.Compare):
             out += _comparison(text, sub, kinds)
-        elif isinstance(sub, ast.IfExp) and kind_of(sub, kinds) == "mixed":
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "fill" and len(sub.args) == 2:
+            if _either(kind_of(sub.args[0], kinds), kind_of(sub.args[1], kinds)) == "mixed":
+                out.append(f"表达式 {text!r} 用{_shown(sub.args[1], kinds)}填补{_shown(sub.args[0], kinds)}的空缺，两者不是一类。"
+                           "请用同一类的值填补：数字填数字，文字填带引号的文字，日期填日期型的事实。")
+        for cond in _conditions(sub):
+            kind = kind_of(cond, kinds)
+            if kind in _NOT_NUMBERS:
+                example = "day < due" if kind == "date" else f"{ast.unparse(cond)[:40]} == \"……\""
+                out.append(f"表达式 {text!r} 把{_shown(cond, kinds)}当作条件（是/否）；{WORDS[kind]}本身没有是否。"
+                           f"请写成比较（例如 {example}），或用 missing(…) 判断是否空缺。")
+        if isinstance(sub, ast.IfExp) and kind_of(sub, kinds) == "mixed":
             body, orelse = _shown(sub.body, kinds), _shown(sub.orelse, kinds)
             out.append(f"表达式 {text!r} 的 if … else 两个分支一个是{body}、一个是{orelse}，结果不成一类。"
                        "请让两个分支同为数字（例如 n if note == \"好\" else 0）或同为文字。")
     return list(dict.fromkeys(out))
+
+
+def _conditions(node: ast.AST) -> list[ast.expr]:
+    """The sub-expressions whose truth ``node`` takes: not x, x and y, x if c else y, count(x)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return [node.operand]
+    if isinstance(node, ast.BoolOp):
+        return list(node.values)
+    if isinstance(node, ast.IfExp):
+        return [node.test]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "count":
+        return list(node.args)
+    return []
 
 
 def _arithmetic(text: str, node: ast.BinOp, kinds: Kinds) -> list[str]:
@@ -111,7 +136,8 @@ def _numeric_call(text: str, node: ast.Call, kinds: Kinds) -> list[str]:
     name = node.func.id if isinstance(node.func, ast.Name) else ""
     for arg in node.args:
         kind = kind_of(arg, kinds)
-        if kind in ("text", "enum") or (kind == "date" and name not in ("min", "max")):
+        dates_only = name in ("min", "max") and kind_of(node, kinds) == "date"
+        if kind in ("text", "enum") or (kind == "date" and not dates_only):
             return [f"表达式 {text!r} 把{_shown(arg, kinds)}交给 {name}；{name} 只算数字，{_cannot(kind)}"]
     return []
 
@@ -134,15 +160,19 @@ def _pair(text: str, op: ast.cmpop, left: ast.expr, right: ast.expr, kinds: Kind
         if ordering and x in ("text", "enum") and y in ("number", "yesno"):
             return (f"表达式 {text!r} 拿{_shown(word, kinds)}和{_shown(num, kinds)}比较大小；文字没有大小，不能与数字比较。"
                     f"若这一列写的是数字，请把字段改为 type: number（或 integer）。")
-        if ordering and x == "date" and y in ("number", "yesno"):
-            return (f"表达式 {text!r} 拿{_shown(word, kinds)}和{_shown(num, kinds)}比较大小；日期不能与数字比较。"
-                    "请与日期型的事实比较，或用 days(开始, 结束) 算出天数再比较。")
-        if not ordering and x == "text" and y == "number":
-            if isinstance(word, ast.Constant) and isinstance(word.value, str):  # n == "3": the number written in quotes
+        if x == "date" and y in ("number", "yesno", "text", "enum"):
+            return (f"表达式 {text!r} 拿{_shown(word, kinds)}和{_shown(num, kinds)}比较；日期只能与日期比较。请与日期型的事实比较"
+                    "（facts 里写 due: {label: 截止日, date: \"2024-03-31\"}），或用 days(开始, 结束) 算出天数再与数字比较。")
+        if not ordering and (x == "text" or x == "enum" and not isinstance(num, ast.Constant)) and y in ("number", "yesno"):
+            if y == "yesno":
+                fix = f"是/否请直接写 {ast.unparse(num)[:40]}（是）或 not {ast.unparse(num)[:40]}（否）。"
+            elif isinstance(word, ast.Constant) and isinstance(word.value, str):  # n == "3": the number written in quotes
                 fix = f"数字请不加引号书写，例如 {ast.unparse(num)[:40]} == {word.value!s}。"
-            else:
+            elif isinstance(num, ast.Constant):
                 fix = (f"若要找写着 {ast.unparse(num)[:40]} 的单位，请把数字加上引号（\"{ast.unparse(num)[:40]}\"）；"
                        "若这一列是数字，请把字段改为 type: number（或 integer）。")
+            else:
+                fix = f"若“{ast.unparse(word)[:40]}”写的是数字，请把字段改为 type: number（或 integer）。"
             return (f"表达式 {text!r} 拿{_shown(word, kinds)}和{_shown(num, kinds)}比较是否相等；"
-                    f"文字永远不等于数字，这个比较总是不成立。{fix}")
+                    f"文字永远不等于{WORDS[y]}，这个比较总是不成立。{fix}")
     return None
