@@ -96,13 +96,14 @@ def kind_mistakes(text: str, node: ast.expr, kinds: Kinds) -> list[str]:
         for cond in _conditions(sub):
             kind = kind_of(cond, kinds)
             if kind in _NOT_NUMBERS:
-                example = "day < due" if kind == "date" else f"{ast.unparse(cond)[:40]} == \"……\""
+                shown = ast.unparse(cond)[:40]
+                example = f"{shown} <= 某个日期事实" if kind == "date" else f"{shown} == \"……\""
                 out.append(f"表达式 {text!r} 把{_shown(cond, kinds)}当作条件（是/否）；{WORDS[kind]}本身没有是否。"
                            f"请写成比较（例如 {example}），或用 missing(…) 判断是否空缺。")
         if isinstance(sub, ast.IfExp) and kind_of(sub, kinds) == "mixed":
             body, orelse = _shown(sub.body, kinds), _shown(sub.orelse, kinds)
             out.append(f"表达式 {text!r} 的 if … else 两个分支一个是{body}、一个是{orelse}，结果不成一类。"
-                       "请让两个分支同为数字（例如 n if note == \"好\" else 0）或同为文字。")
+                       "请让两个分支同为一类：都是数字（例如 … else 0）、都是文字或都是日期。")
     return list(dict.fromkeys(out))
 
 
