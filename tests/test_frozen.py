@@ -3,7 +3,7 @@ construction, defaults (inherited too), repr, equality and hashing by value, met
 writes itself kept, ``eq=False`` by identity, assignment refused."""
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Any
 
 import pytest
@@ -116,3 +116,24 @@ def test_a_mutable_default_is_refused_as_dataclass_refuses_it() -> None:
         @frozen
         class Shared:
             items: list[int] = []  # noqa: RUF012
+
+
+@frozen
+class Made:
+    name: str
+    seen: dict[str, int] = field(default_factory=dict)
+    level: int = field(default=2)
+
+
+@frozen
+class MadeMore(Made):
+    more: list[int] = field(default_factory=list)
+
+
+def test_field_default_factory_makes_one_value_per_instance_as_in_dataclass() -> None:
+    a, b = Made("a"), Made("b")
+    assert a.seen == {} and a.seen is not b.seen and a.level == 2 and Made.level == 2
+    assert not hasattr(Made, "seen")  # no shared class attribute left behind
+    c = MadeMore("c", more=[1])
+    assert (c.seen, c.level, c.more) == ({}, 2, [1]) and MadeMore("d").more == [] and MadeMore("d").more is not MadeMore("e").more
+    assert repr(Made("x", {"k": 1})) == "Made(name='x', seen={'k': 1}, level=2)"

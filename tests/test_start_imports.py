@@ -20,6 +20,8 @@ SEED = ["rulesets/tonggu-ganzhengtong.yaml", "examples/tonggu-ganzhengtong/"]
 # invalid rulesets and verdict checks (jsonschema), and pydantic (typer >= 0.29 would bring it).
 LIBRARIES = {"duckdb", "polars", "pyarrow", "jinja2", "docx", "xlsxwriter", "python_calamine", "openpyxl", "pydantic",
              "jsonschema", "referencing", "pyspark", "chinese_calendar"}
+# Modules only an error message or a type checker needs (each ~1-5 ms).
+ON_DEMAND = {"difflib", "importlib.resources", "zipfile", "tongbao.verdict_types"}
 ENGINE_MODULES = {"tongbao.data.records", "tongbao.data.sql", "tongbao.rules.records", "tongbao.data.workbook",
                   "tongbao.report.circular", "tongbao.report.docx", "tongbao.report.annex", "tongbao.tools"}
 
@@ -50,6 +52,7 @@ def test_a_seed_evaluate_imports_nothing_it_does_not_use(output: list[str], tmp_
     assert unwanted(modules) == set()
     assert ("rich" in modules) == (not output)  # Rich only to draw the terminal report
     assert not {m for m in modules if m.split(".")[0] == "typer" or m == "tongbao.command.cli"}  # a plain call skips Typer
+    assert modules & ON_DEMAND == set()
 
 
 def test_import_tongbao_alone_loads_no_engine_module(tmp_path: Path) -> None:

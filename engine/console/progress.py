@@ -8,7 +8,6 @@ the JSON on stdout. Rich is imported only when a bar is really drawn.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,7 +26,9 @@ def step(label: str, delay: float = DELAY) -> Iterator[None]:
     if not shown():
         yield
         return
-    bar = _LateBar(label)
+    import threading  # only on a terminal: a pipe or a file never gets a bar
+
+    bar = _LateBar(label, threading.Lock())
     timer = threading.Timer(delay, bar.start)
     timer.daemon = True
     timer.start()
@@ -39,9 +40,9 @@ def step(label: str, delay: float = DELAY) -> Iterator[None]:
 
 
 class _LateBar:
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, lock: Any) -> None:
         self.label = label
-        self.lock = threading.Lock()
+        self.lock = lock
         self.progress: Any = None
         self.done = False
 

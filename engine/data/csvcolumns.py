@@ -14,10 +14,11 @@ pay for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from ..frozen import frozen
 
 FAST_MIN_BYTES = 1_000_000  # below this the csv module is fast enough, and polars' import (~0.1 s) is not
 # Python's str.strip() removes exactly the characters whose isspace() is true: strip those, no others.
@@ -25,7 +26,7 @@ FAST_MIN_BYTES = 1_000_000  # below this the csv module is fast enough, and pola
 PY_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
-@dataclass(frozen=True)
+@frozen
 class TableFile:
     """What every reading of a table file knows: its name, hash, encoding and header."""
 
@@ -35,7 +36,7 @@ class TableFile:
     header: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class ColumnTable(TableFile):
     """Cells as text, one column per header position (polars Series), with each row's CSV line."""
 

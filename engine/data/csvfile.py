@@ -11,16 +11,16 @@ import codecs
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CellProblem, DataError
+from ..frozen import frozen
 from .csvcolumns import ColumnTable, TableFile, read_columns
 
 MAX_FILE_BYTES = 500_000_000
 
 
-@dataclass(frozen=True)
+@frozen
 class RawTable(TableFile):
     """Cells as text, with the CSV line each row started on."""
 

@@ -9,11 +9,12 @@ typo in a figure id is reported with the period file's line, not silently ignore
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..errors import PeriodError, Problem, RulesetError, basename
+from ..frozen import frozen
 from ..rules.formatting import Published
 from ..rules.model import Ruleset
 from ..rules.schema import schema_problems
@@ -23,7 +24,7 @@ PERIOD_FILE = "period.yaml"
 MAX_PERIOD_BYTES = 1_000_000  # a period file is a dozen lines; anything bigger is the wrong file
 
 
-@dataclass(frozen=True)
+@frozen
 class PeriodInfo:
     """What the period file (or --period) says about this period. Only ``id`` is always there."""
 

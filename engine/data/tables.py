@@ -13,7 +13,6 @@ applicable" because NaN alone cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 import re
@@ -85,7 +84,7 @@ class _Problems:
             raise DataError(self.items, self.more)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # not @frozen: data/groupfiles.py copies it with dataclasses.replace
 class Layout:
     """What to read from one file: the key column, the fields, and how rows are told apart."""
 
@@ -295,6 +294,8 @@ def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, i
     problems = []
     for col in needed:
         if col not in index:
+            import difflib  # a missing column's suggestion only: not on every start-up
+
             near = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.5)
             hint = f"是否是“{clip(near[0])}”？" if near else ""
             problems.append(CellProblem(file, 1, col, None, f"缺少规则集要求的列。{hint}请改表头，或改规则集中该字段的 column。"))

@@ -11,7 +11,6 @@ default ones call ``len()`` and Python truthiness, which break on arrays
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from decimal import Decimal
 from typing import Any, Callable, Iterable
@@ -417,6 +416,8 @@ def _check_number(value: Any) -> None:
 
 def unknown_message(kind: str, name: str, known: Iterable[str]) -> str:
     known = sorted(known)
+    import difflib  # only for a misspelt name's suggestion
+
     near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f"是否想写“{near[0]}”？" if near else ""
     listing = "、".join(known[:20]) + ("……" if len(known) > 20 else "")
