@@ -240,6 +240,14 @@ def test_discover_a_file_a_folder_and_nothing(tmp_path: Path) -> None:
         discover(tmp_path / "nothing")
 
 
+def test_a_ruleset_given_to_test_means_its_test_file(tmp_path: Path) -> None:
+    """`tongbao test rulesets/x.yaml` runs x.test.yaml, not the ruleset read as a test file (14 unknown keys)."""
+    ruleset = RULESETS / "tonggu-ganzhengtong.yaml"
+    assert discover(ruleset) == [RULESETS / "tonggu-ganzhengtong.test.yaml"]
+    (tmp_path / "alone.yaml").write_text("cases: []\n", encoding="utf-8")  # no alone.test.yaml: the file itself
+    assert discover(tmp_path / "alone.yaml") == [tmp_path / "alone.yaml"]
+
+
 @pytest.mark.parametrize("expected, got, same", [
     ("80%", 0.8, True), ("93.1%", 0.931, True), (0.8, 0.8 * (1 + 1e-10), True), (0.8, 0.8 * (1 + 1e-8), False),
     (0, 1e-17, True), (None, None, True), (None, 0, False), (0, None, False),

@@ -158,13 +158,21 @@ def discover(path: Path) -> list[Path]:
     """A test file given by name, or every ``*.test.yaml`` under a folder, in name order."""
     path = Path(path)
     if path.is_file():
-        return [path]
+        return [_test_file_of(path)]
     if not path.is_dir():
         raise TongbaoError(f"{path}：找不到该文件或文件夹。请给出 *{SUFFIX} 测试文件，或放着它们的文件夹。")
     found = sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file())
     if not found:
         raise TongbaoError(f"{path}：文件夹中没有 *{SUFFIX} 测试文件。测试文件的写法见 docs/rulesets.md 的“规则测试”。")
     return found
+
+
+def _test_file_of(path: Path) -> Path:
+    """The ruleset's own test file when a ruleset is given (``tongbao test x.yaml`` means x.test.yaml)."""
+    if path.name.endswith(SUFFIX) or path.suffix not in (".yaml", ".yml"):
+        return path
+    beside = path.with_name(path.stem + SUFFIX)
+    return beside if beside.is_file() else path
 
 
 # ================================================================ reading a test file
