@@ -111,3 +111,21 @@ def test_the_section_and_table_readers_read_what_they_say() -> None:
 def test_lenient_twins_add_no_key_of_their_own() -> None:
     assert declared("ruleset", lenient_twins=True) == declared("ruleset")
 
+
+
+def layout_table(readme: str) -> str:
+    """The README's Layout table: the rows from its header to the blank line after it."""
+    start = readme.index("| folder | step | holds |")
+    return readme[start: readme.index("\n\n", start)]
+
+
+def unlisted_modules(table: str) -> list[str]:
+    """engine/ modules (not packages' __init__) the table does not name as `module`."""
+    modules = sorted(p for p in (ROOT / "engine").glob("*/*.py") if p.name != "__init__.py")
+    return [str(p.relative_to(ROOT)) for p in modules if f"`{p.stem}`" not in table]
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    table = layout_table((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert unlisted_modules(table) == []
+    assert unlisted_modules(table.replace("`groupfiles`", "groupfiles")) == ["engine/data/groupfiles.py"]
