@@ -97,7 +97,7 @@ class Context:
     def column(self, expr: Expression, where: Where) -> np.ndarray:
         arr = np.asarray(self.run(expr, where))
         if arr.dtype.kind in "iuf":
-            arr = arr.astype(np.float64)
+            arr = arr.astype(np.float64, copy=False)  # a float column as it is: a million-value copy per rule otherwise
         out = np.broadcast_to(arr, (self.n,)) if arr.ndim == 0 else arr
         if out.shape != (self.n,):
             raise RulesetError([where.problem("结果不是每个单位一个值。")])
@@ -198,7 +198,7 @@ class _PartRun:
             values = np.asarray(names[tier.metric])
             if values.dtype.kind not in "iuf":  # a yes/no condition banded as 0/1 would be a silent mistake
                 raise RulesetError([tier.where.problem(not_bandable(tier.metric))])
-            values = np.broadcast_to(values.astype(np.float64), (self.n,))
+            values = np.broadcast_to(values.astype(np.float64, copy=False), (self.n,))
             self.ctx.bands[tier.name] = assign_bands(tier, values, names, vetoed)
             names[tier.name] = _band_ids(tier, self.ctx.bands[tier.name])
         flags = self._booleans(self.part.flags)

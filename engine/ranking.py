@@ -32,7 +32,7 @@ def oriented(values: Any, order: str, first: bool) -> np.ndarray:
     elif arr.dtype.kind == "M":
         out = np.where(np.isnat(arr), np.nan, arr.astype("datetime64[D]").astype(np.int64).astype(np.float64))
     else:
-        out = arr.astype(np.float64)
+        out = arr.astype(np.float64, copy=False)  # read only below
     out = -out if order == "descending" else out
     return out if first else np.where(np.isnan(out), np.inf, out)  # a missing later key sorts last
 

@@ -24,7 +24,13 @@ _NEAR = 1e-13
 
 def rounded_units(values: np.ndarray, decimals: int, scale: str = "1") -> tuple[np.ndarray, np.ndarray]:
     """(q, exact): q = value·scale·10^decimals rounded half away from zero, as int64, where
-    ``exact`` is True; elsewhere (near a half, too large, NaN) the caller uses the Decimal path.
+    ``exact`` is True; elsewhere (near a half, too large, NaN) the caller uses the Decimal path."""
+    q, exact = _rounded(values, decimals, scale)
+    return q.astype(np.int64), exact
+
+
+def _rounded(values: np.ndarray, decimals: int, scale: str) -> tuple[np.ndarray, np.ndarray]:
+    """rounded_units with q left as whole floats (below 2^40, exact), for comparisons that need no ints.
 
     near_half's test and the rounding, in place: on a million values each fresh array costs
     about as much as the arithmetic done in it.
@@ -47,9 +53,8 @@ def rounded_units(values: np.ndarray, decimals: int, scale: str = "1") -> tuple[
         np.add(y, 0.5, out=work)
         np.floor(work, out=work)
         work[~exact] = 0
-        q = work.astype(np.int64)
-    np.negative(q, out=q, where=np.signbit(v))
-    return q, exact
+    np.negative(work, out=work, where=np.signbit(v))  # -0.0 == 0.0, as -0 == 0 in ints
+    return work, exact
 
 
 def near_half(scaled: np.ndarray, exact_scale: bool) -> np.ndarray:
@@ -70,8 +75,8 @@ def near_half(scaled: np.ndarray, exact_scale: bool) -> np.ndarray:
 
 def same_rounding(a: np.ndarray, b: np.ndarray, decimals: int, scale: str) -> np.ndarray:
     """Element-wise round_half_up(a) == round_half_up(b), at ``decimals`` in ``scale``."""
-    qa, ea = rounded_units(a, decimals, scale)
-    qb, eb = rounded_units(b, decimals, scale)
+    qa, ea = _rounded(a, decimals, scale)
+    qb, eb = _rounded(b, decimals, scale)
     out: np.ndarray = (qa == qb) | ((qa == 0) & (qb == 0))  # Decimal("-0.00") == Decimal("0.00")
     for i in np.flatnonzero(~(ea & eb)):
         x, y = float(a[i]), float(b[i])
@@ -209,10 +214,10 @@ def agrees_as_typed(printed: np.ndarray, decimals: np.ndarray, values: np.ndarra
     ``decimals`` (data.textcells.figure_decimals); cells with -1 there are parsed as text."""
     out = np.zeros(len(printed), dtype=bool)
     computed = np.asarray(computed, dtype=np.float64)
-    counts = np.bincount(decimals.astype(np.intp) + 1)  # counts[0]: cells that are no plain figure
-    if len(printed) and counts[0] == 0 and counts.max() == len(printed):  # the usual column, all at one precision: no gathering
-        return same_rounding(computed, values, len(counts) - 2, "100" if percent else "1")
-    for places in np.flatnonzero(counts[1:]).tolist():
+    first = int(decimals[0]) if len(decimals) else -1
+    if first >= 0 and not (decimals != first).any():  # the usual column, all at one precision: no gathering
+        return same_rounding(computed, values, first, "100" if percent else "1")
+    for places in np.flatnonzero(np.bincount(decimals[decimals >= 0], minlength=1)).tolist():
         at = np.flatnonzero(decimals == places)
         out[at] = same_rounding(computed[at], values[at], places, "100" if percent else "1")
     rest = np.flatnonzero(decimals < 0)
