@@ -163,10 +163,11 @@ def condition(draw: Any, depth: int = 0) -> tuple[str, Any]:
         return f"missing({a_text})", lambda r: _nan(a(r))
     if kind == "in":
         a_text, a = draw(sub)
-        items = draw(st.lists(CONSTANTS, min_size=1, max_size=3))
+        # the list holds constants and, since a column there once failed at evaluate, per-unit values too
+        items = draw(st.lists(st.one_of(CONSTANTS.map(lambda c: (c, lambda r, c=c: _const(c))), sub), min_size=1, max_size=3))
         negate = draw(st.booleans())
-        text = f"({a_text} {'not in' if negate else 'in'} ({', '.join(items)},))"
-        return text, lambda r: (not negate) == any(_compare("==", a(r), _const(c)) for c in items)
+        text = f"({a_text} {'not in' if negate else 'in'} ({', '.join(t for t, _ in items)},))"
+        return text, lambda r: (not negate) == any(_compare("==", a(r), item(r)) for _, item in items)
     if kind == "text":
         word = draw(st.sampled_from(["乡", "镇", ""]))
         return f'(t1 == "{word}")', lambda r: r["t1"] == word

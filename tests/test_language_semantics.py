@@ -150,3 +150,11 @@ def test_percents_written_as_percents_are_fine(tmp_path: Path, when: str) -> Non
 def test_reply_rate_below_100_percent_flags_only_the_units_below(tmp_path: Path) -> None:
     rules = tongbao.load_ruleset(_write(tmp_path, "flags:\n  slow: {label: 回复不全, when: reply_rate < 100%}\n"))
     assert tongbao.evaluate(rules, tmp_path).parts[0].flags["slow"].tolist() == [False, True, True]
+
+
+def test_a_column_in_an_in_list_is_compared_unit_by_unit() -> None:
+    """`n in (target, 0)` used to stop evaluate (one isin over a list holding a whole column)."""
+    n, target = [3.0, 0.0, 5.0, 7.0], [3.0, 9.0, 4.0, 7.0]
+    # unit 1: 3 == target 3; unit 2: 0 == the constant 0; unit 3: 5 is neither 4 nor 0; unit 4: 7 == 7
+    assert _eval("n in (target, 0)", n=n, target=target) == [True, True, False, True]
+    assert _eval("n not in (target, 0)", n=n, target=target) == [False, False, True, False]

@@ -203,7 +203,7 @@ def test_a_placeholder_inside_an_optional_clause_is_left_out_not_refused(tmp_pat
 
 LEAVES = ["note", "level", "day", "n", "ok", "target", "due", '"好"', '"3"', "3", "2.5", "True"]
 UNARY = ["-{}", "not {}", "abs({})", "round({})", "max({})", "year({})", "missing({})", "fill({}, 0)",
-         'contains({}, "好")', '{} == "好"', '{} in ("好", 1)', "{} in (due, target)"]  # a column in the list: not covered
+         'contains({}, "好")', '{} == "好"', '{} in ("好", 1)', "{} in (due, target)"]
 BINARY = ["{} + {}", "{} - {}", "{} * {}", "{} / {}", "{} // {}", "{} < {}", "{} >= {}", "{} == {}", "{} != {}",
           "{} and {}", "{} or {}", "min({}, {})", "days({}, {})", "fill({}, {})"]
 

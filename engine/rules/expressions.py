@@ -430,11 +430,22 @@ def _compare_op(op: ast.cmpop) -> Callable[[Any, Any], Any]:
     table: dict[type, Callable[[Any, Any], Any]] = {
         ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater, ast.GtE: np.greater_equal,
         ast.Eq: np.equal, ast.NotEq: np.not_equal,
-        # ("县委办") is one text in parentheses, not a tuple: compare whole texts, never characters.
-        ast.In: lambda a, b: np.isin(a, [b] if isinstance(b, str) else list(b)),
-        ast.NotIn: lambda a, b: ~np.isin(a, [b] if isinstance(b, str) else list(b)),
+        ast.In: _member,
+        ast.NotIn: lambda a, b: np.logical_not(_member(a, b)),
     }
     return table[type(op)]
+
+
+def _member(a: Any, b: Any) -> Any:
+    """``a in (x, y)``: ``a`` equals one of the items, as ``==`` compares them.
+
+    ("县委办") is one text in parentheses, not a tuple: whole texts are compared, never characters.
+    An item may be a column (``n in (target, 0)``): then each unit is compared with its own value,
+    which one ``isin`` over the list cannot do."""
+    items = [b] if isinstance(b, str) else list(b)
+    if any(np.ndim(x) for x in items):
+        return _reduce(np.logical_or, [np.equal(a, x) for x in items])
+    return np.isin(a, items)
 
 
 _OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
