@@ -90,9 +90,11 @@ class Context:
         try:
             return self.evaluator.run(expr)
         except (TypeError, ValueError) as exc:
-            # Python's own words are English: say it in the ruleset's terms (rules/kinds.py refuses what it can see at load).
-            raise RulesetError([where.problem(f"表达式 {expr.text!r} 无法计算：其中把文字或日期和数字混在一起运算或比较了。"
-                                              "请检查每个字段的 type，文字只能用 ==、in 与带引号的文字比较。")]) from None
+            # A reason already told in Chinese (a date function's argument) is kept; Python's own English words are not
+            # shown, and what is left is most likely kinds mixed in a way rules/kinds.py could not see at load.
+            told = str(exc) if any("\u4e00" <= c <= "\u9fff" for c in str(exc)) else (
+                "其中可能把文字或日期和数字混在一起运算或比较了。请检查每个字段的 type，文字只能用 ==、in 与带引号的文字比较。")
+            raise RulesetError([where.problem(f"表达式 {expr.text!r} 无法计算：{told}")]) from None
 
     def column(self, expr: Expression, where: Where) -> np.ndarray:
         arr = np.asarray(self.run(expr, where))

@@ -44,10 +44,6 @@ class UnitGroups:
         m = self.members[k]
         return m.stop - m.start if isinstance(m, slice) else len(m)
 
-    def positions(self, k: int) -> np.ndarray:
-        m = self.members[k]
-        return np.arange(m.start, m.stop) if isinstance(m, slice) else m
-
 
 def _members(positions: np.ndarray) -> Members:
     if positions.size and positions[-1] - positions[0] + 1 == positions.size:  # sorted and distinct: a run

@@ -158,3 +158,22 @@ def test_a_column_in_an_in_list_is_compared_unit_by_unit() -> None:
     # unit 1: 3 == target 3; unit 2: 0 == the constant 0; unit 3: 5 is neither 4 nor 0; unit 4: 7 == 7
     assert _eval("n in (target, 0)", n=n, target=target) == [True, True, False, True]
     assert _eval("n not in (target, 0)", n=n, target=target) == [False, False, True, False]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("raised, shown", [
+    (ValueError("日期函数的参数不是日期：请给日期字段。"), "无法计算：日期函数的参数不是日期：请给日期字段。"),  # already Chinese: kept
+    (ValueError("operands could not be broadcast together"), "无法计算：其中可能把文字或日期和数字混在一起"),  # English: not shown
+])
+def test_an_error_at_evaluate_keeps_a_chinese_reason_and_hides_english(monkeypatch: pytest.MonkeyPatch, raised: Exception, shown: str) -> None:
+    ruleset = tongbao.load_ruleset(ROOT / "rulesets" / "tonggu-ganzhengtong.yaml")
+
+    def fail(self: object, expr: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(ColumnEvaluator, "run", fail)
+    with pytest.raises(RulesetError) as caught:
+        tongbao.evaluate(ruleset, ROOT / "examples" / "tonggu-ganzhengtong")
+    assert shown in str(caught.value) and "broadcast" not in str(caught.value)

@@ -90,6 +90,18 @@ def test_other_commands_and_completion_go_to_click(monkeypatch: pytest.MonkeyPat
     assert plain_evaluate(["evaluate", *SEED]) is None
 
 
+def test_on_windows_words_click_would_expand_go_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer expands ~, %VAR%/$VAR and wildcards in argv on Windows only; the launcher must not read them literally."""
+    import types
+
+    from tongbao.console import launch
+
+    monkeypatch.setattr(launch, "os", types.SimpleNamespace(name="nt", environ={}))  # not os.name itself: pathlib would turn Windows
+    assert plain_evaluate(["evaluate", *SEED]) is not None
+    for word in ("~/判定.json", "%USERPROFILE%/v.json", "$HOME/v.json", "*.json", "v?.json", "[ab].json"):
+        assert plain_evaluate(["evaluate", *SEED, "-o", word]) is None, word
+
+
 WORDS = st.sampled_from(["-f", "--format", "json", "table", "xlsx", "-o", "--output", "out.json", "-", "--encoding", "gbk",
                          "--explain", "--history", "h.json", "--period", "2022-05", "--period-file", "p.yaml", "--all",
                          "a.yaml", "data", "-h", "--format=json", "", "x y"])

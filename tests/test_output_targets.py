@@ -229,3 +229,27 @@ def test_a_write_error_in_the_writing_thread_stops_the_making(tmp_path: Path, mo
     monkeypatch.undo()
     assert len(made) <= QUEUED_PIECES + 3  # told at its next piece: the failing one, the queue, the one in hand
     assert f.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["v.json"]
+
+
+def test_any_error_in_the_writing_thread_is_raised_not_a_hang(tmp_path: Path) -> None:
+    """A piece the writer cannot take (not bytes) killed the thread and left the maker waiting on a full queue forever."""
+    import threading
+
+    from tongbao.report.atomic import write_atomic_chunks
+
+    f = tmp_path / "v.json"
+    f.write_text("old", encoding="utf-8")
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            write_atomic_chunks(f, iter([b"a", "not bytes", *[b"x"] * 5]))  # type: ignore[list-item]
+        except BaseException as exc:
+            caught.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "write_atomic_chunks hung"
+    assert [type(e) for e in caught] == [TypeError]
+    assert f.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["v.json"]

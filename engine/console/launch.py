@@ -41,6 +41,8 @@ def plain_evaluate(args: list[str]) -> Optional[dict[str, Any]]:
     """evaluate's keyword arguments for a plain ``evaluate …`` call (see above); None for any other."""
     if not args or args[0] != "evaluate" or "_TONGBAO_COMPLETE" in os.environ:
         return None
+    if os.name == "nt" and any(c in word for word in args for c in "~$%*?["):
+        return None  # on Windows Click expands ~, variables and wildcards itself: let it read these words
     found: dict[str, Any] = {}
     arguments: list[str] = []
     words = iter(args[1:])

@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..data.files import os_reason
 from ..errors import TongbaoError
@@ -111,7 +111,7 @@ def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
     import threading
 
     pending: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_PIECES)
-    failed: list[OSError] = []
+    failed: list[BaseException] = []
 
     def pieces() -> Iterator[bytes]:
         while (data := pending.get()) is not None:
@@ -120,7 +120,7 @@ def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
     def drain() -> None:
         try:
             _write_pieces(fd, pieces())
-        except OSError as exc:
+        except BaseException as exc:  # any error, not only OSError: a writer that died silently would leave the maker blocked on a full queue
             failed.append(exc)
             while pending.get() is not None:  # the maker is told at its next piece; until then, take what it gives
                 pass
@@ -134,9 +134,18 @@ def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
             pending.put(data)
     finally:
         pending.put(None)
-        writer.join()
+        _join(writer)
     if failed:
         raise failed[0]
+
+
+def _join(writer: Any) -> None:
+    """Wait for the writing thread even through Ctrl-C: the caller closes its file only after it stops."""
+    try:
+        writer.join()
+    except BaseException:
+        writer.join()
+        raise
 
 
 def _write_pieces(fd: int, chunks: Iterable[bytes]) -> None:
