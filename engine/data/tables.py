@@ -13,12 +13,13 @@ applicable" because NaN alone cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class Table:
     """One evaluation's units, column-wise. Arrays are read-only once built."""
 
     file: str
-    sha256: str
+    fingerprint: str | Callable[[], str]  # the input's sha256, or (in-memory columns) how to compute it: read .sha256
     encoding: str | None
     names: np.ndarray  # object array of unit names
     lines: np.ndarray  # int array: CSV line (or record number) of each unit
@@ -54,9 +55,28 @@ class Table:
     decimals: dict[str, np.ndarray] = field(default_factory=dict)  # the same cells' printed decimals (-1: not a plain figure)
     group_runs: tuple[tuple[str | None, int], ...] = ()  # each file's group and unit count, in table order, when the part has groups by file
     totals: list[dict[str, Any]] = field(default_factory=list)  # totals-row checks
-    sources: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows
+    source_list: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows (read .sources)
     unit_files: np.ndarray | None = None  # the file each unit came from, when several were read
     name_hashes: np.ndarray | None = None  # hash() of each name, sorted, from the check at ingest (this process's str hash)
+
+    @property
+    def sha256(self) -> str:
+        """The input's sha256. In-memory columns compute it when first asked: only a written verdict needs it,
+        and at a million units hashing every column is a fifth of an evaluation."""
+        if not isinstance(self.fingerprint, str):
+            self.fingerprint = self.fingerprint()
+        return self.fingerprint
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        for source in self.source_list:
+            if callable(source["sha256"]):
+                source["sha256"] = source["sha256"]()
+        return self.source_list
+
+    @sources.setter
+    def sources(self, value: list[dict[str, Any]]) -> None:
+        self.source_list = value
 
     def file_of(self, i: int) -> str:
         return self.file if self.unit_files is None else str(self.unit_files[i])
@@ -147,7 +167,7 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
 
 
 def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, problems: _Problems,
-           file: str, sha256: str, encoding: str | None) -> Table:
+           file: str, sha256: str | Callable[[], str], encoding: str | None) -> Table:
     """Parse every field's cells into a Table; the one loop shared by rows and columns."""
     columns, na, blank, text, decimals, warnings = {}, {}, {}, {}, {}, []
     for f in layout.fields:
@@ -159,7 +179,9 @@ def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, p
         else:
             warnings.extend(_blank_warnings(f, blank[f.name], lines, names, file))
     problems.raise_if_any()
-    table = Table(file, sha256, encoding, np.array(names, dtype=object), lines, columns, na, blank, warnings, text, decimals)
+    # fromiter: np.array(names) first looks into each str for a nested sequence (twice the time)
+    table = Table(file, sha256, encoding, np.fromiter(names, dtype=object, count=len(names)), lines, columns, na, blank,
+                  warnings, text, decimals)
     table.sources = [{"file": basename(file), "sha256": sha256, "encoding": encoding, "rows": len(names)}]
     return table
 
@@ -208,7 +230,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         raise DataError(problems[:MAX_LISTED], max(0, len(problems) - MAX_LISTED))
     parts = [t for _, t in tables]
     merged = Table(
-        file=parts[0].file, sha256=hashlib.sha256("".join(t.sha256 for t in parts).encode()).hexdigest(),
+        file=parts[0].file, fingerprint=hashlib.sha256("".join(t.sha256 for t in parts).encode()).hexdigest(),
         encoding=parts[0].encoding, names=np.concatenate([t.names for t in parts]),
         lines=np.concatenate([t.lines for t in parts]),
         columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
@@ -218,7 +240,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         text={k: np.concatenate([t.text[k] for t in parts]) for k in parts[0].text},
         decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
         group_runs=tuple((g, len(t)) for g, t in tables),
-        totals=[c for t in parts for c in t.totals], sources=[s for t in parts for s in t.sources],
+        totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.sources],
         unit_files=np.repeat(np.array([t.file for t in parts], dtype=object), [len(t) for t in parts]),  # np.full of objects is 10x slower
         name_hashes=merged_hashes,
     )
@@ -238,12 +260,30 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
     problems = _Problems(file)
     hashes = _check_names(names, lines, spec.key, problems)
-    digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key]
-    digests.append((spec.key, _text_sha("\x1f".join(names))))  # the names already built
-    sha = hashlib.sha256(repr(sorted(digests)).encode()).hexdigest()
-    table = _typed(layout, lambda f: columns[f.column], names, lines, problems, file, sha, None)
+    # Number arrays are copied once: the copy is both the typed column and what the fingerprint hashes
+    # later, so a caller changing its arrays after evaluate changes neither. Other columns are hashed now.
+    own = {k: v.copy() if _is_numeric_array(v) else v for k, v in columns.items()}
+    digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key and not _is_numeric_array(v)]
+    table = _typed(layout, lambda f: own[f.column], names, lines, problems, file, "", None)
+    arrays = {k: v for k, v in own.items() if k != spec.key and _is_numeric_array(v)}
+    table.fingerprint = table.source_list[0]["sha256"] = _columns_fingerprint(digests, arrays, spec.key, table.names)
     table.name_hashes = hashes
     return _freeze(table)
+
+
+def _is_numeric_array(values: Any) -> bool:
+    return isinstance(values, np.ndarray) and values.dtype.kind in "biufM"
+
+
+def _columns_fingerprint(digests: list[tuple[str, str]], arrays: dict[str, np.ndarray], key: str,
+                         names: np.ndarray) -> Callable[[], str]:
+    """How table_from_columns' sha256 is computed, when first asked: each column's digest (``_digest``;
+    the key column's from the names as normalised), sorted by column, then hashed together."""
+    @functools.cache
+    def sha256() -> str:
+        every = [*digests, *((k, _digest(v)) for k, v in arrays.items()), (key, _text_sha("\x1f".join(names.tolist())))]
+        return hashlib.sha256(repr(sorted(every)).encode()).hexdigest()
+    return sha256
 
 
 def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
@@ -328,8 +368,9 @@ def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Probl
     return hashes
 
 
-def name_hashes(names: Iterable[str]) -> np.ndarray:
-    return np.sort(np.fromiter(map(hash, names), dtype=np.int64))
+def name_hashes(names: Sequence[str]) -> np.ndarray:
+    # count: without it fromiter grows its buffer as it goes (twice the time at a million names)
+    return np.sort(np.fromiter(map(hash, names), dtype=np.int64, count=len(names)))
 
 
 def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: list[str], file: str) -> list[DataWarning]:
@@ -352,7 +393,8 @@ def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Proble
         return parse_choices(f, _cells(values), lines, problems)
     arr = values if isinstance(values, np.ndarray) else None
     if arr is not None and arr.dtype.kind in "iuf" and f.type in ("integer", "number", "percent"):
-        return _numeric_array(f, arr.astype(np.float64), lines, problems)
+        # copy=False: table_from_columns hands over arrays of its own (a float64 one becomes the column as it is)
+        return _numeric_array(f, arr.astype(np.float64, copy=False), lines, problems)
     n = len(values)
     na = np.zeros(n, dtype=bool)
     blank = np.zeros(n, dtype=bool)
@@ -407,11 +449,14 @@ def _plain_numbers(f: FieldSpec, values: Any) -> tuple[np.ndarray, Any, Sequence
 
 def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     blank = np.isnan(arr)
-    if f.blank == "zero":
+    some_blank = bool(blank.any())
+    if some_blank and f.blank == "zero":
         arr = np.where(blank, 0.0, arr)
-    elif f.blank == "error" and blank.any():
+    elif some_blank and f.blank == "error":
         for i in np.flatnonzero(blank):
             problems.add(int(lines[i]), f.column, "", _blank_message(f))
+    if _all_in_range(f, arr, blank if some_blank else None):
+        return arr, np.zeros(len(arr), dtype=bool), blank
     bad = ~blank & ~(np.abs(arr) <= MAX_MAGNITUDE)
     if f.min is not None:
         bad |= arr < f.min
@@ -422,6 +467,22 @@ def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _
     for i in np.flatnonzero(bad):
         problems.add(int(lines[i]), f.column, arr[i], _range_message(f))
     return arr, np.zeros(len(arr), dtype=bool), blank
+
+
+def _all_in_range(f: FieldSpec, arr: np.ndarray, blank: np.ndarray | None) -> bool:
+    """No cell out of range, found by two reductions (fmin/fmax pass over NaN) rather than a mask per
+    limit; when one is out, _numeric_array's masks find which. ``blank``: the blank cells, if any."""
+    lo, hi = (float(np.fmin.reduce(arr)), float(np.fmax.reduce(arr))) if len(arr) else (0.0, 0.0)
+    low = -MAX_MAGNITUDE if f.min is None else max(-MAX_MAGNITUDE, f.min)
+    high = MAX_MAGNITUDE if f.max is None else min(MAX_MAGNITUDE, f.max)
+    if lo != lo:  # every cell blank
+        return True
+    if not (low <= lo and hi <= high):
+        return False
+    if f.type != "integer":
+        return True
+    whole = np.floor(arr) == arr
+    return bool(whole.all() if blank is None else (whole | blank).all())
 
 
 def _blank(f: FieldSpec, line: int, problems: _Problems, out: np.ndarray, i: int) -> None:

@@ -30,7 +30,8 @@ def normalise(raw: Any) -> str:
 
 def normalise_all(values: Sequence[Any] | np.ndarray) -> list[str]:
     """``[normalise(v) for v in values]``, column-wise when the cells are all plain str."""
-    cells = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    # A list is read in place (a copy of a million pointers is ~10 ms); the caller copies what it keeps.
+    cells = values.tolist() if isinstance(values, np.ndarray) else values if type(values) is list else list(values)
     if not cells or set(map(type, cells)) != {str}:
         return [normalise(c) for c in cells]  # None, NaN, numbers and str subclasses keep their own rules
     joined = _SEP.join(cells)
