@@ -43,35 +43,84 @@ def rank_keys(keys: list[np.ndarray], ties: str) -> np.ndarray:
 
 
 def places(keys: list[np.ndarray], ties: str) -> tuple[np.ndarray, np.ndarray]:
-    """(places from the top, places from the bottom), from one sort.
+    """(places from the top, places from the bottom), from one sort (or none: see _counted)."""
+    ahead, behind = np.empty(len(keys[0])), np.empty(len(keys[0]))
+    place_into(keys, ties, ahead, behind)
+    return ahead, behind
+
+
+def place_into(keys: list[np.ndarray], ties: str, ahead: np.ndarray, behind: np.ndarray) -> int:
+    """Write each unit's places from the top and from the bottom into ``ahead`` and ``behind`` (NaN
+    where the first key has no value: not ranked); returns how many units are ranked.
 
     Read from the bottom, the runs of tied units come in the reverse order and hold the same
     units (a missing later key sorts last one way and first the other), so one sort gives both.
     """
-    n = len(keys[0])
     present = ~np.isnan(keys[0])
     idx = None if present.all() else np.flatnonzero(present)
-    ahead, behind = (np.empty(n), np.empty(n)) if idx is None else (np.full(n, np.nan), np.full(n, np.nan))
     ks = keys if idx is None else [k[idx] for k in keys]
     m = len(ks[0])
+    if idx is not None:
+        ahead.fill(np.nan)
+        behind.fill(np.nan)
     if m == 0:
-        return ahead, behind
-    order, starts = _sorted_runs(ks)
-    position = np.arange(m)
-    if ties == "shared":
-        last = np.minimum.accumulate(np.where(np.append(starts[1:], True), position, m)[::-1])[::-1]
-        up, down = np.maximum.accumulate(np.where(starts, position, 0)) + 1, m - last
-    elif ties == "dense":
-        up = np.cumsum(starts)
-        down = up[-1] - up + 1
+        return 0
+    if idx is None:
+        _place_present(ks, ties, ahead, behind)
     else:
-        up, down = position + 1, m - position
-    for out, value in ((ahead, up), (behind, down)):
-        if idx is None:
-            out[order] = value
-        else:
-            out[idx[order]] = value
-    return ahead, behind
+        up, down = np.empty(m), np.empty(m)
+        _place_present(ks, ties, up, down)
+        ahead[idx], behind[idx] = up, down
+    return m
+
+
+def _place_present(ks: list[np.ndarray], ties: str, ahead: np.ndarray, behind: np.ndarray) -> None:
+    if len(ks) == 1 and ties != "table_order" and _short_whole_numbers(ks[0]):
+        return _counted(ks[0], ties, ahead, behind)
+    order, starts = _sorted_runs(ks)
+    m = len(order)
+    if ties == "table_order":
+        ahead[order] = np.arange(1.0, m + 1.0)
+        behind[order] = np.arange(float(m), 0.0, -1.0)
+        return None
+    run = np.cumsum(starts)  # each sorted position's run, from 1
+    first = np.flatnonzero(starts)  # where each run starts
+    top, bottom = np.empty(len(first) + 1), np.empty(len(first) + 1)  # by run; entry 0 unused
+    if ties == "shared":  # a run's place is its first position's; from the bottom, its last one's
+        np.add(first, 1.0, out=top[1:])
+        np.subtract(float(m + 1), np.append(first[1:], m), out=bottom[1:])
+    else:  # dense: the run's number, from either end
+        top[:] = np.arange(len(top))
+        bottom[:] = len(first) + 1.0 - top
+    ahead[order] = top[run]
+    behind[order] = bottom[run]
+    return None
+
+
+def _short_whole_numbers(key: np.ndarray) -> bool:
+    """Whole numbers spanning at most a few times as many values as there are units (scores in points):
+    places then come from counting each value's units, with no sort."""
+    head = key[:64]
+    if not (head == np.floor(head)).all():  # rates and other fractions: known from the first few
+        return False
+    span = float(key.max()) - float(key.min())  # infinite when a key is
+    return span <= max(4 * len(key), 1 << 16) and bool((key == np.floor(key)).all())
+
+
+def _counted(key: np.ndarray, ties: str, ahead: np.ndarray, behind: np.ndarray) -> None:
+    """Places by counting the units at each value below and above (shared or dense ties): what
+    the sort gives, as every tie rule but table order depends only on the values."""
+    lowest = float(key.min())
+    codes = (key - lowest).astype(np.intp)  # exact: whole numbers, a short span
+    counts = np.bincount(codes)
+    if ties == "shared":
+        below = np.cumsum(counts) - counts  # units with a smaller (better) value
+        ahead[:] = (below + 1.0)[codes]
+        behind[:] = (float(len(key) + 1) - below - counts)[codes]
+    else:
+        seen = np.cumsum(counts > 0).astype(np.float64)  # distinct values up to each one
+        ahead[:] = seen[codes]
+        behind[:] = (seen[-1] + 1.0 - seen)[codes]
 
 
 def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -88,19 +137,23 @@ def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rank_columns(spec: Ranking, key_values: list[Any], pools: list[Members], n: int) -> dict[str, np.ndarray]:
-    """``rank``, ``rank_from_bottom`` and ``ranked`` for every unit, each pool (all units or one group) apart."""
+    """``rank``, ``rank_from_bottom`` and ``ranked`` for every unit, each pool (all units or one group) apart.
+
+    A pool that is a slice is written in place (views); groups interleaved in the table are gathered.
+    """
     keys = spec.keys
     forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
-    whole = len(pools) == 1 and isinstance(pools[0], slice) and pools[0] == slice(0, n)  # all units: no copies
-    out = {name: np.empty(0) if whole else np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
+    out = {name: np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
     for pool in pools:
-        ahead, behind = places(forward if whole else [k[pool] for k in forward], spec.ties)
-        count = float(np.count_nonzero(~np.isnan(ahead)))
-        ranked = np.where(np.isnan(ahead), np.nan, count)
-        if whole:
-            out["rank"], out["rank_from_bottom"], out["ranked"] = ahead, behind, ranked
+        ks = [k[pool] for k in forward]
+        if isinstance(pool, slice):
+            ahead, behind = out["rank"][pool], out["rank_from_bottom"][pool]
+            count = place_into(ks, spec.ties, ahead, behind)
         else:
-            out["rank"][pool], out["rank_from_bottom"][pool], out["ranked"][pool] = ahead, behind, ranked
+            ahead, behind = places(ks, spec.ties)
+            count = len(ahead) - int(np.count_nonzero(np.isnan(ahead)))
+            out["rank"][pool], out["rank_from_bottom"][pool] = ahead, behind
+        out["ranked"][pool] = count if count == len(ahead) else np.where(np.isnan(ahead), np.nan, float(count))
     for arr in out.values():
         arr.flags.writeable = False
     return out

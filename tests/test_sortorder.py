@@ -86,3 +86,38 @@ def test_random_doubles_share_high_bits_and_are_resorted() -> None:
     assert len(np.unique(bits >> width)) < len(np.unique(bits))  # the packed sort alone would misorder some
     order, _ = sortorder.stable_order(key)
     assert order.tolist() == np.argsort(key, kind="stable").tolist()
+
+
+@given(st.lists(st.integers(-5, 5).map(float) | st.sampled_from([math.nan, -0.0]), min_size=1, max_size=80),
+       st.sampled_from(["shared", "dense"]))
+@settings(max_examples=400, deadline=None)
+def test_whole_number_keys_are_placed_by_counting_as_by_sorting(values: list[float], ties: str) -> None:
+    """Scores in whole points take ranking._counted (no sort): the same places both ways as the sorted path."""
+    from tongbao import ranking
+
+    key = np.array(values)
+    assert np.isnan(key).all() or ranking._short_whole_numbers(key[~np.isnan(key)])
+    ahead, behind = places([key], ties)
+    assert np.array_equal(ahead, _lexsort_places([key], ties), equal_nan=True)
+    assert np.array_equal(behind, _lexsort_places([-key], ties), equal_nan=True)
+
+
+def test_counted_places_known_values() -> None:
+    """Hand-counted: 3, 1, 3, 2, blank, -0, 0 (smaller first) — shared 5 3 5 4 · 1 1 from the top, 1 4 1 3 · 5 5 from the bottom."""
+    key = np.array([3.0, 1.0, 3.0, 2.0, math.nan, -0.0, 0.0])
+    ahead, behind = places([key], "shared")
+    assert np.array_equal(ahead, [5, 3, 5, 4, math.nan, 1, 1], equal_nan=True)
+    assert np.array_equal(behind, [1, 4, 1, 3, math.nan, 5, 5], equal_nan=True)
+    ahead, behind = places([key], "dense")
+    assert np.array_equal(ahead, [4, 2, 4, 3, math.nan, 1, 1], equal_nan=True)
+    assert np.array_equal(behind, [1, 3, 1, 2, math.nan, 4, 4], equal_nan=True)
+
+
+def test_fractions_or_a_long_span_are_sorted() -> None:
+    from tongbao import ranking
+
+    assert not ranking._short_whole_numbers(np.array([1.0, 2.5, 3.0]))
+    assert not ranking._short_whole_numbers(np.r_[np.zeros(64), 0.5])  # a fraction after the first 64
+    assert not ranking._short_whole_numbers(np.array([0.0, 1e9]))  # a span far beyond the units
+    assert not ranking._short_whole_numbers(np.array([0.0, math.inf]))
+    assert ranking._short_whole_numbers(np.array([-3.0, 7.0, 0.0]))

@@ -84,6 +84,49 @@ def same_rounding(a: np.ndarray, b: np.ndarray, decimals: int, scale: str) -> np
     return out
 
 
+_PRINTED_MAX = 2.0**31  # printed figures (in units of their last digit) below this take agrees_printed's float path
+_EXACT_POWERS = {"1": 0, "100": 2}  # scales whose 10^(decimals + power) is exact in float; 万 (0.0001) is not
+
+
+def agrees_printed(computed: np.ndarray, printed: np.ndarray, decimals: int, scale: str) -> np.ndarray:
+    """same_rounding(computed, printed, decimals, scale), when ``printed`` holds figures as printed at
+    ``decimals`` (a typed plain-figure column): the printed side is no rounding at all.
+
+    Why it is exact. With S = scale·10^decimals (exact in float), a printed figure's b·S lies within
+    a few ulps of the integer K it was written as: K = rint(b·S) is round_half_up(b) whenever b·S is
+    within 1/4 of K (checked; the 15-digit reading moves it by < 1e-5 below 2^31). round_half_up(c)
+    is then K exactly when c·S lies within 1/2 of K, which float decides wherever |c·S − K| is not
+    within tol = 1e-13·(max|K| + 1) of 1/2: the 15-digit reading and the product move c·S by at most
+    5.2e-15·|c·S| (near_half's bound), and near 1/2 both sides are ≤ max|K| + 1 (the subtraction is
+    exact there, Sterbenz). Exactly on a half (c·S − K = ±1/2 in float), c is within 1.1e-16 of the
+    half's ≤ 12-digit decimal, which the 15-digit reading therefore sees: half away from zero, so
+    it agrees iff c·S − K has the opposite sign of c. The rest of the near-half band, Decimal.
+    """
+    if scale not in _EXACT_POWERS or decimals + _EXACT_POWERS[scale] > 22:
+        return same_rounding(computed, printed, decimals, scale)
+    s = 10.0 ** (decimals + _EXACT_POWERS[scale])
+    c, b = np.asarray(computed, dtype=np.float64), np.asarray(printed, dtype=np.float64)
+    k = b * s
+    whole = np.rint(k)
+    k -= whole
+    biggest = max(float(whole.max(initial=0.0)), -float(whole.min(initial=0.0)))  # NaN fails the test below
+    if not (float(np.abs(k, out=k).max(initial=0.0)) <= 0.25 and biggest < _PRINTED_MAX):
+        return same_rounding(c, b, decimals, scale)  # not printed figures after all, or too large
+    with np.errstate(over="ignore", invalid="ignore"):  # infinity and NaN fall out below
+        t = c * s
+        t -= whole
+    np.abs(t, out=t)
+    out: np.ndarray = t < 0.5  # False for NaN and infinity, as the Decimal path says
+    t -= 0.5
+    unsure = np.flatnonzero(np.abs(t, out=t) <= 1e-13 * (biggest + 1.0))
+    r = c[unsure] * s - whole[unsure]
+    half = np.abs(r) == 0.5
+    out[unsure[half]] = (r[half] < 0) == (c[unsure[half]] > 0)
+    for i in unsure[~half].tolist():
+        out[i] = round_half_up(float(c[i]), decimals, scale) == round_half_up(float(b[i]), decimals, scale)
+    return out
+
+
 def format_many(values: np.ndarray, fmt: Format, not_applicable: np.ndarray | None = None) -> list[str]:
     """[format_value(v, fmt, na) for each value], for a float (or bool) column."""
     v = np.asarray(values)
@@ -203,7 +246,7 @@ def agrees_as_printed(printed: np.ndarray, computed: np.ndarray) -> np.ndarray:
     for decimals, unit in {(p.decimals, p.unit) for p in figures if p is not None}:
         own = np.array([k == (decimals, unit) for k in kind], dtype=bool)[index] & parsed
         at = np.flatnonzero(own)
-        out[at] = same_rounding(computed[at], values[at], decimals, {"": "1", "%": "100", "万": "0.0001"}[unit])
+        out[at] = agrees_printed(computed[at], values[at], decimals, {"": "1", "%": "100", "万": "0.0001"}[unit])
     return out
 
 
@@ -216,10 +259,10 @@ def agrees_as_typed(printed: np.ndarray, decimals: np.ndarray, values: np.ndarra
     computed = np.asarray(computed, dtype=np.float64)
     first = int(decimals[0]) if len(decimals) else -1
     if first >= 0 and not (decimals != first).any():  # the usual column, all at one precision: no gathering
-        return same_rounding(computed, values, first, "100" if percent else "1")
+        return agrees_printed(computed, values, first, "100" if percent else "1")
     for places in np.flatnonzero(np.bincount(decimals[decimals >= 0], minlength=1)).tolist():
         at = np.flatnonzero(decimals == places)
-        out[at] = same_rounding(computed[at], values[at], places, "100" if percent else "1")
+        out[at] = agrees_printed(computed[at], values[at], places, "100" if percent else "1")
     rest = np.flatnonzero(decimals < 0)
     if rest.size:
         out[rest] = agrees_as_printed(printed[rest], computed[rest])
