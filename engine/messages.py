@@ -118,31 +118,51 @@ def message_series(r: PartResult, text: str, units: np.ndarray) -> Any:
     tables. Raises polars' error for text polars cannot hold (a lone surrogate): use ``messages``."""
     import polars as pl
 
+    pieces = message_pieces(r, text, units)
+    out = pl.select(pl.concat_str(pieces) if pieces else pl.lit("")).to_series()
+    return out if len(out) == len(units) else pl.Series([out[0]] * len(units), dtype=pl.String)  # a template of literals only
+
+
+def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable[[Any], Any] | None = None,
+                   unit_texts: Any = None) -> list[Any]:
+    """The pieces (polars expressions) whose concat_str is ``message_series``: literals, placeholder
+    columns, clauses blanked where a placeholder is missing. ``escape`` (a String Series → the same
+    escaped) is applied to every piece: escaping is character by character, so the pieces escaped
+    one by one join into the escaped message without a pass over the joined text. ``unit_texts``:
+    ``{unit}`` for these units, already escaped (the JSON writer has every name's text)."""
+    import polars as pl
+
     units = np.asarray(units, dtype=np.int64)
     n = len(units)
+    esc = escape or (lambda s: s)
+
+    def literal(piece: str) -> Any:
+        return pl.lit(esc(pl.Series([piece], dtype=pl.String))[0] if escape else piece)
 
     def source(slot: Slot) -> tuple[Any, np.ndarray]:
+        if slot.name == "unit" and unit_texts is not None:
+            return pl.lit(unit_texts), np.zeros(n, dtype=bool)
         texts, missing = _unit_column(r, slot, units, None, _value_series)
-        return pl.lit(texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String, strict=True)), missing
+        series = texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String, strict=True)
+        return pl.lit(esc(series)), missing
 
     pieces = []
     for piece in parse_template(text).pieces:
         if isinstance(piece, str):
-            pieces.append(pl.lit(piece))
+            pieces.append(literal(piece))
         elif isinstance(piece, Slot):
             pieces.append(source(piece)[0])
         else:  # a clause: dropped where any of its placeholders is missing
             exprs, missing = [], np.zeros(n, dtype=bool)
             for x in piece.pieces:
                 if isinstance(x, str):
-                    exprs.append(pl.lit(x))
+                    exprs.append(literal(x))
                 else:
                     expr, gone = source(x)
                     exprs.append(expr)
                     missing |= gone
             pieces.append(pl.when(pl.lit(pl.Series(missing))).then(pl.lit("")).otherwise(pl.concat_str(exprs)))
-    out = pl.select(pl.concat_str(pieces) if pieces else pl.lit("")).to_series()
-    return out if len(out) == n else pl.Series([out[0]] * n, dtype=pl.String)  # a template of literals only
+    return pieces
 
 
 def _value_series(values: np.ndarray, fmt: Format, spec: Spec | None, na: np.ndarray | None = None) -> Column:

@@ -303,3 +303,43 @@ def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
     verdict = tongbao.evaluate(tongbao.load_ruleset(os.fsdecode(ruleset)), os.fsdecode(data))
     text = _same(verdict)  # both the column-wise and the dict path write json's escape of the lone surrogate
     assert b'"file": "u\\udcfe.csv"' in text
+
+
+WHOLE = st.one_of(st.integers(-(2**53), 2**53).map(float),
+                  st.sampled_from([0.0, -0.0, 2.0**53 + 2, 2.0**62, 2.0**63 - 1024, -(2.0**63), 2.0**63, 1e300, -1e19]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WHOLE, min_size=1, max_size=30))
+def test_whole_number_columns_are_cast_once(values: list[float]) -> None:
+    from tongbao.rules.formatmany import json_numbers
+    from tongbao.rules.formatting import Format
+
+    arr = np.array(values, dtype=np.float64)
+    fits = all(-(2.0**63) <= v < 2.0**63 for v in values)  # else the float path: int64 cannot hold it
+    with pytest.MonkeyPatch.context() as m:
+        if fits:
+            m.setattr(unittext, "json_number_arrays", _must_not_run)
+        got = unittext.number_texts(arr, Format("integer")).to_list()
+    assert got == [json.dumps(v) for v in json_numbers(arr, Format("integer"))]
+    assert unittext.number_texts(np.array([3.0, -0.0, 2.0**63]), Format("integer")).to_list() == ["3", "0", "9223372036854775808"]
+
+
+def test_message_pieces_escaped_one_by_one_join_into_the_escaped_message() -> None:
+    import polars as pl
+
+    from tongbao.messages import message_pieces
+
+    rules = tongbao.load_ruleset(ROOT / "rulesets/tonggu-ganzhengtong.yaml")
+    names = ['甲"\\', "乙\n\u2028乙", "丙\x7f"]  # inside the name: ingest strips the ends
+    columns = {"单位": names, "累计注册人数": np.array([10.0, 20, 30]), "累计激活率": np.array([0.5, 0.25, 0.2]),
+               "活跃率": np.array([0.1, 0.45, 0.3]), "活跃工作群数": np.arange(3.0)}
+    part = tongbao.evaluate(rules, columns).parts[0]
+    note = part.part.notifications[0]
+    units = np.array([0, 1, 2])
+    texts, _ = unittext.name_texts(part.table.names)
+    assert texts.to_list() == ['甲\\"\\\\', "乙\\n\\u2028乙", "丙\\u007f"]
+    pieces = message_pieces(part, note.message, units, unittext.escaped, texts)
+    got = pl.select(pl.concat_str(pieces)).to_series().to_list()
+    assert got == [json_safe(json.dumps(m, ensure_ascii=False))[1:-1] for m in messages(part, note, units)]
+    assert got[0] == '甲\\"\\\\累计激活率50.00%，未达到“确保激活率均达100%”的要求。'

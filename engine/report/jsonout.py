@@ -83,8 +83,8 @@ def _plain(verdict: Verdict) -> bytes:
 
 
 class _Names:
-    """The summaries' lists of names: column-wise from each table's names written once as JSON
-    strings (the unit entries take theirs from there too), or by json for a small table."""
+    """The summaries' lists of names: column-wise from each table's names escaped once for JSON
+    strings (the unit entries and their messages' {unit} take theirs from there too), or by json for a small table."""
 
     def __init__(self, fast: bool | None) -> None:
         self.fast = fast
@@ -96,7 +96,7 @@ class _Names:
         return self._texts[id(names)]
 
     def plain(self, names: np.ndarray) -> Any:
-        """The names' JSON strings as a unit's ``name`` writes them (all text), else None."""
+        """The names escaped as a unit's ``name`` writes them, without quotes (all text), else None."""
         _, texts, plain = self._of(names)
         return texts if plain else None
 

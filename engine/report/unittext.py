@@ -3,8 +3,8 @@
 ``unitrows.unit_dicts`` builds one dict per unit and orjson writes them: at a million units
 that is ~1 GB of text and ~10 s of Python. Here each piece of a unit's text (a name, a field's
 number, a band id, a message) is made for a whole column at once — numbers written by polars,
-names and messages escaped by one polars pass — and polars joins the pieces row by row around
-fixed fragments (keys, brackets, separators). The values come from the same functions the dicts
+names escaped once, messages filled from pieces escaped one by one — and polars' str_format joins
+them row by row around fixed fragments (keys, brackets, separators). The values come from the same functions the dicts
 do (``json_number_arrays``, ``json_column``, ``unitrows.messages``, ``PartResult._escalated``),
 and the text is byte for byte what ``verdict.dumps`` writes for ``unit_dicts``' entries; the
 tests compare the two on every shipped ruleset, the fixtures and random tables.
@@ -60,7 +60,7 @@ def literal(value: Any) -> str:
 def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None) -> bytes:
     """Units ``start``..``stop`` as verdict.unit_lines lays them out: each ``\\n`` + indentation + the
     unit on one line, joined by ``,``; ``indent`` is the column of the ``"units"`` key. ``names``: the
-    table's names as JSON strings (name_texts, when all are text), made once for all batches."""
+    table's names escaped for JSON (name_texts, when all are text), made once for all batches."""
     import polars as pl
 
     n = min(stop, len(r.table)) - start
@@ -68,29 +68,33 @@ def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Seri
     text.add("\n" + " " * (indent + 2) + "{")
     _unit(text, r, slice(start, start + n), n, names)
     text.add("}")
-    text.add(pl.lit(""))  # flushes the last literal
-    joined = pl.DataFrame(text.frame, height=n).select(pl.concat_str(text.pieces).str.join(",")).to_series()
-    return bytes(joined.cast(pl.Binary).to_list()[0])
+    joined = pl.DataFrame(text.frame, height=n).select(text.expr().str.join(",")).to_series()
+    return bytes(joined.cast(pl.Binary).item())  # item(): the one value's bytes, without to_list's list
 
 
 class _Text:
-    """One unit's text as literal pieces and per-unit columns, adjacent literals merged."""
+    """One unit's text as a format string: literal text, and ``{}`` for each per-unit column.
+    (polars' str_format writes literals itself; concat_str makes a column of each, ~1.6x slower.)"""
 
     def __init__(self) -> None:
-        self.pieces: list[pl.Expr] = []
+        self.format: list[str] = []
+        self.args: list[pl.Expr] = []
         self.frame: dict[str, pl.Series] = {}
-        self._literal = ""
 
     def add(self, piece: str | pl.Series | pl.Expr) -> None:
         import polars as pl
 
         if isinstance(piece, str):
-            self._literal += piece
+            self.format.append(piece.replace("{", "{{").replace("}", "}}"))
             return
-        if self._literal:
-            self.pieces.append(pl.lit(self._literal))
-            self._literal = ""
-        self.pieces.append(self.column(piece) if isinstance(piece, pl.Series) else piece)
+        self.format.append("{}")
+        self.args.append(self.column(piece) if isinstance(piece, pl.Series) else piece)
+
+    def expr(self) -> pl.Expr:
+        """Each unit's text (no argument is ever null: str_format would make the whole text null)."""
+        import polars as pl
+
+        return pl.format("".join(self.format), *self.args)
 
     def column(self, values: pl.Series) -> pl.Expr:
         import polars as pl
@@ -113,7 +117,12 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
             text.add((", " if k else "") + literal(item) + ": ")
             text.add(values)
         text.add("}")
-    slot("name", value_texts(t.names[sl]) if names is None else names.slice(sl.start, n), first=True)
+    if names is None:
+        slot("name", value_texts(t.names[sl]), first=True)
+    else:  # the quotes join the literals around them
+        slot("name", '"', first=True)
+        text.add(names.slice(sl.start, n))
+        text.add('"')
     slot("file", literal(basename(t.file)) if t.unit_files is None else
          string_texts([basename(str(f)) for f in t.unit_files[sl].tolist()]))
     slot("line", number_texts(t.lines[sl]))
@@ -128,7 +137,7 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     obj("bands", {tier.name: _band_texts(tier, r.bands[tier.name][sl]) for tier in p.tiers})
     slot("flags", _names(text, [(f.name, r.flags[f.name][sl]) for f in p.flags]))
     slot("rank", "null" if r.rank is None else _rank_texts(r.rank[sl]))
-    slot("notifications", _list(text, _notifications(r, sl, n)))
+    slot("notifications", _list(text, _notifications(r, sl, n, names)))
     if p.escalations:
         slot("escalations", _list(text, _escalations(r, sl, n)))
     text.add(_not_applicable(text, r, sl))
@@ -147,6 +156,8 @@ def number_texts(values: np.ndarray, fmt: Any = None) -> pl.Series:
 
     if values.dtype.kind in "biu":
         return pl.Series(values).cast(pl.String)
+    if fmt is not None and fmt.kind == "integer" and (whole_ints := _all_whole(values)) is not None:
+        return pl.Series(whole_ints).cast(pl.String)
     from ..rules.formatting import Format
 
     short, whole, finite = json_number_arrays(values, fmt if fmt is not None else Format("number"))
@@ -168,6 +179,14 @@ def number_texts(values: np.ndarray, fmt: Any = None) -> pl.Series:
     return out
 
 
+def _all_whole(values: np.ndarray) -> np.ndarray | None:
+    """The column as int64 when every value is a whole number (an integer field read as float to
+    hold blanks): each is then written as that integer, one cast, without json_number_arrays."""
+    with np.errstate(invalid="ignore"):
+        ints = values.astype(np.int64)  # NaN, inf and v >= 2**63 become some integer ≠ v
+    return ints if bool(np.all(ints == values)) else None
+
+
 def string_texts(values: Any) -> pl.Series:
     """JSON string literals ("…", escaped as verdict.dumps escapes) of a column of str; None → null."""
     import polars as pl
@@ -176,29 +195,40 @@ def string_texts(values: Any) -> pl.Series:
         s = values if isinstance(values, pl.Series) else pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError, UnicodeError):  # a lone surrogate, which only json can write
         return pl.Series([_text(x) for x in values], dtype=pl.String)
-    if s.str.contains(_NEEDS_ESCAPE).any():
-        s = s.str.replace_many(_ESCAPED, _ESCAPES)
-    return pl.select(pl.concat_str([pl.lit('"'), pl.lit(s), pl.lit('"')]).fill_null("null")).to_series()
+    return pl.select(pl.concat_str([pl.lit('"'), pl.lit(escaped(s)), pl.lit('"')]).fill_null("null")).to_series()
+
+
+def escaped(s: pl.Series) -> pl.Series:
+    """A String Series escaped as verdict.dumps escapes inside a string (no quotes added)."""
+    return s.str.replace_many(_ESCAPED, _ESCAPES) if s.str.contains(_NEEDS_ESCAPE).any() else s
 
 
 def name_texts(names: np.ndarray) -> tuple[pl.Series, bool]:
-    """Each unit name as a JSON string, as unitrows.name_list writes it (str of a name that is not
-    text), and whether every name was text (then these are also the units' ``name`` texts)."""
+    """Each unit name escaped for a JSON string, without its quotes, as unitrows.name_list writes it
+    (str of a name that is not text), and whether every name was text (then these are also the
+    units' ``name`` texts and their messages' ``{unit}``)."""
+    import polars as pl
+
     items = names.tolist()
     plain = all(type(x) is str for x in items)
-    return string_texts(items if plain else [x if type(x) is str else str(x) for x in items]), plain
+    texts = items if plain else [x if type(x) is str else str(x) for x in items]
+    try:
+        return escaped(pl.Series(texts, dtype=pl.String, strict=True)), plain
+    except (TypeError, pl.exceptions.PolarsError, UnicodeError):  # a lone surrogate, which only json can write
+        return pl.Series([literal(x)[1:-1] for x in texts], dtype=pl.String), plain
 
 
 def name_list_text(texts: pl.Series, mask: np.ndarray, indent: int) -> bytes:
-    """The names where ``mask`` is set, as json's indent=2 writes a list of strings whose key is at column ``indent``."""
+    """The names (name_texts) where ``mask`` is set, as json's indent=2 writes a list of strings whose key is at column ``indent``."""
     import polars as pl
 
     picked = texts.filter(pl.Series(np.asarray(mask, dtype=bool)))
     if picked.is_empty():
         return b"[]"
     inner = "\n" + " " * (indent + 2)
-    whole = pl.select(pl.concat_str([pl.lit("[" + inner), pl.lit(picked).str.join("," + inner), pl.lit("\n" + " " * indent + "]")]))
-    return bytes(whole.to_series().cast(pl.Binary).to_list()[0])
+    whole = pl.select(pl.concat_str([pl.lit("[" + inner + '"'), pl.lit(picked).str.join('",' + inner + '"'),
+                                      pl.lit('"\n' + " " * indent + "]")]))
+    return bytes(whole.to_series().cast(pl.Binary).item())
 
 
 def value_texts(values: np.ndarray) -> pl.Series:
@@ -264,31 +294,33 @@ def _sparse(n: int, at: np.ndarray, texts: list[str] | pl.Series) -> pl.Series:
     return out.scatter(at, texts) if len(at) else out
 
 
-def _notifications(r: PartResult, sl: slice, n: int) -> list[pl.Series]:
+def _notifications(r: PartResult, sl: slice, n: int, names: pl.Series | None) -> list[pl.Series]:
     """Each notification's item text ({id, action, message}) where it holds, null elsewhere."""
-    import polars as pl
-
     out = []
     for note in r.part.notifications:
         hit = np.flatnonzero(r.notifications[note.id][sl])
-        head = '{"id": ' + literal(note.id) + ', "action": ' + literal(note.action) + ', "message": '
-        body = _messages(r, note, hit + sl.start) if hit.size else pl.Series([], dtype=pl.String)
-        items = pl.select(pl.concat_str([pl.lit(head), pl.lit(body), pl.lit("}")])).to_series()
+        head = '{"id": ' + literal(note.id) + ', "action": ' + literal(note.action) + ', "message": "'
+        items = _items(r, note, hit + sl.start, head, names)
         out.append(_sparse(n, hit, items) if hit.size < n else items)
     return out
 
 
-def _messages(r: PartResult, note: Any, units: np.ndarray) -> pl.Series:
-    """The notification's messages for these units as JSON strings: filled in polars, or (text polars
-    cannot hold: a lone surrogate) by unitrows.messages, as the dict path fills them."""
+def _items(r: PartResult, note: Any, units: np.ndarray, head: str, names: pl.Series | None) -> pl.Series:
+    """The notification's items for these units, ``head`` + message + ``"}``, in one pass: the message
+    filled in polars from pieces escaped one by one, or (text polars cannot hold: a lone surrogate)
+    by unitrows.messages, as the dict path fills them."""
     import polars as pl
 
-    from ..messages import message_series
+    from ..messages import message_pieces
 
+    if not units.size:
+        return pl.Series([], dtype=pl.String)
     try:
-        return string_texts(message_series(r, note.message, units))
+        pieces = message_pieces(r, note.message, units, escaped, None if names is None else names.gather(units))
     except (TypeError, pl.exceptions.PolarsError, UnicodeError):
-        return string_texts(messages(r, note, units))
+        pieces = [pl.lit(string_texts(messages(r, note, units)).str.slice(1).str.head(-1))]
+    items = pl.select(pl.concat_str([pl.lit(head), *pieces, pl.lit('"}')])).to_series()
+    return items if len(items) == units.size else pl.repeat(items[0], units.size, eager=True)  # a message of literals only
 
 
 def _escalations(r: PartResult, sl: slice, n: int) -> list[pl.Series]:
