@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given, strategies as st
 from rich.cells import cell_len
 
 from tongbao._version import __version__
@@ -161,3 +163,18 @@ def test_help_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
 def test_wrap_measures_display_width(text: str, width: int, lines: list[str]) -> None:
     assert wrap(text, width) == lines
     assert all(cell_width(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("text, width", [
+    ("", 0), ("abc", 3), ("a\tb\x7f", 4),               # ASCII: one column a character, control ones too
+    ("单位A", 5), ("ＡＢ", 4), ("e\u0301", 1),          # wide and full-width count two, a combining mark none
+])
+def test_cell_width_by_hand(text: str, width: int) -> None:
+    assert cell_width(text) == width
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_cell_width_of_ascii_is_its_length(text: str) -> None:
+    # the ASCII shortcut in cell_width must agree with the per-character rule it skips
+    slow = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+    assert cell_width(text) == slow == len(text)

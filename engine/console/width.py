@@ -8,6 +8,7 @@ opening punctuation such as （“.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # A line may not start with these (they close or follow what precedes them) …
 NO_LINE_START = set("，。、；：！？）》」』】〕”’…—·,.;:!?)]}%")
@@ -17,8 +18,14 @@ NO_LINE_END = set("（《「『【〔“‘([{")
 
 def cell_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
+    if text.isascii():  # no ASCII character is wide or combining: the per-character walk would add one each
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+@lru_cache(maxsize=4096)  # reports repeat the same few hundred characters thousands of times
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
 
 
 def _tokens(text: str) -> list[str]:
@@ -31,7 +38,7 @@ def _tokens(text: str) -> list[str]:
             pieces += [word] if word else []
             pieces.append(" ")
             word = ""
-        elif cell_width(ch) == 2 or ch in NO_LINE_START or ch in NO_LINE_END:
+        elif _char_width(ch) == 2 or ch in NO_LINE_START or ch in NO_LINE_END:
             pieces += [word] if word else []
             pieces.append(ch)
             word = ""
@@ -61,13 +68,14 @@ def wrap(text: str, width: int) -> list[str]:
     """``text`` broken into lines of at most ``width`` columns (a single piece wider than
     ``width`` gets a line of its own). Spaces at a break are dropped."""
     lines: list[str] = []
-    line = ""
+    line, used = "", 0  # used: cell_width(line), kept as the line grows rather than re-measured
     for piece in _tokens(" ".join(text.split())):
-        if line and cell_width(line) + cell_width(piece) > width:
+        size = cell_width(piece)
+        if line and used + size > width:
             lines.append(line.rstrip())
-            line = "" if piece == " " else piece
-        else:
-            line += piece if (line or piece != " ") else ""
+            line, used = ("", 0) if piece == " " else (piece, size)
+        elif line or piece != " ":
+            line, used = line + piece, used + size
     if line.strip() or not lines:
         lines.append(line.rstrip())
     return lines
