@@ -147,3 +147,30 @@ def test_claimed_values_are_the_nearest_double_to_the_decimal() -> None:
 def test_the_whitespace_stripped_is_what_str_strip_strips() -> None:
     assert csvcolumns.PY_SPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert fastcells.ASCII_SPACE == "".join(chr(c) for c in range(128) if chr(c).isspace())
+
+
+def test_a_cell_with_more_decimals_than_a_double_holds_goes_to_the_per_cell_path() -> None:
+    # "0.000…01" with 31 zeros is 32 digits: unclaimed. Before, its scale (10**32) was looked up
+    # for every cell, claimed or not, and the whole column stopped with an IndexError.
+    import polars as pl
+
+    tiny = "0." + "0" * 30 + "1"
+    values, claimed = fastcells.plain_numbers(pl.Series([tiny, "12.5", "7"]), False, ())
+    assert claimed.tolist() == [False, True, True]
+    assert values.tolist()[1:] == [12.5, 7.0] and math.isnan(values[0])
+    lines = np.arange(2, 5)
+    out, _, _ = tables.parse_column(spec("x", "number"), [tiny, "12.5", "7"], lines, tables._Problems("t.csv"))
+    assert out.tolist() == [1e-31, 12.5, 7.0]
+
+
+def test_bare_and_general_tiers_by_hand() -> None:
+    import polars as pl
+
+    cells = ["237", "84.81%", " 1,234 %", "-3%", "100%", "0%", ".5%", "5.%", "0.0695%", "12 %"]
+    values, claimed = fastcells.plain_numbers(pl.Series(cells), True, ("0%",))
+    assert claimed.tolist() == [False, True, True, True, True, False, True, True, True, True]
+    assert values.tolist()[1:5] == [0.8481, 12.34, -0.03, 1.0]      # the bare tier, then the general one
+    assert values.tolist()[6:] == [0.005, 0.05, 0.000695, 0.12]
+    values, claimed = fastcells.plain_numbers(pl.Series(["0", "00", "1234567890123456", "123456789012345"]), False, ("0",))
+    assert claimed.tolist() == [False, True, False, True]            # "0" is the not-applicable token here; 16 digits are too many
+    assert values[1] == 0.0 and values[3] == 123456789012345.0
