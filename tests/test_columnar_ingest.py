@@ -6,6 +6,7 @@ bad-data and blank-cell suites run again on it (imported below: their assertions
 """
 from __future__ import annotations
 
+import codecs
 import math
 from pathlib import Path
 
@@ -99,6 +100,37 @@ def test_csv_shapes_read_the_same_both_ways(text: str, tmp_path: Path, monkeypat
         assert fast == exact
     else:
         _same_table(fast, exact)  # type: ignore[arg-type]
+
+
+
+@pytest.mark.parametrize("encoding, data", [
+    ("utf-8", "单位,b\n甲,1\n乙,2\n".encode("utf-8")),
+    ("utf-8-sig", codecs.BOM_UTF8 + "单位,b\n甲,1\n".encode("utf-8")),
+    ("gb18030", "单位,b\n甲,1\n乙,2\n".encode("gb18030")),          # not UTF-8: polars refuses it, the chain decodes it
+    ("utf-8-sig", codecs.BOM_UTF8 * 2 + "单位,b\n甲,1\n".encode("utf-8")),  # a second BOM: decoded, then stripped
+])
+def test_encodings_read_the_same_both_ways(encoding: str, data: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    layout = tables.Layout("单位", (spec("b", "number"),))
+    from tongbao.data.inputs import _from_path
+    fast = _from_path(path, layout, None)
+    assert fast.encoding == encoding
+    _exact(monkeypatch)
+    _same_table(fast, _from_path(path, layout, None))
+
+
+def test_a_utf8_file_is_read_from_its_bytes_without_decoding_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("单位,b\n甲,1\n乙,2\n", encoding="utf-8")
+    from tongbao.data import csvfile
+
+    def no_decoding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("decoded")
+    monkeypatch.setattr(csvfile, "decode", no_decoding)
+    table = read_csv(path)
+    assert isinstance(table, csvcolumns.ColumnTable) and table.encoding == "utf-8"
+    assert [c.to_list() for c in table.columns] == [["甲", "乙"], ["1", "2"]]
 
 
 CELLS = st.one_of(

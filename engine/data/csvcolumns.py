@@ -45,21 +45,22 @@ class ColumnTable(TableFile):
     header_line: int
 
 
-def read_columns(text: str, data: bytes | None, name: str, sha: str, encoding: str) -> ColumnTable | None:
+def read_columns(body: bytes, name: str, sha: str, encoding: str) -> ColumnTable | None:
     """The table as columns, or None when the file needs the exact row-by-row reader.
 
-    ``data`` is the file's UTF-8 bytes without a BOM when it has them (saves encoding ``text`` again).
+    ``body`` is the text as UTF-8 without a BOM (the file itself when it is UTF-8; polars then
+    refuses invalid UTF-8, and None sends the file to the decoding chain). Line breaks and quotes
+    are single bytes in UTF-8, so they are counted on the bytes.
     """
-    if len(text) < FAST_MIN_BYTES or '"' in text or text.count("\r") != text.count("\r\n"):
+    if len(body) < FAST_MIN_BYTES or b'"' in body or body.count(b"\r") != body.count(b"\r\n"):
         return None
     import polars as pl
 
-    body = data if data is not None else text.encode("utf-8")
     try:
         frame = pl.read_csv(body, has_header=False, infer_schema=False, quote_char=None, raise_if_empty=False)
-    except Exception:  # a row longer than the first, say: the exact reader says what is wrong
+    except Exception:  # a row longer than the first, or not UTF-8: the exact reader or the decoding chain says what is wrong
         return None
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    physical = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
     if frame.height != physical or frame.width == 0:
         return None
     width = frame.width
