@@ -84,6 +84,7 @@ def test_the_fast_path_is_taken_and_reads_the_seed_like_the_exact_one(monkeypatc
     "a,a\n1,2\n",  # a repeated header
     "a,b\n",
     "\u3000,\n a,b\n1,2\n",  # a line of Unicode spaces is blank
+    "a,b\n,5\n \u3000, \n1,\n",  # a first cell blank, the row not (kept); a blank row; a row blank after its first cell
 ])
 def test_csv_shapes_read_the_same_both_ways(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "t.csv"

@@ -64,11 +64,27 @@ def read_columns(body: bytes, name: str, sha: str, encoding: str) -> ColumnTable
     if frame.height != physical or frame.width == 0:
         return None
     width = frame.width
-    blank = pl.all_horizontal(pl.exclude("line").fill_null("").str.strip_chars(PY_SPACE) == "")  # as the exact reader skips
-    frame = frame.with_row_index("line", offset=1).filter(~blank)
+    frame = frame.with_row_index("line", offset=1)
+    blank = _blank_lines(frame)
+    if len(blank):
+        frame = frame.filter(~pl.col("line").is_in(blank.to_list()))  # a handful of lines: a list, not a Series
     if frame.height == 0:
         return None  # empty: the exact reader has the message
     lines = frame.get_column("line").to_numpy().astype(np.int64)
     header = [("" if c is None else c).strip() for c in frame.row(0)[1:]]
     columns = [frame.to_series(i + 1).slice(1) for i in range(width)]
     return ColumnTable(name, sha, encoding, tuple(header), columns, lines[1:], int(lines[0]))
+
+
+def _blank_lines(frame: Any) -> Any:
+    """The lines whose cells are all blank, which the exact reader skips. Only rows whose first cell
+    is blank can be, so the other columns are looked at for those rows alone (one pass, not one a column)."""
+    import polars as pl
+
+    def empty(column: str) -> Any:
+        return pl.col(column).fill_null("").str.strip_chars(PY_SPACE) == ""
+    first, *others = frame.columns[1:]  # after "line"
+    maybe = frame.filter(empty(first))
+    if maybe.height and others:
+        maybe = maybe.filter(pl.all_horizontal(*(empty(c) for c in others)))
+    return maybe.get_column("line")
