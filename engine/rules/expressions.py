@@ -139,16 +139,25 @@ def _abs(x: Any) -> Any:
 
 def _min(*args: Any) -> Any:
     if len(args) == 1:
-        values = np.asarray(numeric(args[0]), dtype=float)
-        return float(np.nanmin(values)) if np.any(~np.isnan(values)) else float("nan")
+        return _extreme(args[0], np.nanmin)
     return _reduce(np.minimum, [numeric(a) for a in args])
 
 
 def _max(*args: Any) -> Any:
     if len(args) == 1:
-        values = np.asarray(numeric(args[0]), dtype=float)
-        return float(np.nanmax(values)) if np.any(~np.isnan(values)) else float("nan")
+        return _extreme(args[0], np.nanmax)
     return _reduce(np.maximum, [numeric(a) for a in args])
+
+
+def _extreme(column: Any, pick: Any) -> Any:
+    """The smallest or largest value of a column, blanks skipped; of a date column, a date (as
+    rules/kinds.py says: read as a number it could not stand beside the dates it is compared with)."""
+    dates = np.asarray(column)
+    if dates.dtype.kind == "M":  # a date column, or one date (a fact)
+        known = dates[~np.isnat(dates)]
+        return pick(known) if known.size else np.datetime64("NaT")
+    values = np.asarray(numeric(column), dtype=float)
+    return float(pick(values)) if np.any(~np.isnan(values)) else float("nan")
 
 
 def _reduce(ufunc: Any, args: Iterable[Any]) -> Any:
