@@ -12,7 +12,7 @@ import numpy as np
 
 from .data.tables import Table
 from .errors import DataWarning
-from .rules.formatmany import agrees_as_printed, agrees_as_typed, format_many
+from .rules.formatmany import agrees_as_printed, agrees_as_typed, format_many, json_number_arrays
 from .rules.formatting import Format, Published
 from .rules.model import FieldSpec, Part
 
@@ -23,11 +23,12 @@ def audit_published(part: Part, table: Table, metrics: dict[str, np.ndarray]) ->
     for m in part.metrics:
         if not m.check:
             continue
-        printed, na, places = table.text[m.check], table.not_applicable[m.check], table.decimals.get(m.check)
+        na, places = table.not_applicable[m.check], table.decimals.get(m.check)
         spec = next(f for f in part.units.fields if f.name == m.check)
         computed = np.asarray(metrics[m.name], dtype=np.float64)
-        agree = agrees_as_printed(printed, computed) if places is None else \
-            agrees_as_typed(printed, places, table.columns[m.check], computed, spec.type == "percent")
+        agree = agrees_as_printed(table.text_at(m.check, np.arange(len(table))), computed) if places is None else \
+            agrees_as_typed(table.text_at(m.check, np.flatnonzero(places < 0)), places, table.columns[m.check], computed,
+                            spec.type == "percent")
         quiet = np.where(na, np.isnan(computed), agree)
         if spec.groups and table.group_runs:  # a group whose file has no such column printed nothing to audit
             quiet |= ~np.repeat([g in spec.groups for g, _ in table.group_runs], [n for _, n in table.group_runs])
@@ -38,22 +39,21 @@ def audit_published(part: Part, table: Table, metrics: dict[str, np.ndarray]) ->
 def _warnings(m: Any, spec: FieldSpec, table: Table, bad: np.ndarray, computed: np.ndarray,
               places: np.ndarray | None) -> list[DataWarning]:
     """The warnings for the cells that disagree; a plain figure's message is written column-wise
-    (thousands of findings at ~80 µs each one by one), any other cell by _audit_cell."""
-    printed, na = table.text[m.check][bad].tolist(), table.not_applicable[m.check][bad].tolist()
+    (thousands of findings: every per-cell read of a numpy array costs as much as the message), any other cell by _audit_cell."""
+    printed, na = table.text_at(m.check, bad).tolist(), table.not_applicable[m.check][bad].tolist()
     values = computed[bad]
     shown = _shown_as_printed(values, None if places is None else places[bad], spec.type == "percent")
-    files = [table.file] * len(bad) if table.unit_files is None else table.unit_files[bad].tolist()
+    files = [table.file_of(i) for i in bad.tolist()]
+    lines, units, numbers = table.lines[bad].tolist(), [str(x) for x in table.names[bad].tolist()], _nums(values)
     out = []
-    for i, text in enumerate(shown):
-        value = float(values[i])
+    for i, (value, text) in enumerate(zip(values.tolist(), shown)):
         if text is None or na[i]:
             found = _audit_cell(m, spec.column, printed[i], na[i], value)
         else:
             found = ("TB-A001", f"附件“{spec.column}”为 {printed[i]}，按规则计算为 {text}。",
-                     {"metric": m.name, "published": printed[i], "computed": _num(value)})
+                     {"metric": m.name, "published": printed[i], "computed": numbers[i]})
         if found is not None:
-            out.append(DataWarning(found[0], found[1], files[i], int(table.lines[bad[i]]), spec.column,
-                                   str(table.names[bad[i]]), found[2]))
+            out.append(DataWarning(found[0], found[1], files[i], lines[i], spec.column, units[i], found[2]))
     return out
 
 
@@ -95,3 +95,9 @@ def _show(m: Any, value: float) -> str:
 
 def _num(value: float) -> float | None:
     return None if np.isnan(value) else float(f"{value:.12g}")
+
+
+def _nums(values: np.ndarray) -> list[float | None]:
+    """[_num(v) for v in values], by formatmany's column-wise 12-digit rounding (the same floats)."""
+    short, _, finite = json_number_arrays(values, Format("number", 0))
+    return [x if ok else None for x, ok in zip(short.tolist(), finite.tolist())]

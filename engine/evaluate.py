@@ -414,9 +414,11 @@ def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, v
         line: Any = cast(dict[str, Any], names)[band.threshold_fact] if band.threshold_fact else band.threshold
         test = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equal, "above": np.greater}[band.op]
         conditions.append(test(v, line))
-    out = np.select(conditions, list(range(len(tier.bands))), default=-1).astype(np.int64) if conditions else np.full(len(v), -1)
+    out = np.full(len(v), -1, dtype=np.int64)
+    for k in range(len(conditions) - 1, -1, -1):  # the first band a value falls in wins: written last (np.select, in place)
+        np.copyto(out, k, where=conditions[k])
     if tier.vetoed_band is not None and vetoed is not None:  # a veto wins wherever its band is listed
-        out = np.where(vetoed, [b.id for b in tier.bands].index(tier.vetoed_band), out)
+        np.copyto(out, [b.id for b in tier.bands].index(tier.vetoed_band), where=np.asarray(vetoed, dtype=bool))
     return out
 
 

@@ -31,7 +31,7 @@ def test_typed_audit_is_the_printed_audit(cells: list[str], percent: bool, data:
     computed = np.nan_to_num(values, nan=0.3125) + np.array(nudge) / scale
     decimals = figure_decimals(list(printed), percent)
     want = agrees_as_printed(printed, computed)
-    assert agrees_as_typed(printed, decimals, values, computed, percent).tolist() == want.tolist()
+    assert agrees_as_typed(printed[decimals < 0], decimals, values, computed, percent).tolist() == want.tolist()
 
 
 @given(st.lists(_figures | _odd | st.text(max_size=6), max_size=30), st.booleans())

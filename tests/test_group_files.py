@@ -161,3 +161,31 @@ def test_validate_accepts_what_lint_suggests_and_it_evaluates(tmp_path: Path) ->
     units = tongbao.evaluate(loaded, tmp_path).to_dict()["parts"][0]["units"]
     assert [(u["metrics"]["adoption_rate"], sorted(u["flags"])) for u in units] == [
         (0.4, []), (0.25, ["low_adoption", "no_plan"]), (None, []), (None, [])]
+
+
+def test_a_joined_tables_printed_cells_are_read_file_by_file(tmp_path: Path) -> None:
+    """The joined table keeps each file's printed cells apart (text_runs); the audit quotes the towns' slip
+    (the second file) as printed, with its file and line, and text_at reads every cell in table order."""
+    import csv
+
+    import numpy as np
+
+    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
+    shutil.copytree(seed, tmp_path / "data")
+    towns = tmp_path / "data" / "镇街报送.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("2,东峰镇,24,49,5,204.17%", "2,东峰镇,24,49,4.50,204.17%"),
+                     encoding="utf-8")
+    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
+    part = tongbao.evaluate(rules, tmp_path / "data").parts[0]
+    slips = [(w.file and Path(w.file).name, w.line, w.unit, w.message) for w in part.warnings if w.code == "TB-A001"]
+    assert slips == [("镇街报送.csv", 3, "东峰镇", "附件“报送得分”为 4.50，按规则计算为 5.00。")]
+    printed = [row["报送得分"] for name in ("区级部门报送.csv", "镇街报送.csv")
+               for row in csv.DictReader((tmp_path / "data" / name).open(encoding="utf-8"))]
+    table = part.table
+    assert table.text == {} and len(table.text_runs) == 2
+    assert table.text_at("score_published", np.arange(len(table))).tolist() == printed
+    assert table.text_at("score_published", np.array([len(table) - 1, 0])).tolist() == [printed[-1], printed[0]]
+    assert "unit_files" not in vars(table)  # an evaluation never lists every unit's file
+    n = sum(1 for _ in (tmp_path / "data" / "区级部门报送.csv").open(encoding="utf-8")) - 1
+    assert [Path(table.file_of(i)).name for i in (0, n - 1, n, len(table) - 1)] == ["区级部门报送.csv"] * 2 + ["镇街报送.csv"] * 2
+    assert [Path(f).name for f in table.unit_files.tolist()] == ["区级部门报送.csv"] * n + ["镇街报送.csv"] * (len(table) - n)

@@ -51,13 +51,14 @@ class Table:
     not_applicable: dict[str, np.ndarray]
     blank: dict[str, np.ndarray]
     warnings: list[DataWarning] = field(default_factory=list)
-    text: dict[str, np.ndarray] = field(default_factory=dict)  # cells as written, for audited fields
+    text: dict[str, np.ndarray] = field(default_factory=dict)  # cells as written, for audited fields (read them by text_at)
     decimals: dict[str, np.ndarray] = field(default_factory=dict)  # the same cells' printed decimals (-1: not a plain figure)
     group_runs: tuple[tuple[str | None, int], ...] = ()  # each file's group and unit count, in table order, when the part has groups by file
     totals: list[dict[str, Any]] = field(default_factory=list)  # totals-row checks
     source_list: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows (read .sources)
-    unit_files: np.ndarray | None = None  # the file each unit came from, when several were read
+    file_runs: tuple[tuple[str, int], ...] = ()  # when several files were read: each one and its unit count, in table order
     name_hashes: np.ndarray | None = None  # hash() of each name, sorted, from the check at ingest (this process's str hash)
+    text_runs: tuple[dict[str, np.ndarray], ...] = ()  # a joined table's ``text``, file by file, never concatenated
 
     @property
     def sha256(self) -> str:
@@ -78,8 +79,40 @@ class Table:
     def sources(self, value: list[dict[str, Any]]) -> None:
         self.source_list = value
 
+    def text_at(self, name: str, index: np.ndarray) -> np.ndarray:
+        """An audited field's cells as written, at the positions ``index``.
+
+        A table joined from several files keeps them file by file: only the audit reads them, at the
+        few cells it reports, and joining a million cells costs a million object references.
+        """
+        if not self.text_runs:
+            cells: np.ndarray = self.text[name][index]
+            return cells
+        out = np.empty(len(index), dtype=object)
+        start = 0
+        for run in self.text_runs:
+            cells = run[name]
+            at = np.flatnonzero((index >= start) & (index < start + len(cells)))
+            out[at] = cells[index[at] - start]
+            start += len(cells)
+        return out
+
+    @functools.cached_property
+    def unit_files(self) -> np.ndarray | None:
+        """The file each unit came from, when several were read: made when first asked (the JSON writer
+        asks; an evaluation does not), as it is a million object references at a million units."""
+        if not self.file_runs:
+            return None
+        files: np.ndarray = np.repeat(np.array([f for f, _ in self.file_runs], dtype=object), [n for _, n in self.file_runs])
+        files.flags.writeable = False
+        return files
+
     def file_of(self, i: int) -> str:
-        return self.file if self.unit_files is None else str(self.unit_files[i])
+        for file, n in self.file_runs:
+            if i < n:
+                return file
+            i -= n
+        return self.file
 
     def __len__(self) -> int:
         return len(self.names)
@@ -230,18 +263,18 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         raise DataError(problems[:MAX_LISTED], max(0, len(problems) - MAX_LISTED))
     parts = [t for _, t in tables]
     merged = Table(
-        file=parts[0].file, fingerprint=hashlib.sha256("".join(t.sha256 for t in parts).encode()).hexdigest(),
+        file=parts[0].file, fingerprint=lambda: hashlib.sha256("".join(t.sha256 for t in parts).encode()).hexdigest(),
         encoding=parts[0].encoding, names=np.concatenate([t.names for t in parts]),
         lines=np.concatenate([t.lines for t in parts]),
         columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
         not_applicable={k: np.concatenate([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
         blank={k: np.concatenate([t.blank[k] for t in parts]) for k in parts[0].columns},
         warnings=[w for t in parts for w in t.warnings],
-        text={k: np.concatenate([t.text[k] for t in parts]) for k in parts[0].text},
+        text_runs=tuple(t.text for t in parts),
         decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
         group_runs=tuple((g, len(t)) for g, t in tables),
-        totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.sources],
-        unit_files=np.repeat(np.array([t.file for t in parts], dtype=object), [len(t) for t in parts]),  # np.full of objects is 10x slower
+        totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.source_list],
+        file_runs=tuple((t.file, len(t)) for t in parts),
         name_hashes=merged_hashes,
     )
     return _freeze(merged)
@@ -323,7 +356,7 @@ def _text_sha(text: str) -> str:
 
 def _freeze(table: Table) -> Table:
     for arr in (table.names, table.lines, *table.columns.values(), *table.not_applicable.values(), *table.blank.values(),
-                *table.text.values(), *table.decimals.values(), *([table.unit_files] if table.unit_files is not None else [])):
+                *table.text.values(), *table.decimals.values()):
         arr.flags.writeable = False
     return table
 

@@ -250,12 +250,13 @@ def agrees_as_printed(printed: np.ndarray, computed: np.ndarray) -> np.ndarray:
     return out
 
 
-def agrees_as_typed(printed: np.ndarray, decimals: np.ndarray, values: np.ndarray, computed: np.ndarray,
+def agrees_as_typed(unparsed: np.ndarray, decimals: np.ndarray, values: np.ndarray, computed: np.ndarray,
                     percent: bool) -> np.ndarray:
     """``agrees_as_printed(printed, computed)``, with no text read where the cell is a plain figure:
     its value is the typed column's (the same number the text parses to) and its precision is
-    ``decimals`` (data.textcells.figure_decimals); cells with -1 there are parsed as text."""
-    out = np.zeros(len(printed), dtype=bool)
+    ``decimals`` (data.textcells.figure_decimals); the cells with -1 there are parsed as text,
+    ``unparsed`` holding them as printed, in table order (only those: a joined table's text is read by position)."""
+    out = np.zeros(len(decimals), dtype=bool)
     computed = np.asarray(computed, dtype=np.float64)
     first = int(decimals[0]) if len(decimals) else -1
     if first >= 0 and not (decimals != first).any():  # the usual column, all at one precision: no gathering
@@ -265,5 +266,5 @@ def agrees_as_typed(printed: np.ndarray, decimals: np.ndarray, values: np.ndarra
         out[at] = agrees_printed(computed[at], values[at], places, "100" if percent else "1")
     rest = np.flatnonzero(decimals < 0)
     if rest.size:
-        out[rest] = agrees_as_printed(printed[rest], computed[rest])
+        out[rest] = agrees_as_printed(unparsed, computed[rest])
     return out
