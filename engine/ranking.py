@@ -115,12 +115,12 @@ def _counted(key: np.ndarray, ties: str, ahead: np.ndarray, behind: np.ndarray) 
     counts = np.bincount(codes)
     if ties == "shared":
         below = np.cumsum(counts) - counts  # units with a smaller (better) value
-        ahead[:] = (below + 1.0)[codes]
-        behind[:] = (float(len(key) + 1) - below - counts)[codes]
+        np.take(below + 1.0, codes, out=ahead)
+        np.take(float(len(key) + 1) - below - counts, codes, out=behind)
     else:
         seen = np.cumsum(counts > 0).astype(np.float64)  # distinct values up to each one
-        ahead[:] = seen[codes]
-        behind[:] = (seen[-1] + 1.0 - seen)[codes]
+        np.take(seen, codes, out=ahead)
+        np.take(seen[-1] + 1.0 - seen, codes, out=behind)
 
 
 def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +143,9 @@ def rank_columns(spec: Ranking, key_values: list[Any], pools: list[Members], n: 
     """
     keys = spec.keys
     forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
-    out = {name: np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
+    runs = [p for p in pools if isinstance(p, slice)]
+    tiled = len(runs) == len(pools) and sum(p.stop - p.start for p in runs) == n  # every unit written below: no NaN fill first
+    out = {name: np.empty(n) if tiled else np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
     for pool in pools:
         ks = [k[pool] for k in forward]
         if isinstance(pool, slice):

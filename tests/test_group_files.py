@@ -189,3 +189,31 @@ def test_a_joined_tables_printed_cells_are_read_file_by_file(tmp_path: Path) -> 
     n = sum(1 for _ in (tmp_path / "data" / "区级部门报送.csv").open(encoding="utf-8")) - 1
     assert [Path(table.file_of(i)).name for i in (0, n - 1, n, len(table) - 1)] == ["区级部门报送.csv"] * 2 + ["镇街报送.csv"] * 2
     assert [Path(f).name for f in table.unit_files.tolist()] == ["区级部门报送.csv"] * n + ["镇街报送.csv"] * (len(table) - n)
+
+
+def test_a_unit_in_two_groups_files_is_a_data_error(tmp_path: Path) -> None:
+    """区统计局 written into the towns' file too: refused, naming both files and lines (found by the name hashes first)."""
+    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
+    shutil.copytree(seed, tmp_path / "data")
+    towns = tmp_path / "data" / "镇街报送.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("2,东峰镇,", "2,区统计局,"), encoding="utf-8")
+    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
+    with pytest.raises(tongbao.DataError) as err:
+        tongbao.evaluate(rules, tmp_path / "data")
+    [problem] = err.value.problems
+    assert (Path(problem.file).name, problem.line, problem.value) == ("镇街报送.csv", 3, "区统计局")
+    assert "单位名称与" in problem.message and "区级部门报送.csv 第 2 行重复" in problem.message
+
+
+def test_shared_name_hashes_by_hand() -> None:
+    from tongbao.data.tables import _shared_hash
+
+    def arrays(*xs: list[int]) -> list:
+        import numpy as np
+
+        return [np.array(x, dtype=np.int64) for x in xs]
+    assert not _shared_hash(arrays([1, 5, 9], [2, 6]))
+    assert _shared_hash(arrays([1, 5, 9], [0, 9]))
+    assert not _shared_hash(arrays([], [3], [4, 10]))
+    assert _shared_hash(arrays([1, 7], [2, 3], [7, 8]))  # the first and the third
+    assert _shared_hash(arrays([-3, 2], [-3]))

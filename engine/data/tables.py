@@ -249,8 +249,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
     first: dict[str, tuple[str, int]] = {}
     problems = []
     hashes = [name_hashes(t.names.tolist()) if t.name_hashes is None else t.name_hashes for _, t in tables]
-    merged_hashes = np.sort(np.concatenate(hashes), kind="stable")  # a merge of sorted runs
-    if not (merged_hashes[1:] == merged_hashes[:-1]).any():
+    if not _shared_hash(hashes):
         tables_to_check: list[tuple[str | None, Table]] = []  # no name in two groups: nothing to report
     else:
         tables_to_check = tables
@@ -275,9 +274,20 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         group_runs=tuple((g, len(t)) for g, t in tables),
         totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.source_list],
         file_runs=tuple((t.file, len(t)) for t in parts),
-        name_hashes=merged_hashes,
     )
     return _freeze(merged)
+
+
+def _shared_hash(hashes: list[np.ndarray]) -> bool:
+    """Does any name hash (each array sorted) occur in two of the files? Each file looked up in the
+    ones before it by binary search: no merged million-value array (which nothing reads after)."""
+    for i, later in enumerate(hashes):
+        for earlier in hashes[:i]:
+            if len(earlier) and len(later):
+                at = np.minimum(np.searchsorted(earlier, later), len(earlier) - 1)
+                if (earlier[at] == later).any():
+                    return True
+    return False
 
 
 def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:
