@@ -142,6 +142,9 @@ def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable
     def source(slot: Slot) -> tuple[Any, np.ndarray]:
         if slot.name == "unit" and unit_texts is not None:
             return pl.lit(unit_texts), np.zeros(n, dtype=bool)
+        if slot.name.startswith("band.") and slot.name[5:] in r.bands:  # a few labels escaped, then gathered
+            labels, at = _band_labels(r, slot.name[5:], units)
+            return pl.lit(esc(pl.Series(labels, dtype=pl.String)).gather(at)), at == len(labels) - 1
         texts, missing = _unit_column(r, slot, units, None, _value_series)
         series = texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String, strict=True)
         return pl.lit(esc(series)), missing
@@ -189,10 +192,8 @@ def _unit_column(r: PartResult, slot: Slot, units: np.ndarray, extra: dict[str, 
     if name == "unit":
         return [str(x) for x in t.names[units].tolist()], np.zeros(n, dtype=bool)
     if name.startswith("band.") and name[5:] in r.bands:
-        tier = next(x for x in r.part.tiers if x.name == name[5:])
-        index = r.bands[tier.name][units]
-        labels = np.array([b.label for b in tier.bands] + [MISSING], dtype=object)
-        return list(labels[index].tolist()), index < 0
+        labels, at = _band_labels(r, name[5:], units)
+        return list(np.array(labels, dtype=object)[at].tolist()), at == len(labels) - 1
     if name in r.lists:
         rows = r.lists[name][units]
         return [numbered(x) if x else MISSING for x in rows.tolist()], np.array([not x for x in rows.tolist()], dtype=bool)
@@ -210,6 +211,13 @@ def _unit_column(r: PartResult, slot: Slot, units: np.ndarray, extra: dict[str, 
         return _fact_column(r, fact, spec, units)
     texts = [r.message_piece(name, int(i)) for i in units.tolist()]  # rare names (a unit's list of dates)
     return texts, np.array([x in ("", MISSING) for x in texts], dtype=bool)
+
+
+def _band_labels(r: PartResult, tier_name: str, units: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """A tier's band labels (MISSING last, for no band) and each unit's place among them."""
+    tier = next(x for x in r.part.tiers if x.name == tier_name)
+    index = r.bands[tier.name][units]
+    return [b.label for b in tier.bands] + [MISSING], np.where(index < 0, len(tier.bands), index)
 
 
 def _fact_column(r: PartResult, fact: Any, spec: Spec | None, units: np.ndarray) -> Column:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # TypedDicts for type checkers only: building them costs ~2 m
     from .verdict_types import VerdictDict
 
 VERDICT_FORMAT = 1
+UNIT_SEPARATORS = (",", ":")  # a unit's line written compact: whitespace only, so verdict_format stays 1 (docs/verdict.md)
 
 
 @frozen(eq=False)
@@ -308,11 +309,12 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 def unit_lines(units: list[Any], at: int) -> str:
     """Units as a verdict's unit list holds them: each on its own line two spaces in from ``at`` (the
-    column of the ``"units"`` key), written on that line as json.dumps writes it (``, `` and ``: ``),
-    a ``,`` after each but the last. The one definition of that layout: report.unittext writes the
-    same bytes column-wise, and the tests compare the two."""
+    column of the ``"units"`` key), written on that line as json.dumps writes it with UNIT_SEPARATORS
+    (no space after ``,`` or ``:``: ~40 bytes a unit less to build and to write), a ``,`` after each
+    but the last. The one definition of that layout: report.unittext writes the same bytes
+    column-wise, and the tests compare the two."""
     head = "\n" + " " * (at + 2)
-    return ",".join(head + json.dumps(u, ensure_ascii=False, allow_nan=False) for u in units)
+    return ",".join(head + json.dumps(u, ensure_ascii=False, allow_nan=False, separators=UNIT_SEPARATORS) for u in units)
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

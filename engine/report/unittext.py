@@ -21,6 +21,9 @@ import numpy as np
 from ..errors import basename
 from ..rules.formatmany import json_number_arrays
 from ..unitrows import json_column, messages
+from ..verdict import UNIT_SEPARATORS
+
+_ITEM, _KEY = UNIT_SEPARATORS  # between items, after a key: as verdict.unit_lines writes a unit
 
 if TYPE_CHECKING:
     import polars as pl
@@ -51,10 +54,10 @@ def unsupported(r: PartResult) -> str | None:
 
 
 def literal(value: Any) -> str:
-    """A JSON value's text as verdict.dumps writes it (keys, ids, labels: the fixed fragments)."""
+    """A JSON value's text as verdict.unit_lines writes it in a unit (keys, ids, labels: the fixed fragments)."""
     from ..verdict import json_safe
 
-    return json_safe(json.dumps(value, ensure_ascii=False))
+    return json_safe(json.dumps(value, ensure_ascii=False, separators=UNIT_SEPARATORS))
 
 
 def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None) -> bytes:
@@ -68,8 +71,8 @@ def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Seri
     text.add("\n" + " " * (indent + 2) + "{")
     _unit(text, r, slice(start, start + n), n, names)
     text.add("}")
-    joined = pl.DataFrame(text.frame, height=n).select(text.expr().str.join(",")).to_series()
-    return bytes(joined.cast(pl.Binary).item())  # item(): the one value's bytes, without to_list's list
+    lines = pl.DataFrame(text.frame, height=n).select(text.expr()).to_series().cast(pl.Binary).to_list()
+    return b",".join(lines)  # not polars' str.join: its fresh ~10 MB buffer each batch costs more in page faults than these bytes
 
 
 class _Text:
@@ -108,13 +111,13 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     p, t = r.part, r.table
 
     def slot(name: str, value: str | pl.Series | pl.Expr, first: bool = False) -> None:
-        text.add(("" if first else ", ") + literal(name) + ": ")
+        text.add(("" if first else _ITEM) + literal(name) + _KEY)
         text.add(value)
 
     def obj(name: str, items: dict[str, pl.Series]) -> None:
         slot(name, "{")
         for k, (item, values) in enumerate(items.items()):
-            text.add((", " if k else "") + literal(item) + ": ")
+            text.add((_ITEM if k else "") + literal(item) + _KEY)
             text.add(values)
         text.add("}")
     if names is None:
@@ -283,7 +286,7 @@ def _joined(items: list[pl.Expr]) -> pl.Expr | str:
 
     if not items:
         return "[]"
-    return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=", ", ignore_nulls=True), pl.lit("]")])
+    return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=_ITEM, ignore_nulls=True), pl.lit("]")])
 
 
 def _sparse(n: int, at: np.ndarray, texts: list[str] | pl.Series) -> pl.Series:
@@ -299,7 +302,7 @@ def _notifications(r: PartResult, sl: slice, n: int, names: pl.Series | None) ->
     out = []
     for note in r.part.notifications:
         hit = np.flatnonzero(r.notifications[note.id][sl])
-        head = '{"id": ' + literal(note.id) + ', "action": ' + literal(note.action) + ', "message": "'
+        head = "".join(['{"id"', _KEY, literal(note.id), _ITEM, '"action"', _KEY, literal(note.action), _ITEM, '"message"', _KEY, '"'])
         items = _items(r, note, hit + sl.start, head, names)
         out.append(_sparse(n, hit, items) if hit.size < n else items)
     return out
@@ -342,4 +345,4 @@ def _not_applicable(text: _Text, r: PartResult, sl: slice) -> pl.Expr | str:
         return ""
     names = _names(text, masks)
     assert not isinstance(names, str)
-    return pl.when(names == pl.lit("[]")).then(pl.lit("")).otherwise(pl.lit(', "not_applicable": ') + names)
+    return pl.when(names == pl.lit("[]")).then(pl.lit("")).otherwise(pl.lit(_ITEM + '"not_applicable"' + _KEY) + names)
