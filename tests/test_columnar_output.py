@@ -93,7 +93,8 @@ NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
                     st.tuples(st.integers(-10**4, 10**4), st.integers(-20000, 20000)).map(lambda t: t[0] * (t[1] / 10**4)),  # float noise near halves
                     st.sampled_from([0.0, -0.0, 0.285, 0.000695, 1e-05, 2.5, -2.5, 0.125, 1e15, 1e17, 123456789012.5]))
 FORMATS = st.sampled_from([Format("percent", 2), Format("percent", 0), Format("percent", 1), Format("number", 2),
-                           Format("number", 3), Format("integer", 0), Format("number", 0)])
+                           Format("number", 3), Format("integer", 0), Format("number", 0),
+                           Format("percent", 4), Format("number", 5)])  # format_series: digits from its table up to 4 decimals, by cast above
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,6 +8,7 @@ the one-value function returns for each value; tests check that on edge values a
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -162,21 +163,38 @@ def format_series(values: np.ndarray, fmt: Format, not_applicable: np.ndarray | 
     decimals = 0 if fmt.kind == "integer" else fmt.decimals
     q, exact = rounded_units(v, decimals, "100" if fmt.kind == "percent" else "1")
     whole, part = np.divmod(np.abs(q), 10**decimals)
-    pieces = [pl.lit(pl.Series(whole).cast(pl.String))]
-    if decimals:  # the digits after the point: 10**decimals + part written, its leading 1 dropped
-        pieces += [pl.lit("."), pl.lit(pl.Series(part + 10**decimals).cast(pl.String).str.slice(1))]
+    pieces, text = [pl.lit(pl.Series(whole).cast(pl.String))], "{}"
+    if decimals:
+        pieces.append(pl.lit(_decimal_digits(part, decimals)))
+        text += ".{}"
     neg = np.signbit(v)
     if neg.any():
         pieces.insert(0, pl.when(pl.lit(pl.Series(neg))).then(pl.lit("-")).otherwise(pl.lit("")))
-    if fmt.kind == "percent":
-        pieces.append(pl.lit("%"))
-    out = pl.select(pl.concat_str(pieces)).to_series()
+        text = "{}" + text
+    out = pl.select(pl.format(text + ("%" if fmt.kind == "percent" else ""), *pieces)).to_series()  # str_format: no column per literal
     odd = np.flatnonzero(~exact)
     if odd.size:
         out = out.scatter(odd, [format_value(float(v[i]), fmt) for i in odd.tolist()])  # NaN gives "—"
     if not_applicable is not None and np.any(not_applicable):
         out = out.scatter(np.flatnonzero(not_applicable), NOT_APPLICABLE)
     return out
+
+
+def _decimal_digits(part: np.ndarray, decimals: int) -> Any:
+    """The digits after the point, zero-padded (0 ≤ part < 10**decimals): up to four decimals gathered
+    from a table of every text, else 10**decimals + part written with its leading 1 dropped."""
+    import polars as pl
+
+    if decimals <= 4:
+        return _digit_table(decimals).gather(part)
+    return pl.Series(part + 10**decimals).cast(pl.String).str.slice(1)
+
+
+@functools.lru_cache(maxsize=4)
+def _digit_table(decimals: int) -> Any:
+    import polars as pl
+
+    return pl.Series([f"{k:0{decimals}d}" for k in range(10**decimals)], dtype=pl.String)
 
 
 def json_numbers(values: np.ndarray, fmt: Format) -> list[Any]:
