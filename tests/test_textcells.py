@@ -21,6 +21,17 @@ def test_column_equals_cells(cells: list[str]) -> None:
     assert normalise_all(cells) == [normalise(c) for c in cells]
 
 
+_utf8 = st.text(alphabet=st.sampled_from(_TRICKY) | st.characters(exclude_categories=("Cs",)), max_size=8)  # polars holds UTF-8: no lone surrogates
+
+
+@given(st.lists(_utf8 | st.none(), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_a_polars_column_equals_cells(cells: list[str | None]) -> None:
+    import polars as pl  # the CSV fast path hands the key column over as polars text, None where a row is short
+
+    assert normalise_all(pl.Series(cells, dtype=pl.String)) == [normalise(c) for c in cells]
+
+
 @given(st.lists(_text | st.none() | st.floats() | st.integers(), max_size=20))
 @settings(max_examples=100, deadline=None)
 def test_mixed_cells_take_the_one_cell_rule(cells: list[object]) -> None:
@@ -32,5 +43,9 @@ def test_known_values() -> None:
     assert normalise_all(np.array(["Ａ", "b "])) == ["A", "b"]
     assert normalise_all([None, math.nan, 3, "x\x00y"]) == ["", "", "3", "x\x00y"]
     assert normalise_all([]) == []
+    import polars as pl
+
+    assert normalise_all(pl.Series(["１２", None, " 单位 ", "x\x00y"], dtype=pl.String)) == ["12", "", "单位", "x\x00y"]
+    assert normalise_all(pl.Series([], dtype=pl.String)) == []
     # a combining mark at the start of a cell stays with that cell, not the cell before it
     assert normalise_all(["e", "\u0301x"]) == ["e", "\u0301x"]

@@ -192,7 +192,7 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
     index = _column_index(layout, header, file)
     if not len(lines):
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
-    names = normalise_all(_cells(columns[index[layout.key]]))
+    names = normalise_all(columns[index[layout.key]])  # a polars column goes in whole: joined by polars
     hashes = _check_names(names, lines, layout.key, problems, layout.unique)
     table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
     table.name_hashes = hashes
@@ -207,7 +207,7 @@ def _typed(layout: Layout, cells_of: Any, names: list[str], lines: np.ndarray, p
         values = cells_of(f)
         columns[f.name], na[f.name], blank[f.name] = parse_column(f, values, lines, problems)
         if f.name in layout.keep_text:  # a published column: its audit reports a blank better
-            written = normalise_all(_cells(values))
+            written = normalise_all(values)
             text[f.name], decimals[f.name] = np.array(written, dtype=object), figure_decimals(written, f.type == "percent")
         else:
             warnings.extend(_blank_warnings(f, blank[f.name], lines, names, file))
