@@ -120,3 +120,33 @@ def test_in_with_one_parenthesised_text_compares_whole_names() -> None:
     functions = {k: f.impl for k, f in BASE_FUNCTIONS.items()}
     got = ColumnEvaluator({"name": names}, functions).run(expr)
     np.testing.assert_array_equal(got, [True, False, False])
+
+
+def test_arithmetic_reuses_only_its_own_intermediate_arrays() -> None:
+    """A sum of products writes into the arrays its sub-expressions made (one fresh array, not one per
+    operator), never into a name's array, even one left writeable (a metric computed earlier), and a
+    rate over zero is no value: hand-computed for a = 1, 2, 0 and b = 2, 0, 4."""
+    a, b = np.array([1.0, 2.0, 0.0]), np.array([2.0, 0.0, 4.0])
+    expr = compile_expression("(a + b) * (a - b) / a + 5 * a + b * 2 - b / a", ["a", "b"])
+    with np.errstate(all="ignore"):
+        got = ColumnEvaluator({"a": a, "b": b}, {k: f.impl for k, f in BASE_FUNCTIONS.items()}).run(expr)
+    # unit 1: 3·(-1)/1 + 5 + 4 - 2 = 4; unit 2: 2·2/2 + 10 + 0 - 0 = 12; unit 3: over a = 0, no value
+    np.testing.assert_array_equal(got, [4.0, 12.0, np.nan])
+    assert a.tolist() == [1.0, 2.0, 0.0] and b.tolist() == [2.0, 0.0, 4.0] and a.flags.writeable
+
+
+def test_an_operand_is_reused_only_when_made_by_arithmetic() -> None:
+    import ast
+
+    from tongbao.rules.expressions import _own_result
+
+    made, binop, name = np.arange(3.0), ast.parse("a + b", mode="eval").body, ast.parse("a", mode="eval").body
+    assert _own_result(binop, made, 2.0) is made
+    assert _own_result(binop, made, np.ones(3)) is made
+    assert _own_result(name, made, 2.0) is None  # a name's array, writeable or not, is never written
+    assert _own_result(binop, made[:2], 2.0) is None  # a view of something else
+    assert _own_result(binop, made, np.ones((2, 3))) is None  # the result would not fit
+    assert _own_result(binop, np.arange(3), 2.0) is None  # whole numbers: the result is a float array
+    frozen = np.arange(3.0)
+    frozen.flags.writeable = False
+    assert _own_result(binop, frozen, 2.0) is None

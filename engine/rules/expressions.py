@@ -463,6 +463,20 @@ _OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
 }
 
 
+_IN_PLACE = (ast.Add, ast.Sub, ast.Mult, ast.Div)  # element-wise ufuncs: an operand may be overwritten by the result
+
+
+def _own_result(node: ast.AST, value: Any, other: Any) -> np.ndarray | None:
+    """``value`` when it is an array this evaluation made for a sub-expression (an arithmetic result, which
+    nothing else holds) and the result fits in it: at a million units each fresh array costs as much as the sum."""
+    if not isinstance(node, ast.BinOp) or not isinstance(value, np.ndarray) or value.dtype != np.float64:
+        return None
+    if not value.flags.writeable or value.base is not None or value.ndim != 1:
+        return None
+    fits = np.ndim(other) == 0 or (isinstance(other, np.ndarray) and other.shape == value.shape)
+    return value if fits and np.result_type(value, other) == np.float64 else None
+
+
 class ColumnEvaluator(SimpleEval):
     """simpleeval over numpy columns: every operator acts element-wise.
 
@@ -488,9 +502,15 @@ class ColumnEvaluator(SimpleEval):
         left, right = _as_float(numeric(self._eval(node.left))), numeric(self._eval(node.right))
         if not isinstance(node.op, ast.Pow):  # an exponent stays whole: x ** 3 multiplies, as a row-by-row ** does
             right = _as_float(right)
-        out = self.operators[type(node.op)](left, right)
+        op = self.operators[type(node.op)]
+        own = _own_result(node.left, left, right) if type(node.op) in _IN_PLACE else None
+        own = _own_result(node.right, right, left) if own is None and type(node.op) in _IN_PLACE else own
+        out = op(left, right) if own is None else op(left, right, out=own)
         if isinstance(node.op, ast.Div):  # a rate over zero is "not computable", not infinity
-            out = np.where(np.isinf(out), np.nan, out)
+            if isinstance(out, np.ndarray) and out.ndim and out.flags.writeable and out.base is None:
+                np.copyto(out, np.nan, where=np.isinf(out))  # a fresh array: in place
+            else:
+                out = np.where(np.isinf(out), np.nan, out)
         return out
 
     def _unaryop(self, node: ast.UnaryOp) -> Any:
