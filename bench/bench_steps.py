@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_evaluate import interleaved, machine, make_columns, summary  # noqa: E402
-from tongbao.data import tables  # noqa: E402
+from tongbao.data import fingerprint, tables  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "steps.json"
 
@@ -38,7 +38,7 @@ def names_proposed(column: Any) -> list[str]:
 
 
 def digest_names_proposed(names: list[str]) -> str:
-    """Proposed: hash the names list table_from_columns already built (same bytes as _digest hashes)."""
+    """Proposed: hash the names list table_from_columns already built (same bytes as fingerprint.digest hashes)."""
     return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
 
 
@@ -67,7 +67,7 @@ def main() -> None:
     checks = {
         "names from a list": names_as_engine(names) == names_proposed(names),
         "names from an array": names_as_engine(names_array) == names_proposed(names_array),
-        "digest": tables._digest(names) == digest_names_proposed(names),
+        "digest": fingerprint.digest(names) == digest_names_proposed(names),
         "name check": check_names() == names_ok_by_set(names),
     }
     if not all(checks.values()):
@@ -78,7 +78,7 @@ def main() -> None:
         "names from a list: [str(n) ...] (proposed)": lambda: names_proposed(names),
         "names from a str array: astype (engine)": lambda: names_as_engine(names_array),
         "names from a str array: tolist (proposed)": lambda: names_proposed(names_array),
-        "_digest(names): asarray, tolist, join (engine)": lambda: tables._digest(names),
+        "_digest(names): asarray, tolist, join (engine)": lambda: fingerprint.digest(names),
         "digest of the names list: join (proposed)": lambda: digest_names_proposed(names),
         "_check_names: dict loop (engine, CSV path)": check_names,
         "name check: set, loop only on a problem (proposed)": lambda: names_ok_by_set(names),

@@ -15,7 +15,8 @@ from ..errors import CellProblem, DataError
 from ..rules.confine import inside
 from ..rules.model import Ruleset
 from .csvcolumns import ColumnTable
-from .tables import Layout, Table, data_sha, table_from_cells, table_from_columns, table_from_records, table_from_rows
+from .fingerprint import data_sha
+from .tables import Layout, Table, table_from_cells, table_from_columns, table_from_records, table_from_rows
 
 TableInput = str | Path | Table | Sequence[Mapping[str, Any]] | Mapping[str, Any]
 

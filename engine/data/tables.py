@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from . import fastcells
+from .fingerprint import columns_fingerprint, data_sha, digest, is_numeric_array
 from .textcells import figure_decimals, normalise, normalise_all
 from .choices import parse_choices
 from ..errors import CellProblem, DataError, DataWarning, basename
@@ -301,28 +301,13 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     hashes = _check_names(names, lines, spec.key, problems)
     # Number arrays are copied once: the copy is both the typed column and what the fingerprint hashes
     # later, so a caller changing its arrays after evaluate changes neither. Other columns are hashed now.
-    own = {k: v.copy() if _is_numeric_array(v) else v for k, v in columns.items()}
-    digests = [(k, _digest(v)) for k, v in columns.items() if k != spec.key and not _is_numeric_array(v)]
+    own = {k: v.copy() if is_numeric_array(v) else v for k, v in columns.items()}
+    digests = [(k, digest(v)) for k, v in columns.items() if k != spec.key and not is_numeric_array(v)]
     table = _typed(layout, lambda f: own[f.column], names, lines, problems, file, "", None)
-    arrays = {k: v for k, v in own.items() if k != spec.key and _is_numeric_array(v)}
-    table.fingerprint = table.source_list[0]["sha256"] = _columns_fingerprint(digests, arrays, spec.key, table.names)
+    arrays = {k: v for k, v in own.items() if k != spec.key and is_numeric_array(v)}
+    table.fingerprint = table.source_list[0]["sha256"] = columns_fingerprint(digests, arrays, spec.key, table.names)
     table.name_hashes = hashes
     return _freeze(table)
-
-
-def _is_numeric_array(values: Any) -> bool:
-    return isinstance(values, np.ndarray) and values.dtype.kind in "biufM"
-
-
-def _columns_fingerprint(digests: list[tuple[str, str]], arrays: dict[str, np.ndarray], key: str,
-                         names: np.ndarray) -> Callable[[], str]:
-    """How table_from_columns' sha256 is computed, when first asked: each column's digest (``_digest``;
-    the key column's from the names as normalised), sorted by column, then hashed together."""
-    @functools.cache
-    def sha256() -> str:
-        every = [*digests, *((k, _digest(v)) for k, v in arrays.items()), (key, _text_sha("\x1f".join(names.tolist())))]
-        return hashlib.sha256(repr(sorted(every)).encode()).hexdigest()
-    return sha256
 
 
 def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any]], file: str = "<records>") -> Table:
@@ -340,24 +325,6 @@ def table_from_records(spec: Layout | UnitTable, records: Iterable[dict[str, Any
     if not records:
         raise DataError([CellProblem(file, None, None, None, "没有任何记录。")])
     return table_from_rows(spec, file, header, rows, data_sha(records), None)
-
-
-def data_sha(data: Any) -> str:
-    """A stable fingerprint of in-memory data (records or columns), as a file's sha256 is of its bytes."""
-    return _text_sha(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str))
-
-
-def _digest(values: Any) -> str:
-    arr = np.asarray(values)
-    if arr.dtype.kind in "biufM":
-        return hashlib.sha256(arr.tobytes()).hexdigest()
-    return _text_sha("\x1f".join(map(str, arr.tolist())))
-
-
-def _text_sha(text: str) -> str:
-    """sha256 of text as UTF-8; a lone surrogate (a name from a file name that is not UTF-8) is hashed as
-    its own three bytes rather than refused, so such a name reaches the verdict, escaped, as a file name does."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _freeze(table: Table) -> Table:
