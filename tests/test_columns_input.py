@@ -94,3 +94,25 @@ def test_repeated_and_blank_names_in_columns_are_named_with_both_rows() -> None:
     assert [(p.line, p.value, p.message) for p in caught.value.problems] == [
         (2, "", "单位名称为空。每一行都要写明单位。"),
         (3, "甲局", "单位名称重复：第 1 行已有“甲局”。请合并两行或改正名称。")]
+
+
+def test_a_joined_table_keeps_its_files_fingerprints_not_their_tables() -> None:
+    # Group files are joined by concat_tables; its fingerprint once closed over the file tables, which kept
+    # every file's columns and masks alive as long as the joined table (twice the memory at a million units).
+    import gc
+    import hashlib
+    import weakref
+
+    from tongbao.data.tables import concat_tables
+
+    first, second = tongbao.load_table(RULES, _columns()), tongbao.load_table(RULES, {**_columns(), "单位": ["丙局", "丁局", "戊局"]})
+    shas = first.sha256, second.sha256
+    later = tongbao.load_table(RULES, {**_columns(), "单位": ["己局", "庚局", "辛局"]})  # never asked: still a closure
+    gone = weakref.ref(first.columns["registered"].base if first.columns["registered"].base is not None else first.columns["registered"])
+    joined = concat_tables([("a", first), ("b", second), ("c", later)])
+    del first, second, later
+    gc.collect()
+    assert gone() is None
+    expected = hashlib.sha256((shas[0] + shas[1] + tongbao.load_table(RULES, {**_columns(), "单位": ["己局", "庚局", "辛局"]}).sha256)
+                              .encode()).hexdigest()
+    assert joined.sha256 == expected

@@ -262,7 +262,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         raise DataError(problems[:MAX_LISTED], max(0, len(problems) - MAX_LISTED))
     parts = [t for _, t in tables]
     merged = Table(
-        file=parts[0].file, fingerprint=lambda: hashlib.sha256("".join(t.sha256 for t in parts).encode()).hexdigest(),
+        file=parts[0].file, fingerprint=_joined_fingerprint([t.fingerprint for t in parts]),
         encoding=parts[0].encoding, names=np.concatenate([t.names for t in parts]),
         lines=np.concatenate([t.lines for t in parts]),
         columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
@@ -276,6 +276,14 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         file_runs=tuple((t.file, len(t)) for t in parts),
     )
     return _freeze(merged)
+
+
+def _joined_fingerprint(fingerprints: list[str | Callable[[], str]]) -> str | Callable[[], str]:
+    """The joined table's sha256, from its files' own. Only their fingerprints are kept, not the tables:
+    a closure over the tables would hold every file's columns and masks as long as the joined one lives."""
+    def joined() -> str:
+        return hashlib.sha256("".join(f if isinstance(f, str) else f() for f in fingerprints).encode()).hexdigest()
+    return joined() if all(isinstance(f, str) for f in fingerprints) else joined
 
 
 def _shared_hash(hashes: list[np.ndarray]) -> bool:
