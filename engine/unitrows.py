@@ -59,7 +59,7 @@ def unit_dicts(r: PartResult, start: int, stop: int) -> list[dict[str, Any]]:
             notes[i].append({"id": note.id, "action": note.action, "message": text})
     head: list[tuple[str, list[Any]]] = [
         ("name", t.names[sl].tolist()),
-        ("file", [basename(t.file)] * n if t.unit_files is None else [basename(str(f)) for f in t.unit_files[sl].tolist()]),
+        ("file", [basename(f) for f, count in t.file_runs_in(sl) for _ in range(count)]),
         ("line", t.lines[sl].tolist())]
     if r.groups is not None:
         head.append(("group", r.groups[sl].tolist()))

@@ -185,10 +185,11 @@ def test_a_joined_tables_printed_cells_are_read_file_by_file(tmp_path: Path) -> 
     assert table.text == {} and len(table.text_runs) == 2
     assert table.text_at("score_published", np.arange(len(table))).tolist() == printed
     assert table.text_at("score_published", np.array([len(table) - 1, 0])).tolist() == [printed[-1], printed[0]]
-    assert "unit_files" not in vars(table)  # an evaluation never lists every unit's file
     n = sum(1 for _ in (tmp_path / "data" / "区级部门报送.csv").open(encoding="utf-8")) - 1
     assert [Path(table.file_of(i)).name for i in (0, n - 1, n, len(table) - 1)] == ["区级部门报送.csv"] * 2 + ["镇街报送.csv"] * 2
-    assert [Path(f).name for f in table.unit_files.tolist()] == ["区级部门报送.csv"] * n + ["镇街报送.csv"] * (len(table) - n)
+    every = [Path(f).name for f, count in table.file_runs_in(slice(None)) for _ in range(count)]
+    assert every == ["区级部门报送.csv"] * n + ["镇街报送.csv"] * (len(table) - n)
+    assert [(Path(f).name, k) for f, k in table.file_runs_in(slice(n - 2, n + 3))] == [("区级部门报送.csv", 2), ("镇街报送.csv", 3)]
 
 
 def test_a_unit_in_two_groups_files_is_a_data_error(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ applicable" because NaN alone cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import re
 from decimal import Decimal
@@ -97,15 +96,18 @@ class Table:
             start += len(cells)
         return out
 
-    @functools.cached_property
-    def unit_files(self) -> np.ndarray | None:
-        """The file each unit came from, when several were read: made when first asked (the JSON writer
-        asks; an evaluation does not), as it is a million object references at a million units."""
-        if not self.file_runs:
-            return None
-        files: np.ndarray = np.repeat(np.array([f for f, _ in self.file_runs], dtype=object), [n for _, n in self.file_runs])
-        files.flags.writeable = False
-        return files
+    def file_runs_in(self, sl: slice) -> list[tuple[str, int]]:
+        """Each file the units ``sl`` came from and how many of them, in table order: what the verdict
+        writers repeat per unit, so a file's name is worked on once, not once a unit."""
+        start, stop, _ = sl.indices(len(self))
+        runs = self.file_runs or ((self.file, len(self)),)
+        out, at = [], 0
+        for file, n in runs:
+            overlap = min(stop, at + n) - max(start, at)
+            if overlap > 0:
+                out.append((file, overlap))
+            at += n
+        return out
 
     def file_of(self, i: int) -> str:
         for file, n in self.file_runs:

@@ -126,8 +126,7 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
         slot("name", '"', first=True)
         text.add(names.slice(sl.start, n))
         text.add('"')
-    slot("file", literal(basename(t.file)) if t.unit_files is None else
-         string_texts([basename(str(f)) for f in t.unit_files[sl].tolist()]))
+    slot("file", _file_texts(t.file_runs_in(sl)))
     slot("line", number_texts(t.lines[sl]))
     if r.groups is not None:
         slot("group", value_texts(r.groups[sl]))
@@ -188,6 +187,17 @@ def _all_whole(values: np.ndarray) -> np.ndarray | None:
     with np.errstate(invalid="ignore"):
         ints = values.astype(np.int64)  # NaN, inf and v >= 2**63 become some integer ≠ v
     return ints if bool(np.all(ints == values)) else None
+
+
+def _file_texts(runs: list[tuple[str, int]]) -> str | pl.Series:
+    """Each unit's file as JSON text: one literal when every unit came from one file, else each file's
+    literal made once and repeated over its run."""
+    import polars as pl
+
+    if len(runs) == 1:
+        return literal(basename(runs[0][0]))
+    shown = pl.Series([literal(basename(f)) for f, _ in runs], dtype=pl.String)
+    return shown.gather(np.repeat(np.arange(len(runs)), [n for _, n in runs]))
 
 
 def string_texts(values: Any) -> pl.Series:
