@@ -131,6 +131,9 @@ def test_batches_join_as_one_list(monkeypatch: pytest.MonkeyPatch, builders: int
     verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/yanjiang-xinxi-2020q3.yaml"), ROOT / "examples/yanjiang-xinxi-2020q3")
     assert sum(len(p.table) for p in verdict.parts) > 3 * 7
     _same(verdict)
+    pieces = list(jsonout.verdict_chunks(verdict, fast=True))
+    units = [p for p in pieces if bytes(p[:40]).lstrip(b",\n ").startswith(b'{"name"')]
+    assert len(units) >= 4 and all(isinstance(p, memoryview) for p in units)  # the unit lines: polars' memory, not copied
 
 
 def test_a_batch_that_fails_in_a_builder_thread_raises_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -279,7 +282,9 @@ def test_summary_name_lists_are_written_column_wise_and_a_mark_in_the_data_is_sa
     _same(tongbao.evaluate(rules, columns))
 
 
-def test_big_pieces_are_sent_to_disk_as_they_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_written_bytes_are_sent_to_disk_as_they_add_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every WRITEBACK_BYTES written, whatever the pieces' sizes (the unit lists come as polars'
+    buffers, many smaller than that): the span since the last advice is advised."""
     import os
 
     from tongbao.report import atomic
@@ -287,9 +292,9 @@ def test_big_pieces_are_sent_to_disk_as_they_are_written(tmp_path: Path, monkeyp
     calls: list[tuple[int, int]] = []
     monkeypatch.setattr(atomic, "WRITEBACK_BYTES", 4)
     monkeypatch.setattr(os, "posix_fadvise", lambda fd, start, size, advice: calls.append((start, size)), raising=False)
-    atomic.write_atomic_chunks(tmp_path / "v.json", [b"abcdef", b"gh", b"ijklm"])
-    assert (tmp_path / "v.json").read_bytes() == b"abcdefghijklm"
-    assert calls == [(0, 6), (8, 5)]
+    atomic.write_atomic_chunks(tmp_path / "v.json", [b"abcdef", b"gh", b"ij", memoryview(b"klm"), b"n"])
+    assert (tmp_path / "v.json").read_bytes() == b"abcdefghijklmn"
+    assert calls == [(0, 6), (6, 4), (10, 4)]  # "abcdef"; "gh" + "ij"; "klm" + "n"
 
 
 def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:

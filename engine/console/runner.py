@@ -115,7 +115,7 @@ def _write_chunks(result: Any, output: Optional[str]) -> None:
     from tongbao.report.atomic import write_atomic_chunks
     from tongbao.report.jsonout import verdict_chunks
 
-    chunks: Iterable[bytes] = verdict_chunks(result)
+    chunks: Iterable[Any] = verdict_chunks(result)  # bytes-like pieces
     if output is None or output == "-":
         if sum(len(p.table) for p in result.parts) <= 200_000:
             chunks = [b"".join(chunks)]  # all or nothing on the screen too, unless that would be gigabytes

@@ -16,11 +16,12 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Union
 
 from ..data.files import os_reason
 from ..errors import TongbaoError
 
+Piece = Union[bytes, memoryview]  # bytes, or a view of memory another library owns (a verdict's unit lines)
 _NOT_A_FILE = {
     stat.S_IFDIR: "这是一个文件夹",
     stat.S_IFCHR: "这是一个设备（字符设备）",
@@ -35,7 +36,7 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     write_atomic_chunks(path, [text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")])
 
 
-def write_atomic_chunks(path: str | Path, chunks: Iterable[bytes]) -> None:
+def write_atomic_chunks(path: str | Path, chunks: Iterable[Piece]) -> None:
     """As write_atomic, for content made a piece at a time (a big verdict): the file appears
     only once every piece is written; an error while making them leaves the old file as it was."""
     shown = os.fsdecode(path)
@@ -75,7 +76,7 @@ def _umask() -> int:
     return mask
 
 
-def _write(target: str, shown: str, folder: str, chunks: Iterable[bytes], mode: int, owner: tuple[int, int] | None) -> None:
+def _write(target: str, shown: str, folder: str, chunks: Iterable[Piece], mode: int, owner: tuple[int, int] | None) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tb", dir=folder)  # short: a 250-character target must still work
@@ -99,7 +100,7 @@ def _write(target: str, shown: str, folder: str, chunks: Iterable[bytes], mode: 
 QUEUED_PIECES = 2  # pieces made but not yet written: bounds the memory the overlap costs
 
 
-def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
+def _write_all(fd: int, chunks: Iterable[Piece]) -> None:
     """Write every piece in order. Pieces still being made (an iterator: a big verdict's JSON) are
     written by a second thread as they come: file writes release the GIL, so the next piece is
     built while this one goes to disk. An error making a piece stops the writing and is raised
@@ -110,10 +111,10 @@ def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
     import queue
     import threading
 
-    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_PIECES)
+    pending: queue.Queue[Piece | None] = queue.Queue(maxsize=QUEUED_PIECES)
     failed: list[BaseException] = []
 
-    def pieces() -> Iterator[bytes]:
+    def pieces() -> Iterator[Piece]:
         while (data := pending.get()) is not None:
             yield data
 
@@ -148,28 +149,30 @@ def _join(writer: Any) -> None:
         raise
 
 
-def _write_pieces(fd: int, chunks: Iterable[bytes]) -> None:
-    written = 0
+def _write_pieces(fd: int, chunks: Iterable[Piece]) -> None:
+    advised = written = 0
     for data in chunks:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        written = _start_writeback(fd, written, len(data))
+        written += len(data)
+        if written - advised >= WRITEBACK_BYTES:
+            _start_writeback(fd, advised, written - advised)
+            advised = written
 
 
 WRITEBACK_BYTES = 8_000_000
 
 
-def _start_writeback(fd: int, start: int, size: int) -> int:
-    """After a big piece, ask the kernel to write it to disk now (and not keep it cached), so the
-    final fsync of a gigabyte verdict waits for the last piece only, not for all of it. Advice
-    only: where the call does not exist or fails, nothing changes. Returns the new offset."""
-    if size >= WRITEBACK_BYTES and hasattr(os, "posix_fadvise"):
+def _start_writeback(fd: int, start: int, size: int) -> None:
+    """Once another WRITEBACK_BYTES are written, ask the kernel to write them to disk now (and not
+    keep them cached), so the final fsync of a gigabyte verdict waits for the last few megabytes
+    only, not for all of it. Advice only: where the call does not exist or fails, nothing changes."""
+    if hasattr(os, "posix_fadvise"):
         try:
             os.posix_fadvise(fd, start, size, os.POSIX_FADV_DONTNEED)
         except OSError:
             pass
-    return start + size
 
 
 def _failure(shown: str, exc: OSError) -> str:

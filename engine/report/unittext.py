@@ -22,6 +22,7 @@ from ..errors import basename
 from ..rules.formatmany import json_number_arrays
 from ..unitrows import json_column, messages
 from ..verdict import UNIT_SEPARATORS
+from .arrowtext import joined
 
 _ITEM, _KEY = UNIT_SEPARATORS  # between items, after a key: as verdict.unit_lines writes a unit
 
@@ -60,19 +61,20 @@ def literal(value: Any) -> str:
     return json_safe(json.dumps(value, ensure_ascii=False, separators=UNIT_SEPARATORS))
 
 
-def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None) -> bytes:
-    """Units ``start``..``stop`` as verdict.unit_lines lays them out: each ``\\n`` + indentation + the
-    unit on one line, joined by ``,``; ``indent`` is the column of the ``"units"`` key. ``names``: the
-    table's names escaped for JSON (name_texts, when all are text), made once for all batches."""
+def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None) -> list[Any]:
+    """Units ``start``..``stop`` as verdict.unit_lines lays them out, each led by the ``,`` that
+    would come before it (the list's first unit drops its own): ``,\\n`` + indentation + the unit on
+    one line; ``indent`` is the column of the ``"units"`` key. ``names``: the table's names escaped
+    for JSON (name_texts, when all are text), made once for all batches. The text is given as
+    pieces of polars' own memory (arrowtext.joined): no Python object per unit, no copy."""
     import polars as pl
 
     n = min(stop, len(r.table)) - start
     text = _Text()
-    text.add("\n" + " " * (indent + 2) + "{")
+    text.add(",\n" + " " * (indent + 2) + "{")
     _unit(text, r, slice(start, start + n), n, names)
     text.add("}")
-    lines = pl.DataFrame(text.frame, height=n).select(text.expr()).to_series().cast(pl.Binary).to_list()
-    return b",".join(lines)  # not polars' str.join: its fresh ~10 MB buffer each batch costs more in page faults than these bytes
+    return joined(pl.DataFrame(text.frame, height=n).select(text.expr()).to_series())
 
 
 class _Text:
@@ -223,7 +225,7 @@ def name_texts(names: np.ndarray) -> tuple[pl.Series, bool]:
     import polars as pl
 
     items = names.tolist()
-    plain = all(type(x) is str for x in items)
+    plain = set(map(type, items)) <= {str}  # a third faster than all(type(x) is str ...) at a million names
     texts = items if plain else [x if type(x) is str else str(x) for x in items]
     try:
         return escaped(pl.Series(texts, dtype=pl.String, strict=True)), plain
@@ -231,16 +233,16 @@ def name_texts(names: np.ndarray) -> tuple[pl.Series, bool]:
         return pl.Series([literal(x)[1:-1] for x in texts], dtype=pl.String), plain
 
 
-def name_list_text(texts: pl.Series, mask: np.ndarray, indent: int) -> bytes:
-    """The names (name_texts) where ``mask`` is set, as json's indent=2 writes a list of strings whose key is at column ``indent``."""
+def name_list_text(texts: pl.Series, mask: np.ndarray, indent: int) -> list[Any]:
+    """The names (name_texts) where ``mask`` is set, as json's indent=2 writes a list of strings whose
+    key is at column ``indent``: pieces of text, the names joined by polars and given as its memory (arrowtext)."""
     import polars as pl
 
     picked = texts.filter(pl.Series(np.asarray(mask, dtype=bool)))
     if picked.is_empty():
-        return b"[]"
+        return [b"[]"]
     inner = "\n" + " " * (indent + 2)
-    names = bytes(picked.str.join('",' + inner + '"').cast(pl.Binary).item())
-    return b"".join([f'[{inner}"'.encode(), names, f'"\n{" " * indent}]'.encode()])  # not concat_str: one copy of the names less
+    return [f'[{inner}"'.encode(), *joined(picked.str.join('",' + inner + '"')), f'"\n{" " * indent}]'.encode()]
 
 
 def value_texts(values: np.ndarray) -> pl.Series:
