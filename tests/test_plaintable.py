@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.style import Style
 
 import tongbao
-from tongbao.report.plaintable import PlainColumn, PlainTable, _Plan
+from tongbao.report.plaintable import PlainColumn, PlainTable
 from tongbao.report.terminal import SafeConsole
 from tongbao.report.unittable import unit_table
 
@@ -45,8 +45,7 @@ def drawn(renderable: Any, width: int, colour: dict[str, Any]) -> Any:
 
 
 def fast(table: PlainTable, width: int) -> bool:
-    screen = console(width, {})
-    return _Plan.of(table, screen, screen.options) is not None
+    return table.layout(width) is not None
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tongbao
-from tongbao.report.terminal import roster_title
+from tongbao.report.screen import roster_title
 from test_value_kinds import _write
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -47,7 +47,8 @@ def evaluate(ruleset: Path, data: Path, format: str = TABLE, output: Optional[st
             verdict = with_explanations(result)
         else:
             verdict = result.to_dict()
-    emit(verdict, format, output, lambda console: terminal().render(verdict, console, everything))
+    emit(verdict, format, output, lambda console: terminal().render(verdict, console, everything),
+         lambda width: plain_report(verdict, width, everything))
 
 
 def guarded(command: Callable[[], Any]) -> int:
@@ -127,6 +128,25 @@ def _write_chunks(result: Any, output: Optional[str]) -> None:
         write_atomic_chunks(output, chunks)
 
 
+def _plain_or_drawn(plain: Optional[Callable[[int], Optional[str]]], draw: Callable[[Any], None], width: int) -> str:
+    """The report for a file ``width`` columns wide: plain text where it can be, else what Rich draws."""
+    import io
+
+    text = plain(width) if plain else None
+    if text is not None:
+        return text
+    buffer = io.StringIO()
+    draw(terminal().make_console(file=buffer, width=width))
+    return buffer.getvalue()
+
+
+def plain_report(verdict: Mapping[str, Any], width: int, everything: bool) -> Optional[str]:
+    """The report as plain text, without importing Rich (report/plaintext.py), or None."""
+    from tongbao.report.plaintext import plain_report
+
+    return plain_report(verdict, width, everything)
+
+
 def terminal() -> Any:
     """The terminal report module, imported only when drawing it: Rich costs ~15 ms of start-up that JSON output never needs."""
     from tongbao.report import terminal
@@ -169,10 +189,11 @@ def render_json(verdict: Mapping[str, Any]) -> str:
     return dumps(verdict)
 
 
-def emit(data: Mapping[str, Any], format: str, output: Optional[str], draw: Callable[[Any], None]) -> None:
+def emit(data: Mapping[str, Any], format: str, output: Optional[str], draw: Callable[[Any], None],
+         plain: Optional[Callable[[int], Optional[str]]] = None) -> None:
     """JSON (``format`` "json") or the terminal report, to stdout or atomically to a file: one path for
-    every command. ``-o -`` is stdout; what else -o may name is settled in report/atomic.py."""
-    import io
+    every command. ``-o -`` is stdout; what else -o may name is settled in report/atomic.py. ``plain``,
+    where given, writes the report for a pipe or a file at a width without Rich (None: it cannot)."""
     import shutil
 
     from tongbao.console.progress import step
@@ -187,10 +208,9 @@ def emit(data: Mapping[str, Any], format: str, output: Optional[str], draw: Call
             draw(terminal().make_console())  # straight to the terminal: colours and its width
         return
     else:  # a pipe or a file: COLUMNS if set (as for a terminal), else 80
-        buffer = io.StringIO()
+        width = shutil.get_terminal_size((80, 24)).columns
         with step("生成报告"):
-            draw(terminal().make_console(file=buffer, width=shutil.get_terminal_size((80, 24)).columns))
-        text = buffer.getvalue()
+            text = _plain_or_drawn(plain, draw, width)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ...rules.formatting import MISSING
-from ...report.terminal import SEVERITY_STYLE
+from ...report.unittable import SEVERITY_STYLE
 from .common import HEADER_LABELS, PERIOD_LABELS, PERIOD_LISTS, SIDE_LABELS, UNBANDED, _direction, _tiers_changed
 
 
