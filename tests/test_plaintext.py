@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 import tongbao
+from tongbao.escape import visible
 from tongbao.report import plaintext
 from tongbao.report.plaintable import DIVIDER, HEAD_RULE
 from tongbao.report.plaintext import block_lines, plain_report, wrapped
@@ -119,3 +120,8 @@ def test_a_forced_colour_pipe_still_gets_richs_colours(tmp_path: Path) -> None:
     assert coloured.returncode == plain.returncode == 0
     assert "\x1b[" in coloured.stdout and "\x1b[" not in plain.stdout
     assert plain.stdout.splitlines()[0] == "关于全县赣政通使用情况的督查通报"
+
+
+def test_printable_text_is_what_the_escaping_leaves_alone() -> None:
+    """plaintext writes only printable text and hands the rest to SafeConsole: so nothing it writes needs escaping."""
+    assert [hex(c) for c in range(0x110000) if chr(c).isprintable() and visible(chr(c)) != chr(c)] == []
