@@ -23,8 +23,12 @@ TIE_WORDS = {
 }
 
 
-def oriented(values: Any, order: str, first: bool) -> np.ndarray:
-    """One key as floats where smaller comes first: numbers, yes/no (1/0), dates or text (by character code)."""
+def oriented(values: Any, order: str, first: bool, buffer: np.ndarray | None = None) -> np.ndarray:
+    """One key as floats where smaller comes first: numbers, yes/no (1/0), dates or text (by character code).
+
+    A descending key is negated into ``buffer`` when one of its shape is given: a million-value
+    array the caller writes over later, where a fresh one costs as much again in page faults.
+    """
     arr = np.asarray(values)
     if arr.dtype.kind in "OUS":
         _, codes = np.unique(arr.astype(str), return_inverse=True)
@@ -33,7 +37,8 @@ def oriented(values: Any, order: str, first: bool) -> np.ndarray:
         out = np.where(np.isnat(arr), np.nan, arr.astype("datetime64[D]").astype(np.int64).astype(np.float64))
     else:
         out = arr.astype(np.float64, copy=False)  # read only below
-    out = -out if order == "descending" else out
+    if order == "descending":
+        out = np.negative(out, out=buffer if buffer is not None and buffer.shape == out.shape else None)
     return out if first else np.where(np.isnan(out), np.inf, out)  # a missing later key sorts last
 
 
@@ -56,8 +61,9 @@ def place_into(keys: list[np.ndarray], ties: str, ahead: np.ndarray, behind: np.
     Read from the bottom, the runs of tied units come in the reverse order and hold the same
     units (a missing later key sorts last one way and first the other), so one sort gives both.
     """
-    present = ~np.isnan(keys[0])
-    idx = None if present.all() else np.flatnonzero(present)
+    first = keys[0]
+    missing = len(first) > 0 and np.isnan(first.min())  # min is NaN where any is: no million-value mask when none is
+    idx = np.flatnonzero(~np.isnan(first)) if missing else None
     ks = keys if idx is None else [k[idx] for k in keys]
     m = len(ks[0])
     if idx is not None:
@@ -75,7 +81,7 @@ def place_into(keys: list[np.ndarray], ties: str, ahead: np.ndarray, behind: np.
 
 
 def _place_present(ks: list[np.ndarray], ties: str, ahead: np.ndarray, behind: np.ndarray) -> None:
-    if len(ks) == 1 and ties != "table_order" and _short_whole_numbers(ks[0]):
+    if len(ks) == 1 and ties != "table_order" and _short_whole_numbers(ks[0], scratch=ahead):
         return _counted(ks[0], ties, ahead, behind)
     order, starts = _sorted_runs(ks)
     m = len(order)
@@ -97,30 +103,33 @@ def _place_present(ks: list[np.ndarray], ties: str, ahead: np.ndarray, behind: n
     return None
 
 
-def _short_whole_numbers(key: np.ndarray) -> bool:
+def _short_whole_numbers(key: np.ndarray, scratch: np.ndarray | None = None) -> bool:
     """Whole numbers spanning at most a few times as many values as there are units (scores in points):
-    places then come from counting each value's units, with no sort."""
+    places then come from counting each value's units, with no sort. ``scratch`` (as long as ``key``,
+    written over afterwards) takes the rounded values instead of a fresh array."""
     head = key[:64]
     if not (head == np.floor(head)).all():  # rates and other fractions: known from the first few
         return False
     span = float(key.max()) - float(key.min())  # infinite when a key is
-    return span <= max(4 * len(key), 1 << 16) and bool((key == np.floor(key)).all())
+    return span <= max(4 * len(key), 1 << 16) and bool((key == np.floor(key, out=scratch)).all())
 
 
 def _counted(key: np.ndarray, ties: str, ahead: np.ndarray, behind: np.ndarray) -> None:
     """Places by counting the units at each value below and above (shared or dense ties): what
     the sort gives, as every tie rule but table order depends only on the values."""
     lowest = float(key.min())
-    codes = (key - lowest).astype(np.intp)  # exact: whole numbers, a short span
+    # exact: whole numbers, a short span; cast as written (no float array of differences first)
+    codes = np.subtract(key, lowest, out=np.empty(len(key), dtype=np.intp), casting="unsafe")
     counts = np.bincount(codes)
     if ties == "shared":
         below = np.cumsum(counts) - counts  # units with a smaller (better) value
-        np.take(below + 1.0, codes, out=ahead)
-        np.take(float(len(key) + 1) - below - counts, codes, out=behind)
+        by_value = below + 1.0, float(len(key) + 1) - below - counts
     else:
         seen = np.cumsum(counts > 0).astype(np.float64)  # distinct values up to each one
-        np.take(seen, codes, out=ahead)
-        np.take(seen[-1] + 1.0 - seen, codes, out=behind)
+        by_value = seen, seen[-1] + 1.0 - seen
+    # every code is in range: "clip" checks nothing, where the default "raise" gathers into a buffer and copies it out
+    np.take(by_value[0], codes, out=ahead, mode="clip")
+    np.take(by_value[1], codes, out=behind, mode="clip")
 
 
 def _sorted_runs(ks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -142,10 +151,13 @@ def rank_columns(spec: Ranking, key_values: list[Any], pools: list[Members], n: 
     A pool that is a slice is written in place (views); groups interleaved in the table are gathered.
     """
     keys = spec.keys
-    forward = [oriented(v, k.order, i == 0) for i, (k, v) in enumerate(zip(keys, key_values))]
     runs = [p for p in pools if isinstance(p, slice)]
     tiled = len(runs) == len(pools) and sum(p.stop - p.start for p in runs) == n  # every unit written below: no NaN fill first
     out = {name: np.empty(n) if tiled else np.full(n, np.nan) for name in ("rank", "rank_from_bottom", "ranked")}
+    # When the pools tile the table, a descending first key is negated into "ranked": each pool's keys
+    # are read before its own "ranked" is written, and pools do not overlap.
+    scratch = out["ranked"] if tiled else None
+    forward = [oriented(v, k.order, i == 0, scratch if i == 0 else None) for i, (k, v) in enumerate(zip(keys, key_values))]
     for pool in pools:
         ks = [k[pool] for k in forward]
         if isinstance(pool, slice):

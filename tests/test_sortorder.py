@@ -121,3 +121,24 @@ def test_fractions_or_a_long_span_are_sorted() -> None:
     assert not ranking._short_whole_numbers(np.array([0.0, 1e9]))  # a span far beyond the units
     assert not ranking._short_whole_numbers(np.array([0.0, math.inf]))
     assert ranking._short_whole_numbers(np.array([-3.0, 7.0, 0.0]))
+
+
+def test_descending_key_is_negated_into_ranked_when_pools_tile() -> None:
+    """Two groups as slices, descending, shared ties (hand-ranked): the key's negation is written into
+    "ranked" and read before each group's count overwrites it; the caller's values are left as they were."""
+    from types import SimpleNamespace
+
+    from tongbao import ranking
+
+    values = np.array([3.0, math.nan, 5.0, 5.0, 1.0, 2.0, 2.0, math.nan, 7.0])
+    kept = values.copy()
+    spec = SimpleNamespace(keys=(SimpleNamespace(order="descending"),), ties="shared")
+    out = ranking.rank_columns(spec, [values], [slice(0, 5), slice(5, 9)], 9)  # type: ignore[arg-type]
+    assert np.array_equal(out["rank"], [3, math.nan, 1, 1, 4, 2, 2, math.nan, 1], equal_nan=True)
+    assert np.array_equal(out["rank_from_bottom"], [2, math.nan, 3, 3, 1, 1, 1, math.nan, 3], equal_nan=True)
+    assert np.array_equal(out["ranked"], [4, math.nan, 4, 4, 4, 3, 3, math.nan, 3], equal_nan=True)
+    assert np.array_equal(values, kept, equal_nan=True)
+    interleaved = ranking.rank_columns(spec, [values], [np.array([0, 1, 2, 3, 4]), np.array([5, 6, 7, 8])], 9)  # type: ignore[arg-type]
+    assert all(np.array_equal(interleaved[k], out[k], equal_nan=True) for k in out)
+    buffer = np.empty(9)
+    assert ranking.oriented(values, "descending", True, buffer) is buffer and buffer[8] == -7.0
