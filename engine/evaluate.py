@@ -8,6 +8,7 @@ every call builds its own evaluators.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,6 +26,7 @@ from .ranking import pools_of, rank_columns, rank_keys
 from .rules.model import RANK_NAMES, Findings, Part, Ruleset, Tier, Where
 from .rules.readiness import not_bandable, not_one_number, not_rankable, not_yes_no, placeholder_problems
 from .data.tables import Layout, Table
+from .lazynames import Names
 from .unitgroups import Members, UnitGroups
 from .verdict import PartResult, Verdict
 
@@ -132,7 +134,9 @@ class Context:
         Within one group a per-group fact is a single number again (``group_facts`` gives it, even
         for a group with no units this period), so (units_checked - count(vetoed)) / units_checked reads naturally.
         """
-        names = {k: (v[members] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()}
+        names = Names({k: (v[members] if isinstance(v, np.ndarray) and v.shape[:1] == (self.n,) else v) for k, v in self.names.items()})
+        for k in (self.names.deferred() if isinstance(self.names, Names) else ()):  # still unread: restricted when read
+            names.defer(k, partial(_restricted, self.names, k, members))
         names.update(group_facts or {})
         bands = {k: v[members] for k, v in self.bands.items()}
         extra = {k: v for k, v in self.evaluator.functions.items() if k not in ("count", "in_band")}
@@ -148,7 +152,7 @@ class _PartRun:
         self.lists: dict[str, np.ndarray] = {}  # findings id -> each unit's rows as written, for messages that list them
         self.dates = datefuncs.bind(ruleset.calendar)
         self.warnings: list[DataWarning] = []
-        names: dict[str, Any] = dict(table.columns)
+        self.names = names = Names(table.columns)  # self.ctx.names
         names.update(_fact_values(ruleset, None))
         self.to_date = YearToDate(history, part.id, period, table.names)
         self.dates["year_to_date"] = self.to_date.function(names)
@@ -202,7 +206,7 @@ class _PartRun:
                 raise RulesetError([tier.where.problem(not_bandable(tier.metric))])
             values = np.broadcast_to(values.astype(np.float64, copy=False), (self.n,))
             self.ctx.bands[tier.name] = assign_bands(tier, values, names, vetoed)
-            names[tier.name] = _band_ids(tier, self.ctx.bands[tier.name])
+            self.names.defer(tier.name, partial(_band_ids, tier, self.ctx.bands[tier.name]))  # made if an expression reads it
         flags = self._booleans(self.part.flags)
         rank = self._rank()
         notices = {n.id: self._notice(n.bands, n.flags, {**vetoes, **flags}) for n in self.part.notifications}
@@ -390,6 +394,10 @@ def _overall(ruleset: Ruleset, results: list[PartResult]) -> dict[str, Any]:
     for fig in ruleset.summary:
         out[fig.id] = names[fig.id] = ctx.scalar(fig.expr, fig.where)
     return out
+
+
+def _restricted(names: dict[str, Any], name: str, members: Members) -> Any:
+    return names[name][members]
 
 
 def _band_ids(tier: Tier, index: np.ndarray) -> np.ndarray:
