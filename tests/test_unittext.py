@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -348,3 +349,31 @@ def test_message_pieces_escaped_one_by_one_join_into_the_escaped_message() -> No
     got = pl.select(pl.concat_str(pieces)).to_series().to_list()
     assert got == [json_safe(json.dumps(m, ensure_ascii=False))[1:-1] for m in messages(part, note, units)]
     assert got[0] == '甲\\"\\\\累计激活率50.00%，未达到“确保激活率均达100%”的要求。'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 4).flatmap(lambda k: st.tuples(
+    st.lists(st.lists(st.booleans(), min_size=6, max_size=6), min_size=k, max_size=k),
+    st.lists(st.booleans(), min_size=k, max_size=k))))
+def test_list_items_are_written_where_present_with_commas_between(case: tuple[list[list[bool]], list[bool]]) -> None:
+    """Each unit's list holds the items present on it, in order, "," only between two of them:
+    the first absent, the middle absent, none, all; an item one text for all or a text per present unit."""
+    import polars as pl
+
+    masks, per_unit = case
+    items: list[tuple[np.ndarray, Any]] = []
+    for k, (mask, own) in enumerate(zip(masks, per_unit)):
+        present = np.array(mask)
+        texts = [f'"{k}:{u}"' for u in np.flatnonzero(present)]
+        items.append((present, pl.Series(texts, dtype=pl.String) if own else f'"{k}"'))
+    text = unittext._Text()
+    text.add("[")
+    unittext._add_items(text, 6, items)
+    text.add("]")
+    if text.frame:
+        lines = pl.DataFrame(text.frame, height=6).select(text.expr()).to_series().to_list()
+    else:  # no unit has any item: no column, the literal "[]" alone
+        lines = ["".join(text.format)] * 6
+    expected = [json.dumps([f"{k}:{u}" if own else f"{k}" for k, (mask, own) in enumerate(zip(masks, per_unit)) if mask[u]],
+                           separators=(",", ":")) for u in range(6)]
+    assert lines == expected

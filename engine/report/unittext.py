@@ -14,7 +14,7 @@ A part this module cannot write (see ``unsupported``) goes through the dict path
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -112,9 +112,15 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     """The pieces of one unit's entry, in unit_dicts' key order, as json.dumps writes a dict on one line."""
     p, t = r.part, r.table
 
-    def slot(name: str, value: str | pl.Series | pl.Expr, first: bool = False) -> None:
+    def slot(name: str, value: str | pl.Series | pl.Expr | None = None, first: bool = False) -> None:
         text.add(("" if first else _ITEM) + literal(name) + _KEY)
-        text.add(value)
+        if value is not None:
+            text.add(value)
+
+    def listed(name: str, items: Sequence[tuple[np.ndarray, str | pl.Series]]) -> None:
+        slot(name, "[")
+        _add_items(text, n, items)
+        text.add("]")
 
     def obj(name: str, items: dict[str, pl.Series]) -> None:
         slot(name, "{")
@@ -137,14 +143,14 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     metrics.update({m.name: (r.metrics[m.name], m.format) for m in p.metrics})
     obj("metrics", {k: _column_text(v[sl], fmt) for k, (v, fmt) in metrics.items()})
     if p.vetoes:
-        slot("vetoes", _names(text, [(v.name, r.vetoes[v.name][sl]) for v in p.vetoes]))
+        listed("vetoes", [(r.vetoes[v.name][sl], literal(v.name)) for v in p.vetoes])
     obj("bands", {tier.name: _band_texts(tier, r.bands[tier.name][sl]) for tier in p.tiers})
-    slot("flags", _names(text, [(f.name, r.flags[f.name][sl]) for f in p.flags]))
+    listed("flags", [(r.flags[f.name][sl], literal(f.name)) for f in p.flags])
     slot("rank", "null" if r.rank is None else _rank_texts(r.rank[sl]))
-    slot("notifications", _list(text, _notifications(r, sl, n, names)))
+    listed("notifications", _notifications(r, sl, names))
     if p.escalations:
-        slot("escalations", _list(text, _escalations(r, sl, n)))
-    text.add(_not_applicable(text, r, sl))
+        listed("escalations", _escalations(r, sl))
+    _not_applicable(text, r, sl, n)
 
 
 def _column_text(values: np.ndarray, fmt: Any) -> pl.Series:
@@ -277,45 +283,45 @@ def _band_texts(tier: Any, index: np.ndarray) -> pl.Series:
     return ids.gather(np.where(index < 0, len(tier.bands), index))
 
 
-def _names(text: _Text, masks: list[tuple[str, np.ndarray]]) -> pl.Expr | str:
-    """A list of the names whose mask is set (flags, vetoes), per unit."""
+def _add_items(text: _Text, n: int, items: Sequence[tuple[np.ndarray, str | pl.Series]]) -> None:
+    """The items of a list (between its brackets) that each unit has, in order: ``(present, texts)``,
+    ``texts`` one text for all or a column of the present units' texts. Each item is a column of the
+    line: its text where present, led by ``,`` where an item before it is, "" elsewhere (never null:
+    str_format would make the whole line null). Gathers only, where a null-filled scatter and
+    concat_str(ignore_nulls) copied every text twice more."""
     import polars as pl
 
-    items: list[pl.Expr] = [pl.when(text.column(pl.Series(np.asarray(mask, dtype=bool)))).then(pl.lit(literal(name)))
-                            for name, mask in masks]
-    return _joined(items)
+    before = np.zeros(n, dtype=bool)
+    for present, texts in items:
+        present = np.asarray(present, dtype=bool)
+        if not present.any():  # no unit of the batch has it: no column (tonggu's escalations without history)
+            continue
+        if isinstance(texts, str):
+            text.add(pl.Series(["", texts, _ITEM + texts], dtype=pl.String).gather(present * (1 + before)))
+        else:
+            text.add(pl.Series(["", _ITEM], dtype=pl.String).gather((present & before).astype(np.int64)))
+            text.add(_spread(texts, present))
+        before |= present
 
 
-def _list(text: _Text, columns: list[pl.Series]) -> pl.Expr | str:
-    """A list of items whose text columns are null where a unit lacks them."""
-    return _joined([text.column(c) for c in columns])
-
-
-def _joined(items: list[pl.Expr]) -> pl.Expr | str:
-    """``[a, b]`` of the items that are not null (``[]`` when none is: concat_str gives "" then)."""
+def _spread(texts: pl.Series, present: np.ndarray) -> pl.Series:
+    """A text column over all units: ``texts`` (the present units' texts, in order) where present, "" elsewhere."""
     import polars as pl
 
-    if not items:
-        return "[]"
-    return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=_ITEM, ignore_nulls=True), pl.lit("]")])
+    if len(texts) == len(present):
+        return texts
+    at = np.full(len(present), len(texts), dtype=np.int64)
+    at[present] = np.arange(len(texts))
+    return pl.concat([texts, pl.Series([""], dtype=pl.String)]).gather(at)  # views gathered: the texts are not copied
 
 
-def _sparse(n: int, at: np.ndarray, texts: list[str] | pl.Series) -> pl.Series:
-    """A text column of length n: ``texts`` at positions ``at``, null elsewhere."""
-    import polars as pl
-
-    out = pl.Series([None], dtype=pl.String).extend_constant(None, n - 1) if n else pl.Series([], dtype=pl.String)
-    return out.scatter(at, texts) if len(at) else out
-
-
-def _notifications(r: PartResult, sl: slice, n: int, names: pl.Series | None) -> list[pl.Series]:
-    """Each notification's item text ({id, action, message}) where it holds, null elsewhere."""
+def _notifications(r: PartResult, sl: slice, names: pl.Series | None) -> list[tuple[np.ndarray, pl.Series]]:
+    """Each notification's items ({id, action, message}): where it holds, and their texts there."""
     out = []
     for note in r.part.notifications:
-        hit = np.flatnonzero(r.notifications[note.id][sl])
+        hit = r.notifications[note.id][sl]
         head = "".join(['{"id"', _KEY, literal(note.id), _ITEM, '"action"', _KEY, literal(note.action), _ITEM, '"message"', _KEY, '"'])
-        items = _items(r, note, hit + sl.start, head, names)
-        out.append(_sparse(n, hit, items) if hit.size < n else items)
+        out.append((hit, _items(r, note, np.flatnonzero(hit) + sl.start, head, names)))
     return out
 
 
@@ -337,23 +343,26 @@ def _items(r: PartResult, note: Any, units: np.ndarray, head: str, names: pl.Ser
     return items if len(items) == units.size else pl.repeat(items[0], units.size, eager=True)  # a message of literals only
 
 
-def _escalations(r: PartResult, sl: slice, n: int) -> list[pl.Series]:
-    """Each escalation's item where it holds: the dicts PartResult builds, written by json (they are few)."""
+def _escalations(r: PartResult, sl: slice) -> list[tuple[np.ndarray, pl.Series]]:
+    """Each escalation's items where it holds: the dicts PartResult builds, written by json (they are few)."""
+    import polars as pl
+
     out = []
     for e in r.part.escalations:
-        hit = np.flatnonzero(r.escalations[e.id][0][sl])
-        out.append(_sparse(n, hit, [literal(r._escalated(e, sl.start + i)) for i in hit.tolist()]))
+        hit = r.escalations[e.id][0][sl]
+        out.append((hit, pl.Series([literal(r._escalated(e, sl.start + i)) for i in np.flatnonzero(hit).tolist()], dtype=pl.String)))
     return out
 
 
-def _not_applicable(text: _Text, r: PartResult, sl: slice) -> pl.Expr | str:
+def _not_applicable(text: _Text, r: PartResult, sl: slice, n: int) -> None:
     """``"not_applicable": [...]`` on the units that have any field written not applicable, nothing elsewhere."""
     import polars as pl
 
-    masks = [(f.name, r.table.not_applicable[f.name][sl]) for f in r.part.units.fields]
-    masks = [(name, m) for name, m in masks if m.any()]
+    masks = [(r.table.not_applicable[f.name][sl], literal(f.name)) for f in r.part.units.fields]
+    masks = [(m, name) for m, name in masks if m.any()]
     if not masks:
-        return ""
-    names = _names(text, masks)
-    assert not isinstance(names, str)
-    return pl.when(names == pl.lit("[]")).then(pl.lit("")).otherwise(pl.lit(_ITEM + '"not_applicable"' + _KEY) + names)
+        return
+    shown = np.logical_or.reduce([m for m, _ in masks]).astype(np.int64)
+    text.add(pl.Series(["", _ITEM + '"not_applicable"' + _KEY + "["], dtype=pl.String).gather(shown))
+    _add_items(text, n, masks)
+    text.add(pl.Series(["", "]"], dtype=pl.String).gather(shown))
