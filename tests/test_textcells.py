@@ -49,3 +49,26 @@ def test_known_values() -> None:
     assert normalise_all(pl.Series([], dtype=pl.String)) == []
     # a combining mark at the start of a cell stays with that cell, not the cell before it
     assert normalise_all(["e", "\u0301x"]) == ["e", "\u0301x"]
+
+
+class _Odd(str):
+    """A str subclass whose __str__ is not its text."""
+
+    def __str__(self) -> str:
+        return "odd"
+
+
+def test_a_str_subclass_counts_as_its_text() -> None:
+    # str.join reads the text a subclass holds, never its __str__ (the one-cell rule would call it)
+    assert normalise_all([_Odd("单位"), "甲"]) == ["单位", "甲"]
+    assert normalise_all([_Odd(" １２ "), "甲"]) == ["12", "甲"]
+    assert normalise_all([_Odd("x\x00 y"), "甲"]) == ["x\x00 y", "甲"]  # a NUL inside: cell by cell, still its text
+    assert all(type(c) is str for c in normalise_all([_Odd(" a"), "b"]))  # changed cells are new plain str
+
+
+def test_one_cell_not_text_sends_the_column_one_by_one() -> None:
+    # the failed join is the type check: an int or None in the middle, after and before plain text
+    assert normalise_all(["Ａ", " b", 7, "ｃ "]) == ["A", "b", "7", "c"]
+    assert normalise_all(["Ａ", None, "ｃ "]) == ["A", "", "c"]
+    assert normalise_all(["a", math.nan, "b"]) == ["a", "", "b"]
+    assert normalise_all(["a", 2.50, "b"]) == ["a", "2.5", "b"]

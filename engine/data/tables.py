@@ -23,7 +23,8 @@ import numpy as np
 
 from . import fastcells
 from .fingerprint import columns_fingerprint, data_sha, digest, is_numeric_array
-from .textcells import figure_decimals, normalise, normalise_all
+from .textcells import figure_decimals, normalise, normalise_all, normalise_column
+from .unitnames import check_names as _check_names, comparable_hashes
 from .choices import parse_choices
 from ..errors import CellProblem, DataError, DataWarning, basename
 from ..escape import clip
@@ -33,7 +34,6 @@ _normalise = normalise  # the one-cell rule, as records.py and the readers impor
 MAX_LISTED = 20
 MAX_MAGNITUDE = 1e15  # larger "numbers" are ID numbers or typing slips, and would not print exactly
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_BLANK_HASH = hash("")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -56,7 +56,7 @@ class Table:
     totals: list[dict[str, Any]] = field(default_factory=list)  # totals-row checks
     source_list: list[dict[str, Any]] = field(default_factory=list)  # each file read: name, sha256, encoding, rows (read .sources)
     file_runs: tuple[tuple[str, int], ...] = ()  # when several files were read: each one and its unit count, in table order
-    name_hashes: np.ndarray | None = None  # hash() of each name, sorted, from the check at ingest (this process's str hash)
+    name_hashes: np.ndarray | None = None  # each name's hash, sorted, from the check at ingest (unitnames.name_hashes)
     text_runs: tuple[dict[str, np.ndarray], ...] = ()  # a joined table's ``text``, file by file, never concatenated
 
     @property
@@ -194,8 +194,8 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
     index = _column_index(layout, header, file)
     if not len(lines):
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
-    names = normalise_all(columns[index[layout.key]])  # a polars column goes in whole: joined by polars
-    hashes = _check_names(names, lines, layout.key, problems, layout.unique)
+    names, key_column = normalise_column(columns[index[layout.key]])  # a polars column goes in whole: joined by polars
+    hashes = _check_names(names, lines, layout.key, problems, layout.unique, key_column)
     table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
     table.name_hashes = hashes
     return _freeze(table)
@@ -250,7 +250,7 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         return tables[0][1]
     first: dict[str, tuple[str, int]] = {}
     problems = []
-    hashes = [name_hashes(t.names.tolist()) if t.name_hashes is None else t.name_hashes for _, t in tables]
+    hashes = comparable_hashes([t for _, t in tables])
     if not _shared_hash(hashes):
         tables_to_check: list[tuple[str | None, Table]] = []  # no name in two groups: nothing to report
     else:
@@ -362,31 +362,6 @@ def _column_index(spec: Layout, header: Sequence[str], file: str) -> dict[str, i
         problems[0] = CellProblem(first.file, first.line, first.column, first.value, first.message + f"表中的列有：{listing}。")
         raise DataError(problems)
     return index
-
-
-def _check_names(names: list[str], lines: np.ndarray, key: str, problems: _Problems, unique: bool = True) -> np.ndarray:
-    """Blank and (``unique``) repeated names; returns the names' hashes, sorted, for concat_tables.
-
-    Sorted hashes cost a third of a set of the names, and two files' names are told apart by
-    merging them; equal hashes (a repeat, a blank, or a rare collision) take the exact look below.
-    """
-    hashes = name_hashes(names)
-    if not (unique and (hashes[1:] == hashes[:-1]).any()) and not (hashes == _BLANK_HASH).any():
-        return hashes  # the usual case: no blank and no repeated name, so no message to write
-    first: dict[str, int] = {}
-    for name, line in zip(names, lines.tolist()):
-        if not name:
-            problems.add(line, key, "", "单位名称为空。每一行都要写明单位。")
-        elif unique and name in first:
-            problems.add(line, key, name, f"单位名称重复：第 {first[name]} 行已有“{name}”。请合并两行或改正名称。")
-        else:
-            first[name] = line
-    return hashes
-
-
-def name_hashes(names: Sequence[str]) -> np.ndarray:
-    # count: without it fromiter grows its buffer as it goes (twice the time at a million names)
-    return np.sort(np.fromiter(map(hash, names), dtype=np.int64, count=len(names)))
 
 
 def _blank_warnings(f: FieldSpec, blank: np.ndarray, lines: np.ndarray, names: list[str], file: str) -> list[DataWarning]:

@@ -7,7 +7,12 @@ with NUL into one string, checked (and if need be normalised) by one C call, and
 Why joining changes nothing: NUL is a starter (combining class 0) that no character decomposes
 to and that composes with nothing, so no normalisation step (decomposition, reordering of marks,
 composition) crosses it: NFKC(a + NUL + b) == NFKC(a) + NUL + NFKC(b). A cell holding NUL itself,
-or a cell that is not a plain str, sends the column the one-by-one way.
+or a cell that is not text, sends the column the one-by-one way.
+
+A str subclass counts as the text it holds (what ``str.join`` reads; its own ``__str__`` is not
+called), and where nothing changes it stays the object given: telling it from a plain str would
+cost a look at every cell's type, as much again as the join. None, NaN and numbers make the join
+fail (TypeError), and the column goes one by one with ``normalise``'s rules.
 """
 from __future__ import annotations
 
@@ -29,29 +34,49 @@ def normalise(raw: Any) -> str:
 
 
 def normalise_all(values: Sequence[Any] | np.ndarray) -> list[str]:
-    """``[normalise(v) for v in values]``, column-wise when the cells are all plain str (or a polars
+    """``[normalise(v) for v in values]``, column-wise when the cells are all text (or a polars
     column of text, whose cells polars joins: its to_list is ~3x the one split below)."""
+    return normalise_column(values)[0]
+
+
+def normalise_column(values: Sequence[Any] | np.ndarray) -> tuple[list[str], Any]:
+    """``normalise_all(values)``, and, when ``values`` is a polars column of text that normalising
+    leaves as it is, that column with None as "" (None otherwise): the same cells, already in
+    polars, which unitnames hashes without making a polars column again from a million str."""
     if type(values).__module__.startswith("polars") and str(values.dtype) == "String":  # type: ignore[union-attr]
-        joined = values.fill_null("").str.join(_SEP).item() if len(values) else ""  # type: ignore[union-attr]
-        return _split(joined, len(values), None) or [normalise(c) for c in values.to_list()]  # type: ignore[union-attr]
+        if not len(values):
+            return [], None
+        filled = values.fill_null("")  # type: ignore[union-attr]
+        joined, changed, spaced = _normalised(filled.str.join(_SEP).item())
+        cells = _cells_of(joined, len(values), spaced)
+        if cells is None:
+            return [normalise(c) for c in values.to_list()], None  # type: ignore[union-attr]
+        return cells, None if changed or spaced else filled
     # A list is read in place (a copy of a million pointers is ~10 ms); the caller copies what it keeps.
     cells = values.tolist() if isinstance(values, np.ndarray) else values if type(values) is list else list(values)
-    if not cells or set(map(type, cells)) != {str}:
-        return [normalise(c) for c in cells]  # None, NaN, numbers and str subclasses keep their own rules
-    return _split(_SEP.join(cells), len(cells), cells) or [normalise(c) for c in cells]
+    try:
+        joined = _SEP.join(cells)  # also the type check: every cell text (str or a subclass)
+    except TypeError:
+        return [normalise(c) for c in cells], None  # None, NaN and numbers keep their own rules
+    joined, changed, spaced = _normalised(joined)
+    if not (changed or spaced):
+        return cells, None  # nothing changes (a NUL inside a cell neither, as nothing crosses it): no need to find the cells
+    return _cells_of(joined, len(cells), spaced) or [unicodedata.normalize("NFKC", c).strip() for c in cells], None
 
 
-def _split(joined: str, n: int, cells: list[str] | None) -> list[str] | None:
-    """The n cells joined by NUL, normalised; ``cells`` when that changes nothing (given: saves a split).
-    None when a cell holds NUL itself: the cells go one by one."""
-    if not n or joined.count(_SEP) != n - 1:
-        return None if n else []
+def _normalised(joined: str) -> tuple[str, bool, bool]:
+    """The joined cells normalised; whether that changed them; whether any holds whitespace (to strip)."""
     changed = not joined.isascii() and not unicodedata.is_normalized("NFKC", joined)
     if changed:
         joined = unicodedata.normalize("NFKC", joined)
-    if joined != joined.strip() or len(joined.split(None, 1)) > 1:  # whitespace somewhere: strip each cell
-        return [c.strip() for c in joined.split(_SEP)]
-    return joined.split(_SEP) if changed or cells is None else cells
+    return joined, changed, joined != joined.strip() or len(joined.split(None, 1)) > 1
+
+
+def _cells_of(joined: str, n: int, spaced: bool) -> list[str] | None:
+    """The n cells of the normalised joined text, stripped; None when a cell holds NUL itself."""
+    if joined.count(_SEP) != n - 1:
+        return None
+    return [c.strip() for c in joined.split(_SEP)] if spaced else joined.split(_SEP)
 
 
 def figure_decimals(texts: list[str], percent: bool) -> np.ndarray:
