@@ -30,3 +30,18 @@ def test_known_halves() -> None:
     assert round_column(np.array([1.5, 2.5, -2.5, 0.285 * 100, 1.005, 28.499999]), 0).tolist() == [2, 3, -3, 29, 1, 28]
     assert round_column(np.array([1.005, 2.675, 0.125]), 2).tolist() == [1.01, 2.68, 0.13]
     assert float(round_half_up(1.005, 2)) == 1.01 and Decimal("1.005") != Decimal(1.005)  # the rule reads 15 digits
+
+
+def test_signs_of_zero_shapes_and_scalars_are_kept() -> None:
+    # The numpy path works in place; what it returns is what sign(x) * steps returned before.
+    got = round_column(np.array([-0.0, 0.0, -0.3, 0.3, -0.5, np.nan, -np.inf]), 0)
+    assert np.signbit(got).tolist() == [False, False, True, False, True, False, True]
+    assert np.isnan(got[5]) and got[4] == -1.0 and got[6] == -np.inf
+    square = round_column(np.array([[1.5, 0.285 * 100], [-2.675, 7.0]]), 1)  # 0.285 × 100 takes the decimal rule
+    assert square.shape == (2, 2) and square.tolist() == [[1.5, 28.5], [-2.7, 7.0]]
+    assert round_column(np.array([[0.285 * 100]]), 0).tolist() == [[29.0]]
+    plain, hard = round_column(2.5), round_column(0.285 * 100)
+    assert (type(plain), plain) == (np.float64, 3.0)
+    assert (type(hard), hard.shape, float(hard)) == (np.ndarray, (), 29.0)
+    assert round_column(np.array([True, False])).tolist() == [1.0, 0.0]
+    assert round_column(np.array([1234.5, 1250.0]), -2).tolist() == [1200.0, 1300.0]

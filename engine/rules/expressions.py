@@ -78,20 +78,27 @@ def round_column(x: Any, digits: Any = 0) -> Any:
 
     Most values are far from a half and take the numpy path; the few within reach of one (or too
     large for float steps to be exact) go through the decimal rule itself, so both always agree.
+    The numpy path works in place in arrays it made (a million values: 8 MB a step saved).
     """
     d = int(digits)
     x = np.asarray(numeric(x), dtype=np.float64)
-    scaled = np.abs(x) * 10.0 ** d
-    steps = np.floor(scaled + 0.5)
-    out = np.sign(x) * (steps / 10.0 ** d if d >= 0 else steps * 10.0 ** -d)
-    hard = np.isfinite(x) & (near_half(scaled, exact_scale=d >= 0) | (scaled >= 1e8))
-    if hard.any():
-        out = np.array(out, dtype=np.float64, ndmin=1)
-        flat_x = np.broadcast_to(x, out.shape)
-        for i in np.flatnonzero(np.broadcast_to(hard, out.shape)):
-            out.flat[i] = float(round_half_up(float(flat_x.flat[i]), d))
-        out = out.reshape(x.shape)
-    return out
+    xs = np.atleast_1d(x)  # a 0-d value too gets arrays to work in
+    scaled = np.abs(xs)
+    scaled *= 10.0 ** d
+    out = np.add(scaled, 0.5)
+    np.floor(out, out=out)
+    if d >= 0:
+        out /= 10.0 ** d
+    else:
+        out *= 10.0 ** -d
+    out *= np.sign(xs)  # steps × sign, as before: -0.0 gives 0.0, a negative that rounds to 0 gives -0.0
+    hard = np.isfinite(xs)
+    hard &= near_half(scaled, exact_scale=d >= 0) | (scaled >= 1e8)
+    if not hard.any():
+        return out[0] if x.ndim == 0 else out
+    for i in np.flatnonzero(hard):
+        out.flat[i] = float(round_half_up(float(xs.flat[i]), d))
+    return out.reshape(x.shape)
 
 
 def _snap(x: Any) -> Any:
