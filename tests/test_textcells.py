@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongbao.data.textcells import normalise, normalise_all
+from tongbao.data import fastcells
+from tongbao.data.textcells import PLAIN, normalise, normalise_all, normalise_column
 
 # Characters where NFKC or strip do something: full-width forms, combining marks (which compose
 # with the character before them), Hangul jamo, compatibility ideographs, spaces of several kinds, NUL.
@@ -72,3 +76,52 @@ def test_one_cell_not_text_sends_the_column_one_by_one() -> None:
     assert normalise_all(["Ａ", None, "ｃ "]) == ["A", "", "c"]
     assert normalise_all(["a", math.nan, "b"]) == ["a", "", "b"]
     assert normalise_all(["a", 2.50, "b"]) == ["a", "2.5", "b"]
+
+
+def _composition_seconds() -> set[str]:
+    """Every character that can combine with the one before it: the second of each canonical
+    two-character decomposition, and Hangul's vowel and final jamo."""
+    seconds = {chr(c) for c in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
+    for c in range(0x110000):
+        parts = unicodedata.decomposition(chr(c)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return seconds
+
+
+def test_every_plain_character_is_left_as_it_is_in_any_company() -> None:
+    plain = [chr(c) for c in range(0x110000) if re.fullmatch(f"[{PLAIN}]", chr(c))]
+    assert len(plain) == 94 + (0x4DBF - 0x3400 + 1) + (0x9FFF - 0x4E00 + 1)
+    seconds = _composition_seconds()
+    assert "\u0301" in seconds and "\u3099" in seconds  # the check itself finds what combines
+    odd = [c for c in plain if unicodedata.normalize("NFKC", c) != c or c.isspace() or unicodedata.combining(c) or c in seconds]
+    assert odd == []
+
+
+_plain = st.text(alphabet=st.sampled_from("!09Aaz~ 一鿿㐀䶿单位（\u3000\u0301e"), max_size=6)
+
+
+@given(st.lists(_plain | st.none() | st.integers() | _text, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_a_long_column_of_plain_text_goes_to_polars_once(cells: list[object]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastcells, "FAST_MIN_CELLS", 0)  # every column is "many" cells here
+        names, column = normalise_column(cells)
+    assert names == [normalise(c) for c in cells]
+    if column is not None:  # only when the cells need nothing: the very list given, and as polars holds it
+        assert names is cells and column.to_list() == cells
+
+
+def test_plain_names_by_hand() -> None:
+    names = [f"单位{i:05d}" for i in range(fastcells.FAST_MIN_CELLS)]
+    got, column = normalise_column(names)
+    assert got is names and column.to_list() == names
+    assert normalise_column(names[:-1])[1] is None  # fewer: no polars
+    for odd, want in (("单位（一）", "单位(一)"), ("单 位", "单 位"), (" 单位", "单位"), ("e\u0301", "\u00e9")):
+        got, column = normalise_column([*names[:-1], odd])
+        assert (got[-1], got[:-1], column) == (want, names[:-1], None)
+    got, column = normalise_column([*names[:-1], None])
+    assert (got[-1], column) == ("", None)
+    sub = _Odd("单位")
+    got, column = normalise_column([*names[:-1], sub])
+    assert got[-1] is sub and column.to_list()[-1] == "单位"  # a str subclass: its text, the object kept

@@ -194,8 +194,8 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
     index = _column_index(layout, header, file)
     if not len(lines):
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行（只有表头）。请确认文件是否选对。")])
-    names, key_column = normalise_column(columns[index[layout.key]])  # a polars column goes in whole: joined by polars
-    hashes = _check_names(names, lines, layout.key, problems, layout.unique, key_column)
+    names, polars_names = normalise_column(columns[index[layout.key]])  # a polars column goes in whole: joined by polars
+    hashes = _check_names(names, lines, layout.key, problems, layout.unique, polars_names)
     table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
     table.name_hashes = hashes
     return _freeze(table)
@@ -303,12 +303,12 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     if missing:
         raise DataError([CellProblem(file, None, c, None, "缺少这一列。") for c in missing])
     key_column = columns[spec.key]
-    names = normalise_all(key_column)
+    names, polars_names = normalise_column(key_column)
     if not names:
         raise DataError([CellProblem(file, None, None, None, "表中没有数据行。")])
     lines = np.arange(1, len(names) + 1, dtype=np.int64)
     problems = _Problems(file)
-    hashes = _check_names(names, lines, spec.key, problems)
+    hashes = _check_names(names, lines, spec.key, problems, column=polars_names)
     # Number arrays are copied once: the copy is both the typed column and what the fingerprint hashes
     # later, so a caller changing its arrays after evaluate changes neither. Other columns are hashed now.
     own = {k: v.copy() if is_numeric_array(v) else v for k, v in columns.items()}

@@ -2,7 +2,7 @@
 which concat_tables finds a name in two groups' files by one merge.
 
 Two kinds of hash, told apart by dtype. A few names (seed tables): str's own hash, int64. From
-``FAST_MIN_CELLS`` names on, or names read by polars (a large CSV file): polars' hash of each name's
+``fastcells.FAST_MIN_CELLS`` names on, or names read by polars (a large CSV file): polars' hash of each name's
 UTF-8, uint64 — a third of the time at a million names, as no Python int is made per name (and
 polars is imported by then for the number columns anyway). Hashes of different kinds never compare: ``comparable_hashes`` makes them one kind.
 Either way a hash only finds candidates: equal hashes (a repeat, a blank, a rare collision) take
@@ -14,7 +14,7 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from .fastcells import FAST_MIN_CELLS
+from . import fastcells
 
 
 class Problems(Protocol):
@@ -49,7 +49,7 @@ def name_hashes(names: Sequence[str], column: Any = None) -> np.ndarray:
     ``column`` already, else str's (int64)."""
     if column is not None:
         return np.sort(column.hash().to_numpy())
-    if len(names) >= FAST_MIN_CELLS:
+    if len(names) >= fastcells.FAST_MIN_CELLS:
         import polars as pl
 
         try:
