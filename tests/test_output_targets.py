@@ -253,33 +253,3 @@ def test_any_error_in_the_writing_thread_is_raised_not_a_hang(tmp_path: Path) ->
     assert not worker.is_alive(), "write_atomic_chunks hung"
     assert [type(e) for e in caught] == [TypeError]
     assert f.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["v.json"]
-
-
-def test_a_big_old_file_is_freed_by_a_child_not_in_the_rename(tmp_path: Path, monkeypatch) -> None:
-    """Writing over a big old file: a child process holds the old file (its fd 3) across the rename,
-    so the kernel frees it when that child exits; the folder holds the new file alone, as before."""
-    from tongbao.report import atomic
-
-    target = tmp_path / "verdict.json"
-    write_atomic(target, "old " * 100)
-    held: list[int] = []
-    real_spawn = os.posix_spawn
-
-    def spawn(path, argv, env, *, file_actions):
-        held.extend(os.fstat(a[1]).st_ino for a in file_actions if a[0] == os.POSIX_SPAWN_DUP2 and a[2] == 3)
-        return real_spawn(path, argv, env, file_actions=file_actions)
-
-    monkeypatch.setattr(os, "posix_spawn", spawn)
-    monkeypatch.setattr(atomic, "HELD_FROM", 10**6)
-    write_atomic(target, "new")  # 400 bytes old: below HELD_FROM, the plain rename
-    assert held == [] and target.read_text() == "new"
-    write_atomic(target, "big " * 10**6)
-    monkeypatch.setattr(atomic, "HELD_FROM", 400)
-    old_inode = os.stat(target).st_ino
-    write_atomic(target, "newer")
-    assert held == [old_inode] and target.read_text() == "newer"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["verdict.json"]
-    monkeypatch.setattr(atomic, "_HOLDER", str(tmp_path / "no-such-program"))  # no holder: the plain rename, same result
-    write_atomic(target, "big " * 10**6)
-    write_atomic(target, "last")
-    assert held == [old_inode] and target.read_text() == "last"

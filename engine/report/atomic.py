@@ -88,63 +88,13 @@ def _write(target: str, shown: str, folder: str, chunks: Iterable[Piece], mode: 
                 os.fchown(fd, *owner)  # root rewriting a colleague's file leaves it theirs
         finally:
             os.close(fd)
-        _replace(tmp, target)
+        os.replace(tmp, target)
         tmp = None
     except OSError as exc:
         raise TongbaoError(_failure(shown, exc)) from None
     finally:
         if tmp is not None:
             _discard(tmp)
-
-
-HELD_FROM = 64_000_000  # an old file at least this big is freed beside us (_replace)
-_HOLDER = "/bin/cat"  # reads its stdin (our pipe) until we close it, then exits
-
-
-def _replace(tmp: str, target: str) -> None:
-    """``os.replace(tmp, target)``. The rename drops the old file's last name, and the kernel frees
-    its blocks and cached pages right then, in the caller: ~0.4 s for a 600 MB verdict on ext4,
-    paid by every rerun that writes over its last output. A big old file is held open across the
-    rename by a child process (HELD_FROM, _hold), so that its freeing happens when that child exits,
-    beside us, not in our rename. The folder is the same either way: the old file is gone at the rename."""
-    holder = _hold(target)
-    try:
-        os.replace(tmp, target)
-    finally:
-        if holder is not None:
-            os.close(holder)  # the child reads end of input, exits, and the old file is freed in its exit
-
-
-def _hold(target: str) -> int | None:
-    """Give a short-lived child the old file (as its fd 3); our end of its stdin pipe, or None
-    (a small or unreadable old file, no posix_spawn: the plain rename)."""
-    if not hasattr(os, "posix_spawn") or not os.path.exists(_HOLDER):
-        return None
-    try:
-        if os.stat(target).st_size < HELD_FROM:
-            return None
-        read, write = os.pipe()  # first: the old file's descriptor comes above the pipe's
-    except OSError:
-        return None
-    try:
-        old = os.open(target, os.O_RDONLY)
-        try:
-            if old <= 3:  # a standard stream closed: the dup2 to 3 would be a no-op that keeps close-on-exec
-                raise OSError("low file descriptor")
-            actions = [(os.POSIX_SPAWN_DUP2, read, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                       (os.POSIX_SPAWN_DUP2, old, 3)]
-            pid = os.posix_spawn(_HOLDER, [_HOLDER], os.environ, file_actions=actions)
-        finally:
-            os.close(old)
-    except OSError:
-        os.close(write)
-        return None
-    finally:
-        os.close(read)
-    import threading
-
-    threading.Thread(target=os.waitpid, args=(pid, 0), name="tongbao-reap", daemon=True).start()  # no zombie left behind
-    return write
 
 
 QUEUED_PIECES = 2  # pieces made but not yet written: bounds the memory the overlap costs
