@@ -116,3 +116,14 @@ def test_a_joined_table_keeps_its_files_fingerprints_not_their_tables() -> None:
     expected = hashlib.sha256((shas[0] + shas[1] + tongbao.load_table(RULES, {**_columns(), "单位": ["己局", "庚局", "辛局"]}).sha256)
                               .encode()).hexdigest()
     assert joined.sha256 == expected
+
+
+@pytest.mark.parametrize("values", [
+    np.arange(12, dtype=np.int32)[::3], np.arange(6.0).reshape(2, 3).T, np.array(2.5), np.array([True, False]),
+    np.array(["2022-05-01", "NaT"], dtype="M8[D]"), np.arange(4, dtype=">i8"), np.zeros(0), np.arange(10**6, dtype=np.float64)])
+def test_an_array_digest_is_the_sha256_of_its_bytes_in_c_order(values: np.ndarray) -> None:
+    # read in place (or from a contiguous copy), where tobytes() copied every array first
+    import hashlib
+
+    from tongbao.data.fingerprint import digest
+    assert digest(values) == hashlib.sha256(values.tobytes()).hexdigest()
