@@ -127,3 +127,16 @@ def test_an_array_digest_is_the_sha256_of_its_bytes_in_c_order(values: np.ndarra
 
     from tongbao.data.fingerprint import digest
     assert digest(values) == hashlib.sha256(values.tobytes()).hexdigest()
+
+
+def test_integer_arrays_are_whole_and_never_blank() -> None:
+    # an int array skips the blank and whole-number looks (every value is both); its range is still checked
+    columns = {**_columns(), "累计注册人数": np.array([0, 10**15, 7], dtype=np.int64), "活跃工作群数": np.array([3, 0, 255], dtype=np.uint8)}
+    table = tongbao.load_table(RULES, columns)
+    assert table.columns["registered"].tolist() == [0.0, 1e15, 7.0] and table.columns["work_groups"].tolist() == [3.0, 0.0, 255.0]
+    assert table.blank["registered"].tolist() == table.blank["work_groups"].tolist() == [False] * 3
+    assert table.not_applicable["registered"].tolist() == [False] * 3
+    columns = {**_columns(), "累计注册人数": np.array([2**53 + 1, 5, -3], dtype=np.int64)}
+    with pytest.raises(tongbao.DataError) as caught:
+        tongbao.load_table(RULES, columns)
+    assert [(p.line, p.value, p.message) for p in caught.value.problems] == [(1, "9007199254740992.0", _WHOLE), (3, "-3.0", _WHOLE)]

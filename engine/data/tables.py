@@ -385,7 +385,7 @@ def parse_column(f: FieldSpec, values: Any, lines: np.ndarray, problems: _Proble
     arr = values if isinstance(values, np.ndarray) else None
     if arr is not None and arr.dtype.kind in "iuf" and f.type in ("integer", "number", "percent"):
         # copy=False: table_from_columns hands over arrays of its own (a float64 one becomes the column as it is)
-        return _numeric_array(f, arr.astype(np.float64, copy=False), lines, problems)
+        return _numeric_array(f, arr.astype(np.float64, copy=False), lines, problems, arr.dtype.kind in "iu")
     n = len(values)
     na = np.zeros(n, dtype=bool)
     blank = np.zeros(n, dtype=bool)
@@ -438,15 +438,18 @@ def _plain_numbers(f: FieldSpec, values: Any) -> tuple[np.ndarray, Any, Sequence
     return out, todo.tolist(), series.gather(todo).to_list() if todo.size else []
 
 
-def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _Problems) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    blank = np.isnan(arr)
-    some_blank = bool(blank.any())
+def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _Problems,
+                   ints: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``ints``: the array came as integers, so no cell is blank and every one is whole (as a float too:
+    from 2**52 on every float is whole), and neither needs a look at each value."""
+    blank = np.zeros(len(arr), dtype=bool) if ints else np.isnan(arr)
+    some_blank = not ints and bool(blank.any())
     if some_blank and f.blank == "zero":
         arr = np.where(blank, 0.0, arr)
     elif some_blank and f.blank == "error":
         for i in np.flatnonzero(blank):
             problems.add(int(lines[i]), f.column, "", _blank_message(f))
-    if _all_in_range(f, arr, blank if some_blank else None):
+    if _all_in_range(f, arr, blank if some_blank else None, ints):
         return arr, np.zeros(len(arr), dtype=bool), blank
     bad = ~blank & ~(np.abs(arr) <= MAX_MAGNITUDE)
     if f.min is not None:
@@ -460,9 +463,10 @@ def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _
     return arr, np.zeros(len(arr), dtype=bool), blank
 
 
-def _all_in_range(f: FieldSpec, arr: np.ndarray, blank: np.ndarray | None) -> bool:
+def _all_in_range(f: FieldSpec, arr: np.ndarray, blank: np.ndarray | None, ints: bool = False) -> bool:
     """No cell out of range, found by two reductions (fmin/fmax pass over NaN) rather than a mask per
-    limit; when one is out, _numeric_array's masks find which. ``blank``: the blank cells, if any."""
+    limit; when one is out, _numeric_array's masks find which. ``blank``: the blank cells, if any;
+    ``ints``: the values came as integers (whole)."""
     lo, hi = (float(np.fmin.reduce(arr)), float(np.fmax.reduce(arr))) if len(arr) else (0.0, 0.0)
     low = -MAX_MAGNITUDE if f.min is None else max(-MAX_MAGNITUDE, f.min)
     high = MAX_MAGNITUDE if f.max is None else min(MAX_MAGNITUDE, f.max)
@@ -470,7 +474,7 @@ def _all_in_range(f: FieldSpec, arr: np.ndarray, blank: np.ndarray | None) -> bo
         return True
     if not (low <= lo and hi <= high):
         return False
-    if f.type != "integer":
+    if f.type != "integer" or ints:
         return True
     whole = np.floor(arr) == arr
     return bool(whole.all() if blank is None else (whole | blank).all())
