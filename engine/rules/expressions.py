@@ -91,9 +91,10 @@ def round_column(x: Any, digits: Any = 0) -> Any:
         out /= 10.0 ** d
     else:
         out *= 10.0 ** -d
-    out *= np.sign(xs)  # steps × sign, as before: -0.0 gives 0.0, a negative that rounds to 0 gives -0.0
-    hard = np.isfinite(xs)
-    hard &= near_half(scaled, exact_scale=d >= 0) | (scaled >= 1e8)
+    np.negative(out, out=out, where=xs < 0)  # steps × sign(x): -0.0 gives 0.0, a negative that rounds to 0 gives -0.0
+    hard = near_half(scaled, exact_scale=d >= 0)  # False where x is not finite
+    if xs.size and np.fmax.reduce(scaled, axis=None) >= 1e8:  # too large for float steps to be exact (rare: a mask only then)
+        hard |= (scaled >= 1e8) & np.isfinite(xs)
     if not hard.any():
         return out[0] if x.ndim == 0 else out
     for i in np.flatnonzero(hard):
