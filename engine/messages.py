@@ -126,8 +126,8 @@ def message_series(r: PartResult, text: str, units: np.ndarray) -> Any:
 def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable[[Any], Any] | None = None,
                    unit_texts: Any = None) -> list[Any]:
     """The pieces (polars expressions) whose concat_str is ``message_series``: literals, placeholder
-    columns, clauses blanked where a placeholder is missing. ``escape`` (a String Series → the same
-    escaped) is applied to every piece: escaping is character by character, so the pieces escaped
+    columns, clauses blanked where a placeholder is missing. ``escape`` (a String Series, or a str,
+    → the same escaped) is applied to every piece: escaping is character by character, so the pieces escaped
     one by one join into the escaped message without a pass over the joined text. ``unit_texts``:
     ``{unit}`` for these units, already escaped (the JSON writer has every name's text)."""
     import polars as pl
@@ -137,7 +137,7 @@ def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable
     esc = escape or (lambda s: s)
 
     def literal(piece: str) -> Any:
-        return pl.lit(esc(pl.Series([piece], dtype=pl.String))[0] if escape else piece)
+        return pl.lit(esc(piece))
 
     def source(slot: Slot) -> tuple[Any, np.ndarray]:
         if slot.name == "unit" and unit_texts is not None:

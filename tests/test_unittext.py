@@ -377,3 +377,14 @@ def test_list_items_are_written_where_present_with_commas_between(case: tuple[li
     expected = [json.dumps([f"{k}:{u}" if own else f"{k}" for k, (mask, own) in enumerate(zip(masks, per_unit)) if mask[u]],
                            separators=(",", ":")) for u in range(6)]
     assert lines == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+def test_a_literal_escapes_as_a_column_of_it(text: str) -> None:
+    """A message's literal piece is escaped by json once (cached), its placeholders' columns by
+    polars: the two must agree on every character (C0, quotes, DEL, C1, bidi, separators, the rest)."""
+    import polars as pl
+
+    assert unittext.escaped(text) == unittext.escaped(pl.Series([text], dtype=pl.String))[0]
+    assert unittext.escaped(text + "\u2028\x7f\u202e\"") == unittext.escaped(pl.Series([text + "\u2028\x7f\u202e\""]))[0]

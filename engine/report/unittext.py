@@ -13,6 +13,7 @@ A part this module cannot write (see ``unsupported``) goes through the dict path
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -219,9 +220,18 @@ def string_texts(values: Any) -> pl.Series:
     return pl.select(pl.concat_str([pl.lit('"'), pl.lit(escaped(s)), pl.lit('"')]).fill_null("null")).to_series()
 
 
-def escaped(s: pl.Series) -> pl.Series:
-    """A String Series escaped as verdict.dumps escapes inside a string (no quotes added)."""
-    return s.str.replace_many(_ESCAPED, _ESCAPES) if s.str.contains(_NEEDS_ESCAPE).any() else s
+def escaped(s: Any) -> Any:
+    """A String Series (or one str) escaped as verdict.dumps escapes inside a string (no quotes added).
+    A str is a message's literal piece, the same in every batch: escaped by json once (_escaped_text)."""
+    if isinstance(s, str):
+        return _escaped_text(s)
+    # The check runs over the values joined: one pass of the regex over one text, ~2/3 of the time of a pass a value
+    return s.str.replace_many(_ESCAPED, _ESCAPES) if s.str.join("").str.contains(_NEEDS_ESCAPE).any() else s
+
+
+@functools.lru_cache(maxsize=256)
+def _escaped_text(text: str) -> str:
+    return literal(text)[1:-1]
 
 
 def name_texts(names: np.ndarray) -> tuple[pl.Series, bool]:
@@ -312,7 +322,8 @@ def _spread(texts: pl.Series, present: np.ndarray) -> pl.Series:
         return texts
     at = np.full(len(present), len(texts), dtype=np.int64)
     at[present] = np.arange(len(texts))
-    return pl.concat([texts, pl.Series([""], dtype=pl.String)]).gather(at)  # views gathered: the texts are not copied
+    # one chunk: gathering from two (texts, "") took ~3x as long; the views are gathered, the texts not copied
+    return pl.concat([texts, pl.Series([""], dtype=pl.String)], rechunk=True).gather(at)
 
 
 def _notifications(r: PartResult, sl: slice, names: pl.Series | None) -> list[tuple[np.ndarray, pl.Series]]:
