@@ -29,7 +29,8 @@ def audit_published(part: Part, table: Table, metrics: dict[str, np.ndarray]) ->
         agree = agrees_as_printed(table.text_at(m.check, np.arange(len(table))), computed) if places is None else \
             agrees_as_typed(table.text_at(m.check, np.flatnonzero(places < 0)), places, table.columns[m.check], computed,
                             spec.type == "percent")
-        quiet = np.where(na, np.isnan(computed), agree)
+        # a 不适用 cell is quiet when nothing is computed either; a column with none (the usual) needs no such pass
+        quiet = np.where(na, np.isnan(computed), agree) if na.any() else agree
         if spec.groups and table.group_runs:  # a group whose file has no such column printed nothing to audit
             quiet |= ~np.repeat([g in spec.groups for g, _ in table.group_runs], [n for _, n in table.group_runs])
         warnings += _warnings(m, spec, table, np.flatnonzero(~quiet), computed, places)

@@ -86,3 +86,19 @@ def test_printed_side_fast_path_known_values() -> None:
     assert agrees_printed(np.array([0.285, 0.285]), np.array([0.29, 0.28]), 0, "100").tolist() == [True, False]
     # 16 digits: read at 15 (half to even) 123456789012344.5 is …344, not the half: the float rule is not used here
     assert agrees_printed(np.array([123456789012344.5]), np.array([123456789012345.0]), 0, "1").tolist() == [False]
+
+
+def test_printed_side_a_long_column_with_a_few_to_look_at_again() -> None:
+    """Most cells agree; the few that do not, or lie on a half, are found at their own positions
+    (hand-checked at 2 decimals): 2.125 printed 2.13 (a half, away from zero), 2.125 printed 2.12,
+    -2.125 printed -2.13, 2.136 printed 2.13, NaN and infinity never agree."""
+    from tongbao.rules.formatmany import agrees_printed
+
+    c = np.full(10_000, 1.5)
+    b = np.full(10_000, 1.5)
+    odd = {17: (2.125, 2.13, True), 4_000: (2.125, 2.12, False), 5_000: (-2.125, -2.13, True), 6_000: (2.136, 2.13, False),
+           7_000: (np.nan, 1.5, False), 9_999: (np.inf, 1.5, False)}
+    for i, (computed, printed, _) in odd.items():
+        c[i], b[i] = computed, printed
+    got = agrees_printed(c, b, 2, "1")
+    assert np.flatnonzero(~got).tolist() == [i for i, (_, _, agrees) in odd.items() if not agrees]

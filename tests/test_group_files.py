@@ -218,3 +218,5 @@ def test_shared_name_hashes_by_hand() -> None:
     assert not _shared_hash(arrays([], [3], [4, 10]))
     assert _shared_hash(arrays([1, 7], [2, 3], [7, 8]))  # the first and the third
     assert _shared_hash(arrays([-3, 2], [-3]))
+    files = arrays([4, 8], [1, 9])
+    assert not _shared_hash(files) and [f.tolist() for f in files] == [[4, 8], [1, 9]]  # sorted in a joined copy only

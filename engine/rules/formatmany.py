@@ -107,19 +107,20 @@ def agrees_printed(computed: np.ndarray, printed: np.ndarray, decimals: int, sca
         return same_rounding(computed, printed, decimals, scale)
     s = 10.0 ** (decimals + _EXACT_POWERS[scale])
     c, b = np.asarray(computed, dtype=np.float64), np.asarray(printed, dtype=np.float64)
-    k = b * s
-    whole = np.rint(k)
-    k -= whole
+    t = b * s  # the one float work array: each fresh million-value array costs about as much as a pass over it
+    whole = np.rint(t)
+    t -= whole
     biggest = max(float(whole.max(initial=0.0)), -float(whole.min(initial=0.0)))  # NaN fails the test below
-    if not (float(np.abs(k, out=k).max(initial=0.0)) <= 0.25 and biggest < _PRINTED_MAX):
+    if not (float(t.max(initial=0.0)) <= 0.25 and float(t.min(initial=0.0)) >= -0.25 and biggest < _PRINTED_MAX):
         return same_rounding(c, b, decimals, scale)  # not printed figures after all, or too large
     with np.errstate(over="ignore", invalid="ignore"):  # infinity and NaN fall out below
-        t = c * s
+        np.multiply(c, s, out=t)
         t -= whole
     np.abs(t, out=t)
-    out: np.ndarray = t < 0.5  # False for NaN and infinity, as the Decimal path says
-    t -= 0.5
-    unsure = np.flatnonzero(np.abs(t, out=t) <= 1e-13 * (biggest + 1.0))
+    tol = 2e-13 * (biggest + 1.0)  # twice the bound above: the band's ends 0.5 ± tol are themselves rounded
+    out: np.ndarray = t < 0.5 - tol  # False for NaN and infinity, as the Decimal path says
+    rest = np.flatnonzero(~out)  # the few that disagree or lie near a half: only they are looked at again
+    unsure = rest[t[rest] <= 0.5 + tol]
     r = c[unsure] * s - whole[unsure]
     half = np.abs(r) == 0.5
     out[unsure[half]] = (r[half] < 0) == (c[unsure[half]] > 0)
