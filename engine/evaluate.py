@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from .data import aggregation, dates as datefuncs, groupfiles
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .audit import audit_published
+from .bands import assign_bands, band_id_column, in_bands
 from .data.history import Period, check_history, streaks
 from .data.yeartodate import YearToDate
 from .data.period import PeriodInfo, resolve_period
@@ -122,11 +123,7 @@ class Context:
         return float(np.count_nonzero(np.broadcast_to(np.asarray(cond, dtype=bool), (self.n,))))
 
     def in_band(self, tier: str, *band_ids: str) -> np.ndarray:
-        spec = next(t for t in self.tiers if t.name == tier)
-        wanted = np.zeros(len(spec.bands) + 1, dtype=bool)  # by band index; the last entry is -1, no band
-        wanted[[i for i, b in enumerate(spec.bands) if b.id in band_ids]] = True
-        out: np.ndarray = wanted[self.bands[tier]]  # a lookup: np.isin sorts the million indices each time
-        return out
+        return in_bands(self.bands[tier], next(t for t in self.tiers if t.name == tier), band_ids)  # np.isin would sort them
 
     def subset(self, members: Members, size: int, group_facts: dict[str, float | None] | None = None) -> "Context":
         """The same names restricted to some units (one group's ``size`` units), for per-group summaries.
@@ -206,7 +203,7 @@ class _PartRun:
                 raise RulesetError([tier.where.problem(not_bandable(tier.metric))])
             values = np.broadcast_to(values.astype(np.float64, copy=False), (self.n,))
             self.ctx.bands[tier.name] = assign_bands(tier, values, names, vetoed)
-            self.names.defer(tier.name, partial(_band_ids, tier, self.ctx.bands[tier.name]))  # made if an expression reads it
+            self.names.defer(tier.name, partial(band_id_column, tier, self.ctx.bands[tier.name]))  # made if an expression reads it
         flags = self._booleans(self.part.flags)
         rank = self._rank()
         notices = {n.id: self._notice(n.bands, n.flags, {**vetoes, **flags}) for n in self.part.notifications}
@@ -398,36 +395,6 @@ def _overall(ruleset: Ruleset, results: list[PartResult]) -> dict[str, Any]:
 
 def _restricted(names: dict[str, Any], name: str, members: Members) -> Any:
     return names[name][members]
-
-
-def _band_ids(tier: Tier, index: np.ndarray) -> np.ndarray:
-    ids = np.array([b.id for b in tier.bands] + [""], dtype=object)
-    out: np.ndarray = ids[index]  # index -1 picks the trailing "" (no band)
-    out.flags.writeable = False
-    return out
-
-
-def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, vetoed: np.ndarray | None = None) -> np.ndarray:
-    """Index of the first band each value falls in; -1 where none (or no value)."""
-    v = np.asarray(values, dtype=np.float64)
-    present = ~np.isnan(v)
-    conditions = []
-    for band in tier.bands:
-        if band.op == "otherwise":
-            conditions.append(present)
-            continue
-        if band.op == "vetoed":
-            conditions.append(np.zeros(len(v), dtype=bool) if vetoed is None else np.asarray(vetoed, dtype=bool))
-            continue
-        line: Any = cast(dict[str, Any], names)[band.threshold_fact] if band.threshold_fact else band.threshold
-        test = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equal, "above": np.greater}[band.op]
-        conditions.append(test(v, line))
-    out = np.full(len(v), -1, dtype=np.int64)
-    for k in range(len(conditions) - 1, -1, -1):  # the first band a value falls in wins: written last (np.select, in place)
-        np.copyto(out, k, where=conditions[k])
-    if tier.vetoed_band is not None and vetoed is not None:  # a veto wins wherever its band is listed
-        np.copyto(out, [b.id for b in tier.bands].index(tier.vetoed_band), where=np.asarray(vetoed, dtype=bool))
-    return out
 
 
 def rank_values(values: np.ndarray, descending: bool, ties: str) -> np.ndarray:

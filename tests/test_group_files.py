@@ -220,3 +220,13 @@ def test_shared_name_hashes_by_hand() -> None:
     assert _shared_hash(arrays([-3, 2], [-3]))
     files = arrays([4, 8], [1, 9])
     assert not _shared_hash(files) and [f.tolist() for f in files] == [[4, 8], [1, 9]]  # sorted in a joined copy only
+
+
+def test_joined_masks_by_hand() -> None:
+    import numpy as np
+
+    from tongbao.data.tables import _joined_mask
+
+    assert _joined_mask([np.array([False, False]), np.array([False])]).tolist() == [False, False, False]
+    assert _joined_mask([np.array([False, False]), np.array([True])]).tolist() == [False, False, True]
+    assert _joined_mask([np.array([True]), np.zeros(0, dtype=bool)]).tolist() == [True]

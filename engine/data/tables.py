@@ -268,8 +268,8 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         encoding=parts[0].encoding, names=np.concatenate([t.names for t in parts]),
         lines=np.concatenate([t.lines for t in parts]),
         columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
-        not_applicable={k: np.concatenate([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
-        blank={k: np.concatenate([t.blank[k] for t in parts]) for k in parts[0].columns},
+        not_applicable={k: _joined_mask([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
+        blank={k: _joined_mask([t.blank[k] for t in parts]) for k in parts[0].columns},
         warnings=[w for t in parts for w in t.warnings],
         text_runs=tuple(t.text for t in parts),
         decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
@@ -278,6 +278,14 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         file_runs=tuple((t.file, len(t)) for t in parts),
     )
     return _freeze(merged)
+
+
+def _joined_mask(masks: list[np.ndarray]) -> np.ndarray:
+    """The files' masks end to end; all False (the usual: no blank cell) as fresh zeros, which the
+    system hands out untouched, where a joined copy writes every byte."""
+    if any(m.any() for m in masks):
+        return np.concatenate(masks)
+    return np.zeros(sum(len(m) for m in masks), dtype=bool)
 
 
 def _joined_fingerprint(fingerprints: list[str | Callable[[], str]]) -> str | Callable[[], str]:
