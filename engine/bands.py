@@ -60,14 +60,17 @@ def in_bands(index: np.ndarray, tier: Tier, band_ids: tuple[str, ...]) -> np.nda
         return np.zeros(len(index), dtype=bool)
     lo, hi = wanted[0], wanted[-1]
     if hi - lo + 1 == len(wanted):
+        out: np.ndarray
         if lo == hi:
-            return index == lo
-        if lo == 0:  # read as unsigned, -1 (no band) is the largest of all: one comparison
-            return np.asarray(index, dtype=np.int64).view(np.uint64) <= hi
-        return (index >= lo) & (index <= hi)
+            out = index == lo
+        elif lo == 0:  # read as unsigned, -1 (no band) is the largest of all: one comparison
+            out = np.asarray(index, dtype=np.int64).view(np.uint64) <= hi
+        else:
+            out = (index >= lo) & (index <= hi)
+        return out
     table = np.zeros(len(tier.bands) + 1, dtype=bool)  # the last entry is -1, no band
     table[wanted] = True
-    out: np.ndarray = table[index]
+    out = table[index]
     return out
 
 
