@@ -24,7 +24,7 @@ from .data.yeartodate import YearToDate
 from .data.period import PeriodInfo, resolve_period
 from .data.inputs import Inputs, TableInput
 from .ranking import pools_of, rank_columns, rank_keys
-from .rules.model import RANK_NAMES, Findings, Part, Ruleset, Tier, Where
+from .rules.model import RANK_NAMES, Fact, Findings, Part, Ruleset, Tier, Where
 from .rules.readiness import not_bandable, not_one_number, not_rankable, not_yes_no, placeholder_problems
 from .data.tables import Layout, Table
 from .lazynames import Names
@@ -150,14 +150,15 @@ class _PartRun:
         self.dates = datefuncs.bind(ruleset.calendar)
         self.warnings: list[DataWarning] = []
         self.names = names = Names(table.columns)  # self.ctx.names
-        names.update(_fact_values(ruleset, None))
+        names.update(_fact_values(ruleset))
         self.to_date = YearToDate(history, part.id, period, table.names)
         self.dates["year_to_date"] = self.to_date.function(names)
         self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
         self.unit_groups = self._assign_groups()
         self.groups = None if self.unit_groups is None else self.unit_groups.labels()
-        self.facts = _fact_values(ruleset, self.unit_groups)  # per-group facts need the groups first
-        names.update(self.facts)
+        for fact in ruleset.facts:  # per-group facts need the groups first: a column each, made when read
+            if fact.groups and fact.date is None and self.unit_groups is not None:
+                names.defer(fact.name, partial(_group_fact, fact, self.unit_groups))
         if part.groups:
             names["group"] = self.groups
 
@@ -256,8 +257,8 @@ class _PartRun:
         self.warnings.extend(rows.warnings)
         names: dict[str, Any] = dict(rows.columns)
         names.update(self._unit_values_per_row(spec, rows, index))
-        names.update({k: (v[index] if isinstance(v, np.ndarray) and v.shape == (self.n,) else v)
-                      for k, v in self.facts.items()})
+        facts = {f.name: self.names[f.name] for f in self.ruleset.facts}
+        names.update({k: (v[index] if isinstance(v, np.ndarray) and v.shape == (self.n,) else v) for k, v in facts.items()})
         ctx = Context(names, len(rows), {}, (), self.dates)
         for m in spec.metrics:
             names[m.name] = ctx.column(m.expr, m.where)
@@ -345,22 +346,21 @@ def condition(values: np.ndarray, item: Any) -> np.ndarray:
     return values
 
 
-def _fact_values(ruleset: Ruleset, groups: UnitGroups | None) -> dict[str, Any]:
-    """Facts as expression values: a number, a date, or per unit where a group overrides it."""
-    out: dict[str, Any] = {}
-    for fact in ruleset.facts:
-        if fact.date is not None:
-            out[fact.name] = np.datetime64(fact.date, "D")
-        elif fact.groups and groups is not None:
-            values = np.full(len(groups.codes), fact.value, dtype=np.float64)
-            for group, value in fact.groups:
-                if group in groups.ids:  # a fact may name another part's group
-                    values[groups.members[groups.ids.index(group)]] = value
-            values.flags.writeable = False
-            out[fact.name] = values
-        else:
-            out[fact.name] = fact.value
-    return out
+def _fact_values(ruleset: Ruleset) -> dict[str, Any]:
+    """Facts as expression values: a number or a date (a per-group fact's own value; see _group_fact)."""
+    return {fact.name: np.datetime64(fact.date, "D") if fact.date is not None else fact.value for fact in ruleset.facts}
+
+
+def _group_fact(fact: Fact, groups: UnitGroups) -> np.ndarray:
+    """A per-group fact per unit: its group's value, else the fact's own (a fact may name another part's groups).
+    Each group's units written once (a run is a slice): no fill of the whole column first when the groups cover it."""
+    n, own = len(groups.codes), dict(fact.groups)
+    covered = sum(groups.size(k) for k in range(len(groups.ids))) == n
+    values = np.empty(n) if covered else np.full(n, fact.value, dtype=np.float64)
+    for k, group in enumerate(groups.ids):
+        values[groups.members[k]] = own.get(group, fact.value)
+    values.flags.writeable = False
+    return values
 
 
 def _unit_index(units: Table, rows: Table, spec: Findings) -> np.ndarray:
@@ -383,7 +383,7 @@ def _overall(ruleset: Ruleset, results: list[PartResult]) -> dict[str, Any]:
     """Figures across parts, from each part's overall figures."""
     if not ruleset.summary:
         return {}
-    names: dict[str, Any] = {k: v for k, v in _fact_values(ruleset, None).items()}
+    names: dict[str, Any] = _fact_values(ruleset)
     for r in results:
         names.update({fid: values["all"] for fid, values in r.figures.items()})
     ctx = Context(names, 1, {}, (), {})

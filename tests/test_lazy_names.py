@@ -67,3 +67,16 @@ def test_names_defer_read_set_and_pop() -> None:
     assert "d" not in names
     with pytest.raises(KeyError):
         names["d"]
+
+
+def test_per_group_facts_are_made_for_the_part_that_reads_them() -> None:
+    """Yanjiang's district points are 6 and 3 for departments, 8 and 5 for towns (its facts): the adoption
+    part reads them, so each unit has its group's; the submission part never does, so no column is made."""
+    root = Path(__file__).resolve().parent.parent
+    verdict = tongbao.evaluate(tongbao.load_ruleset(root / "rulesets" / "yanjiang-xinxi-2020q3.yaml"),
+                               root / "examples" / "yanjiang-xinxi-2020q3")
+    submission, adoption = verdict.parts
+    assert "points_district_article" not in dict(submission.names) and "points_district_article" in submission.names
+    points = dict(adoption.names)["points_district_article"]
+    assert dict(zip(adoption.groups.tolist(), points.tolist())) == {"departments": 6.0, "towns": 8.0}
+    assert not points.flags.writeable
