@@ -61,6 +61,10 @@ def test_what_plaintext_cannot_lay_out_it_hands_back(verdicts: dict[str, dict]) 
     assert wrapped("单位" * 30, 40) is None  # one word wider than the screen: Rich folds it
     assert wrapped("a\tb", 40) is None and wrapped("a\x1bb", 40) is None and wrapped("a\u3000b", 40) is None
     assert wrapped("", 10) == [""]
+    # found in review: fitting in cells but longer in characters (combining marks), Rich drops spaces past the width
+    assert wrapped("a\u0301\u0301 ", 3) == ["a\u0301\u0301"] and by_rich(Text("a\u0301\u0301 "), 3) == "a\u0301\u0301\n"
+    zero = FigureTable("汇总", [("项目", "left"), ("\u0301", "right")], [["a", ""]])  # a column with nothing to show
+    assert block_lines(zero, 80) is None
     assert wrapped("铜鼓县人民政府办公室 · 江西省宜春市铜鼓县 · 考核期 2022-05", 30) == [
         "铜鼓县人民政府办公室 · ", "江西省宜春市铜鼓县 · 考核期 ", "2022-05"]  # spaces kept where they fit, as Rich keeps them
 

@@ -111,8 +111,10 @@ class Layout:
         if not all(cell.isprintable() for row in body for cell in row):  # tabs, line breaks, zero-width marks: Rich's job
             return None
         last = len(columns) - 1
-        widths = [max(1, max(cell_len(t) for t in [*headers[i], *(row[i] for row in body)]) + (i < last))
-                  for i in range(len(columns))]
+        measured = [max(cell_len(t) for t in [*headers[i], *(row[i] for row in body)]) for i in range(len(columns))]
+        if not all(measured):  # a column of nothing but zero-width text: Rich's Table collapses it its own way
+            return None
+        widths = [m + (i < last) for i, m in enumerate(measured)]
         widths[0] += edge
         widths[-1] += edge
         plan = cls(headers, body, widths, [j for _, j in columns], edge)

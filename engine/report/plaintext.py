@@ -75,7 +75,7 @@ def wrapped(text: str, width: int) -> list[str] | None:
     if not text.isprintable():
         return None
     if cell_len(text) <= width:
-        return [text]
+        return [_cut(text, width)]  # fits, yet Rich may drop end spaces: it counts characters there (combining marks)
     starts, used = [], 0
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group()
