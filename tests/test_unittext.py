@@ -388,3 +388,24 @@ def test_a_literal_escapes_as_a_column_of_it(text: str) -> None:
 
     assert unittext.escaped(text) == unittext.escaped(pl.Series([text], dtype=pl.String))[0]
     assert unittext.escaped(text + "\u2028\x7f\u202e\"") == unittext.escaped(pl.Series([text + "\u2028\x7f\u202e\""]))[0]
+
+
+def test_names_read_by_polars_are_escaped_from_their_polars_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large CSV's names come with the polars column they were read into (Table.names_column): the
+    JSON writer escapes them from it, not from a million str, with the same text (backslash, C1, bidi)."""
+    from tongbao.data import csvcolumns
+
+    monkeypatch.setattr(csvcolumns, "FAST_MIN_BYTES", 0)  # the columnar read of a big file, on 6,000 rows
+    rows = [f'{i},单位{i}{["", chr(92), chr(0x80), chr(0x202E)][i % 4]},{i % 300},{i % 100}%,{i % 97}.5%,{i % 3}' for i in range(1, 6001)]
+    data = tmp_path / "units.csv"
+    data.write_text("序号,单位,累计注册人数,累计激活率,活跃率,活跃工作群数\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/tonggu-ganzhengtong.yaml"), data)
+    table = verdict.parts[0].table
+    assert table.names_column is not None and table.names_column.to_list() == table.names.tolist()
+    assert table.names[0] == "单位1\\" and table.names[1] == "单位2\x80"
+    given: list[Any] = []
+    real = unittext.name_texts
+    monkeypatch.setattr(unittext, "name_texts", lambda names, column=None: given.append(column) or real(names, column))
+    assert b"".join(jsonout.verdict_chunks(verdict)) == dumps(dict(verdict.to_dict())).encode()
+    assert len(given) == 1 and given[0] is table.names_column
+    assert real(table.names, table.names_column)[0].to_list()[:4] == ["单位1\\\\", "单位2\\u0080", "单位3\\u202e", "单位4"]

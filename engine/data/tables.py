@@ -58,6 +58,7 @@ class Table:
     file_runs: tuple[tuple[str, int], ...] = ()  # when several files were read: each one and its unit count, in table order
     name_hashes: np.ndarray | None = None  # each name's hash, sorted, from the check at ingest (unitnames.name_hashes)
     text_runs: tuple[dict[str, np.ndarray], ...] = ()  # a joined table's ``text``, file by file, never concatenated
+    names_column: Any = None  # the same names as a polars String column, when the reader made one (report.jsonout's JSON texts)
 
     @property
     def sha256(self) -> str:
@@ -197,7 +198,7 @@ def table_from_cells(layout: Layout, file: str, header: Sequence[str], columns: 
     names, polars_names = normalise_column(columns[index[layout.key]])  # a polars column goes in whole: joined by polars
     hashes = _check_names(names, lines, layout.key, problems, layout.unique, polars_names)
     table = _typed(layout, lambda f: columns[index[f.column]], names, lines, problems, file, sha256, encoding)
-    table.name_hashes = hashes
+    table.name_hashes, table.names_column = hashes, polars_names
     return _freeze(table)
 
 
@@ -326,7 +327,7 @@ def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: 
     table = _typed(layout, lambda f: own[f.column], names, lines, problems, file, "", None)
     arrays = {k: v for k, v in own.items() if k != spec.key and is_numeric_array(v)}
     table.fingerprint = table.source_list[0]["sha256"] = columns_fingerprint(digests, arrays, spec.key, table.names)
-    table.name_hashes = hashes
+    table.name_hashes, table.names_column = hashes, polars_names
     return _freeze(table)
 
 

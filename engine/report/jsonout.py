@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def _chunks(verdict: Verdict, fast: bool | None) -> Iterator[tuple[Piece, bool]]
         yield _plain(verdict), True  # a mark met in the data itself: write it the plain way
         return
     safe = not odd_keys  # else the skeleton is escaped on the bytes
-    parts, names, texts, done = iter(verdict.parts), iter(lists), _Names(fast), 0
+    parts, names, texts, done = iter(verdict.parts), iter(lists), _Names(fast, verdict.parts), 0
     for m in marks:
         yield skeleton[done:m.start()], safe
         indent = m.start() - skeleton.rfind(b"\n", 0, m.start()) - 1 - len(b'"units": ')  # spaces before "units"
@@ -87,13 +87,14 @@ class _Names:
     """The summaries' lists of names: column-wise from each table's names escaped once for JSON
     strings (the unit entries and their messages' {unit} take theirs from there too), or by json for a small table."""
 
-    def __init__(self, fast: bool | None) -> None:
+    def __init__(self, fast: bool | None, parts: Sequence[PartResult]) -> None:
         self.fast = fast
         self._texts: dict[int, tuple[np.ndarray, Any, bool]] = {}  # id(names) -> (names, their texts, all str)
+        self._columns = {id(p.table.names): p.table.names_column for p in parts}  # the parts (and so their names) outlive this
 
     def _of(self, names: np.ndarray) -> tuple[np.ndarray, Any, bool]:
         if id(names) not in self._texts:
-            self._texts[id(names)] = (names, *unittext.name_texts(names))  # names kept: the id stays theirs
+            self._texts[id(names)] = (names, *unittext.name_texts(names, self._columns.get(id(names))))  # names kept: the id stays theirs
         return self._texts[id(names)]
 
     def plain(self, names: np.ndarray) -> Any:

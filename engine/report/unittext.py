@@ -234,12 +234,15 @@ def _escaped_text(text: str) -> str:
     return literal(text)[1:-1]
 
 
-def name_texts(names: np.ndarray) -> tuple[pl.Series, bool]:
+def name_texts(names: np.ndarray, column: Any = None) -> tuple[pl.Series, bool]:
     """Each unit name escaped for a JSON string, without its quotes, as unitrows.name_list writes it
     (str of a name that is not text), and whether every name was text (then these are also the
-    units' ``name`` texts and their messages' ``{unit}``)."""
+    units' ``name`` texts and their messages' ``{unit}``). ``column``: the same names as a polars
+    String column (Table.names_column), when the table has one: no Series made from a million str."""
     import polars as pl
 
+    if column is not None and len(column) == len(names):
+        return escaped(column), True
     items = names.tolist()
     plain = set(map(type, items)) <= {str}  # a third faster than all(type(x) is str ...) at a million names
     texts = items if plain else [x if type(x) is str else str(x) for x in items]
