@@ -7,8 +7,10 @@ plain integers is much cheaper (numpy's vectorised sort: ~6 ns a unit at 1M, fla
 1. map each key to 64 bits that sort as the floats do (``ordered_bits``; -0.0 counts as 0.0);
 2. keep the high bits of that and put the row number in the low bits, and sort those integers:
    the row number comes out in the low bits, ordered by (high bits, row), i.e. stable;
-3. keys that share their high bits but differ below them are misordered: sorting the full bit
-   patterns too tells where (equal high bits, different keys), and only those runs are re-sorted.
+3. keys that share their high bits but differ below them are misordered: where few neighbours in
+   the sorted order share their high bits, their keys are read through the order (a few gathers);
+   where many do (few distinct values), sorting the full bit patterns too is cheaper. Either tells
+   where equal high bits hold different keys, and only those runs are re-sorted.
 
 With ``b`` bits of row number the high part keeps 64 - b bits of the key (44 at 1M, 40 at 10M):
 keys closer than ~1e-9 relative that are not equal are the runs re-sorted.
@@ -44,12 +46,30 @@ def stable_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     packed |= np.arange(n, dtype=np.uint64)
     packed.sort()
     order = (packed & ((np.uint64(1) << width) - np.uint64(1))).astype(np.intp)
-    ordered = np.sort(bits)  # the keys in sorted order, without reading them through ``order``
-    high = ordered >> width
-    mixed = (high[1:] == high[:-1]) & (ordered[1:] != ordered[:-1])
-    if mixed.any():
+    packed >>= width  # the sorted keys' high bits
+    same = packed[1:] == packed[:-1]
+    if np.count_nonzero(same) > n // 4:  # many neighbours share their high bits: sorting the keys is cheaper than reading them
+        ordered = np.sort(bits)  # the keys in sorted order, without reading them through ``order``
+        mixed = same & (ordered[1:] != ordered[:-1])
+        if mixed.any():
+            order = _resort_runs(order, bits, packed, mixed)
+        return order, _starts(ordered[1:] != ordered[:-1], n)
+    return _split_runs(order, bits, packed, same)
+
+
+def _split_runs(order: np.ndarray, bits: np.ndarray, high: np.ndarray, same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(order, starts) when few neighbours in ``order`` share their high bits (``same``): only those
+    keys are read, to tell equal keys from different ones below the high bits (re-sorted first)."""
+    at = np.flatnonzero(same)  # position at + 1 shares its high bits with position at
+    differ = bits[order[at + 1]] != bits[order[at]]
+    if differ.any():
+        mixed = np.zeros(len(same), dtype=bool)
+        mixed[at[differ]] = True
         order = _resort_runs(order, bits, high, mixed)
-    return order, _starts(ordered[1:] != ordered[:-1], n)
+        differ = bits[order[at + 1]] != bits[order[at]]
+    new = ~same
+    new[at[differ]] = True
+    return order, _starts(new, len(order))
 
 
 def _resort_runs(order: np.ndarray, bits: np.ndarray, high: np.ndarray, mixed: np.ndarray) -> np.ndarray:

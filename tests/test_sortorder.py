@@ -142,3 +142,14 @@ def test_descending_key_is_negated_into_ranked_when_pools_tile() -> None:
     assert all(np.array_equal(interleaved[k], out[k], equal_nan=True) for k in out)
     buffer = np.empty(9)
     assert ranking.oriented(values, "descending", True, buffer) is buffer and buffer[8] == -7.0
+
+
+def test_few_shared_high_bits_read_only_those_keys() -> None:
+    """Mostly distinct keys (under a quarter of neighbours share their high bits): the runs come from
+    reading just the keys that do — two equal 0.25s, and 0.5 beside its neighbouring double, which
+    share their high bits but differ (re-sorted) — and equal the stable argsort's."""
+    near = np.nextafter(0.5, 1.0)
+    key = np.array([3.0, 0.5, 0.25, -1.0, near, 0.25, 2.0, 7.0, 0.5, -4.0, 9.0, 11.0, 13.0, 17.0, 19.0, 23.0])
+    order, starts = sortorder.stable_order(key)
+    assert order.tolist() == np.argsort(key, kind="stable").tolist() == [9, 3, 2, 5, 1, 8, 4, 6, 0, 7, 10, 11, 12, 13, 14, 15]
+    assert np.flatnonzero(~starts).tolist() == [3, 5]  # the second 0.25 and the second 0.5 start no run
