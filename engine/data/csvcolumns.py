@@ -52,8 +52,8 @@ def read_columns(body: bytes, name: str, sha: str, encoding: str) -> ColumnTable
     refuses invalid UTF-8, and None sends the file to the decoding chain). Line breaks and quotes
     are single bytes in UTF-8, so they are counted on the bytes.
     """
-    if len(body) < FAST_MIN_BYTES or b'"' in body or body.count(b"\r") != body.count(b"\r\n"):
-        return None
+    if len(body) < FAST_MIN_BYTES or b'"' in body or (b"\r" in body and body.count(b"\r") != body.count(b"\r\n")):
+        return None  # (``in`` first: a file without CR, the usual case, is not counted through twice)
     import polars as pl
 
     try:

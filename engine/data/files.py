@@ -58,8 +58,10 @@ def read_bytes(path: str | Path, limit: int, what: str) -> bytes:
         _blocking(fd)
         chunks: list[bytes] = []
         left = limit + 1  # a file that grows (or lies about its size, like /proc) is still capped
+        size = info.st_size + 1  # the whole file in one read (no join) when it is as big as it says
         while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
+            chunk = os.read(fd, min(left, size))
+            size = 1 << 20
             if not chunk:
                 break
             chunks.append(chunk)
