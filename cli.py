@@ -52,19 +52,12 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the library's user errors into one message and exit 1; bugs into exit 3 (console/runner.py says them)."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from tongbao.errors import TongbaoError
-
         try:
             return command(*args, **kwargs)
-        except TongbaoError as exc:
-            raise typer.Exit(runner.user_error(exc)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort):  # Click's own endings (Exception subclasses): they carry their code
             raise
-        except BrokenPipeError:  # the reader went away (`| head`): not a bug, nothing left to say
-            runner.silence_stdout()
-            raise typer.Exit(0) from None
-        except Exception:  # a bug in tongbao, not in the user's input
-            raise typer.Exit(runner.crash()) from None
+        except Exception as exc:
+            raise typer.Exit(runner.failure_code(exc)) from None
     return wrapper
 
 

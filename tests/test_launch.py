@@ -127,3 +127,18 @@ def test_a_plain_evaluate_gives_the_same_output_and_exit_codes_as_the_typer_comm
         launched, typed = both(*args)
         assert launched == typed and launched[0] == code, args
     assert both(*SEED, "-f", "json")[0][1].startswith('{\n  "tongbao"')
+
+
+BUG = "import tongbao\ndef bug(*a, **k):\n    raise RuntimeError('a bug planted by the test')\ntongbao.evaluate = bug\n"
+
+
+@pytest.mark.parametrize("entry", ["from tongbao.console.launch import main", "from tongbao.command.cli import main"])
+def test_a_bug_in_either_path_is_exit_3_with_the_traceback_in_a_crash_file(tmp_path: Path, entry: str) -> None:
+    """runner.failure_code serves both: the launcher's ``guarded`` and cli.py's ``_guard`` (every Typer command)."""
+    script = f"{BUG}{entry}\nmain({['evaluate', *SEED]!r})\n"
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ, TMPDIR=str(tmp_path)),
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 3, done.stderr
+    assert "抱歉，tongbao 内部出错了" in done.stderr and "Traceback" not in done.stderr and done.stdout == ""
+    [report] = tmp_path.glob("tongbao-crash-*.txt")
+    assert str(report) in done.stderr and "RuntimeError: a bug planted by the test" in report.read_text(encoding="utf-8")

@@ -54,21 +54,27 @@ def evaluate(ruleset: Path, data: Path, format: str = TABLE, output: Optional[st
 def guarded(command: Callable[[], Any]) -> int:
     """Run ``command``; the exit code, after telling the user what went wrong (one line, or where the
     traceback of a bug was written). A reader closing the pipe (``| head``) ends quietly with 0."""
-    from tongbao.errors import TongbaoError
-
     try:
         command()
         sys.stdout.flush()
-    except TongbaoError as exc:
-        return user_error(exc)
     except KeyboardInterrupt:
         return 1
-    except BrokenPipeError:  # the reader went away: not a bug, nothing left to say
+    except Exception as exc:
+        return failure_code(exc)
+    return 0
+
+
+def failure_code(exc: Exception) -> int:
+    """The exit code for ``exc``, which ended a command, once the user is told (call it while handling ``exc``):
+    1 for the user's input, 0 for a reader that went away, 3 for a bug in tongbao. cli.py's commands use it too."""
+    from tongbao.errors import TongbaoError
+
+    if isinstance(exc, TongbaoError):
+        return user_error(exc)
+    if isinstance(exc, BrokenPipeError):  # the reader went away: not a bug, nothing left to say
         silence_stdout()
         return 0
-    except Exception:  # a bug in tongbao, not in the user's input
-        return crash()
-    return 0
+    return crash()  # a bug in tongbao, not in the user's input
 
 
 def user_error(exc: Exception) -> int:
