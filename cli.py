@@ -88,6 +88,7 @@ def circular(
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="编码", help=ENCODING_HELP),
     history: Optional[list[Path]] = typer.Option(None, "--history", metavar=FILE, help="以往各期的判定结果（JSON），按时间先后给出，可重复"),
     period: Optional[str] = typer.Option(None, "--period", metavar="期别", help="本期的名称（例如 2022-05）"),
+    period_file: Optional[Path] = typer.Option(None, "--period-file", metavar=FILE, help="期别文件（文号、日期、公布的数字）；默认用数据旁的 period.yaml"),
 ) -> None:
     """写出通报：正文来自规则集的 circular: 部分，数字和名单来自本期数据；.docx 按党政机关公文格式排版。"""
     import tongbao
@@ -100,10 +101,11 @@ def circular(
     if kind not in ("md", "docx"):
         raise TongbaoError(f"{output}：通报只能写成 .docx（公文）或 .md（文本）。请把输出文件名改成 通报.docx 或 通报.md。")
     if output is not None:
-        runner.refuse_overwriting_inputs(output, ruleset, data, history)
+        runner.refuse_overwriting_inputs(output, ruleset, data, [*(history or []), *([period_file] if period_file else [])])
     rules = tongbao.load_ruleset(ruleset)
     spec = load_circular(ruleset)
-    verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=read_history(history or [])).to_dict()
+    verdict = tongbao.evaluate(rules, data, encoding=encoding, period=period, history=read_history(history or []),
+                               period_file=period_file).to_dict()
     doc = build_circular(spec, verdict, period_of(verdict, period))
     if kind == "docx":
         from tongbao.report.docx import to_docx

@@ -75,6 +75,24 @@ def test_period_file_beside_the_data_fills_the_header(cli, tmp_path: Path) -> No
     assert period_of({"period": {"id": "2022-06"}}, "2022-07") == {"id": "2022-06"}  # the verdict's own period wins
     assert period_of({}, "2022-07") == {"id": "2022-07"}
 
+def test_period_file_elsewhere_is_read_with_period_file_and_never_overwritten(cli, tmp_path: Path) -> None:
+    """``circular --period-file`` reads the period from another folder, as evaluate and explain do; and,
+    being an input, it cannot be the output."""
+    data = tmp_path / "units.csv"
+    shutil.copy(TONGGU_DATA / "units.csv", data)  # alone in its folder: no period.yaml beside it
+    period = tmp_path / "periods" / "2022-05.yaml"
+    period.parent.mkdir()
+    shutil.copy(TONGGU_DATA / "period.yaml", period)
+    out = tmp_path / "通报.md"
+    assert cli.run("circular", TONGGU, data, "-o", out).returncode == 0
+    assert "政务督查第7期" not in out.read_text(encoding="utf-8")
+    assert cli.run("circular", TONGGU, data, "--period-file", period, "-o", out).returncode == 0
+    assert "政务督查第7期" in out.read_text(encoding="utf-8") and "2022年5月13日" in out.read_text(encoding="utf-8")
+    odd = period.with_suffix(".md")  # the file's name is free; only an output ending .md or .docx gets this far
+    shutil.copy(period, odd)
+    cli.fail("circular", TONGGU, data, "--period-file", odd, "-o", odd, inputs=(odd, data), contains=("不能是输入文件",))
+
+
 def test_annex_is_one_row_per_unit_in_table_order() -> None:
     verdict = tongbao.evaluate(tongbao.load_ruleset(TONGGU), TONGGU_DATA).to_dict()
     doc = build_circular(load_circular(TONGGU), verdict, {})
