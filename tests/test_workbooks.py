@@ -180,6 +180,52 @@ def test_a_far_cell_is_refused_before_calamine_allocates_the_grid(rules: tongbao
     assert "使用范围到了 XFD1048576" in _refused(rules, path)
 
 
+def _damage_entry(path: Path, entry: bytes, damage: Callable[[bytearray, int, int], None]) -> None:
+    """Edit the workbook's bytes in place: ``damage(data, central, local)`` gets the offsets of ``entry``'s
+    central-directory record and local header (what a cut download or a bad disk leaves)."""
+    data = bytearray(path.read_bytes())
+    central = next(i for i in _all(data, b"PK\x01\x02") if data[i + 46:i + 46 + len(entry)] == entry)
+    local = next(i for i in _all(data, b"PK\x03\x04") if data[i + 30:i + 30 + len(entry)] == entry)
+    damage(data, central, local)
+    path.write_bytes(bytes(data))
+
+
+def _all(data: bytearray, sign: bytes) -> list[int]:
+    found, at = [], data.find(sign)
+    while at >= 0:
+        found.append(at)
+        at = data.find(sign, at + 1)
+    return found
+
+
+def _scrambled_deflate(data: bytearray, central: int, local: int) -> None:
+    start = local + 30 + int.from_bytes(data[local + 26:local + 28], "little") + int.from_bytes(data[local + 28:local + 30], "little")
+    size = int.from_bytes(data[central + 20:central + 24], "little")
+    data[start + size // 2:start + size // 2 + 16] = b"\xff" * 16  # the middle of the compressed sheet
+
+
+def _newer_zip_version(data: bytearray, central: int, local: int) -> None:
+    data[central + 6:central + 8] = (221).to_bytes(2, "little")  # "version needed to extract": 22.1
+
+
+def _patched_data_flag(data: bytearray, central: int, local: int) -> None:
+    data[central + 8] |= 0x20  # general-purpose flag bit 5 (compressed patched data): zipfile cannot read it
+
+
+@pytest.mark.parametrize("damage, words", [
+    (_scrambled_deflate, "工作簿已损坏，读到一半出错"),
+    (_patched_data_flag, "工作簿已损坏，读到一半出错（NotImplementedError）"),
+    (_newer_zip_version, "文件以 zip 开头却打不开"),
+])
+def test_a_damaged_workbook_is_a_data_error_not_a_crash(rules: tongbao.Ruleset, tmp_path: Path, damage: Any, words: str) -> None:
+    """Found by fuzzing workbooks (13 of 60 mutated files stopped with exit 3): the zip and deflate
+    readers' own errors are told as a damaged file, naming it."""
+    path = tonggu_xlsx(tmp_path / "units.xlsx")
+    _damage_entry(path, b"xl/worksheets/sheet1.xml", damage)
+    message = _refused(rules, path)
+    assert message.startswith(str(path)) and words in message and "重新导出" in message
+
+
 def test_a_missing_sheet_lists_the_sheets(tmp_path: Path) -> None:
     text = RULES.read_text(encoding="utf-8").replace("  file: units.csv\n", "  file: units.csv\n  sheet: 附件2\n")
     (tmp_path / "r.yaml").write_text(text, encoding="utf-8")

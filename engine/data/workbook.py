@@ -20,6 +20,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -55,6 +56,21 @@ def read_sheet(path: Path, columns: Sequence[str], sheet: str | None, display: s
         raw = read_bytes(path, TABLE_LIMIT, "数据")
     except FileProblem as exc:
         raise _error(name, exc.reason) from None
+    try:
+        return _read(path, raw, columns, sheet, name)
+    except DAMAGED as exc:  # our own DataErrors are none of these
+        raise _error(name, f"工作簿已损坏，读到一半出错（{type(exc).__name__}）：可能没有下载完整，或被别的程序改坏了。"
+                           "请用表格软件打开后另存为 .xlsx 再试，或重新导出。") from None
+
+
+# What a damaged file raises from inside the zip and XML readers and the cell conversions (a bad
+# deflate stream, a CRC mismatch, a zip feature the standard library lacks, a cut-off entry, an
+# unreadable cell reference, an infinite number under a percent format). calamine's own errors
+# are caught where it is called (_open, _header_in).
+DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, KeyError, ValueError, ArithmeticError)
+
+
+def _read(path: Path, raw: bytes, columns: Sequence[str], sheet: str | None, name: str) -> Sheet:
     kind = _kind(path, raw, name)
     styles: _Xlsx | None = _Xlsx(raw, name) if kind == "xlsx" else None
     book = _open(raw, name)
@@ -84,7 +100,7 @@ def _kind(path: Path, raw: bytes, name: str) -> str:
     if raw.startswith(ZIP_MAGIC):
         try:
             entries = zipfile.ZipFile(io.BytesIO(raw)).namelist()
-        except (zipfile.BadZipFile, ValueError):
+        except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):  # version 22.1 and the like: NotImplementedError
             raise _error(name, "文件以 zip 开头却打不开，可能已损坏或没有下载完整。请重新导出工作簿。") from None
         if "xl/workbook.xml" in entries:
             return "xlsx"

@@ -3,7 +3,8 @@
 Each case is a folder of files and one command line. Classes: hand-written reproductions of
 every hazard in issue 11 (YAML tags, NaN, huge constants, confinement, damaged verdicts, special
 files…), then seeded mutation fuzzing of rulesets, CSV tables and verdict JSON (line deletion,
-duplication, byte flips, truncation, splices of hostile snippets) and random bytes. The same seed
+duplication, byte flips, truncation, splices of hostile snippets), random bytes, and workbooks
+(flipped bytes, cut short, or a mutated table saved as .xlsx). The same seed
 always yields the same cases, so a failure reproduces by its case name.
 """
 from __future__ import annotations
@@ -191,6 +192,45 @@ def _verdict_bytes() -> bytes:
     return json.dumps(verdict, ensure_ascii=False, indent=1).encode()
 
 
+def workbook_of(csv_bytes: bytes) -> bytes:
+    """The table as an .xlsx an office would save (numbers as numbers), the same bytes every time."""
+    import csv
+    import datetime as dt
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties({"created": dt.datetime(2026, 1, 1)})  # else the time of writing is in docProps/core.xml
+    sheet = book.add_worksheet("附件")
+    text = csv_bytes.decode("utf-8", "replace").replace("\r", "").replace("\0", "")
+    for r, row in enumerate(csv.reader(io.StringIO(text))):
+        for c, cell in enumerate(row):
+            number = r > 0 and cell.replace(".", "", 1).isdigit()
+            sheet.write_number(r, c, float(cell)) if number else sheet.write_string(r, c, cell)
+    book.close()
+    return buffer.getvalue()
+
+
+def _fuzzed_workbooks(rng: random.Random, count: int) -> list[Case]:
+    """Workbooks saved as the data file (a units.csv that is an .xlsx is read as one): bytes flipped, the
+    file cut short, or a mutated table saved as a workbook."""
+    base, cases = workbook_of(UNITS), []
+    for i in range(count):
+        if i % 3 == 0:
+            book = bytearray(base)
+            for _ in range(rng.randint(1, 8)):
+                book[rng.randrange(len(book))] = rng.randrange(256)
+            data = bytes(book)
+        elif i % 3 == 1:
+            data = base[: rng.randrange(len(base))]
+        else:
+            data = workbook_of(_mutate(UNITS, rng))
+        cases.append(_evaluate(f"fuzz-xlsx-{i:04d}", TONGGU, data, fmt=rng.choice(["json", "table"])))
+    return cases
+
+
 def _fuzzed(seed: int, rulesets: int, tables: int, verdicts: int, randoms: int) -> list[Case]:
     rng = random.Random(seed)
     cases = [_evaluate(f"fuzz-ruleset-{i:04d}", _mutate(TONGGU, rng), UNITS) for i in range(rulesets)]
@@ -217,6 +257,7 @@ def _fuzzed(seed: int, rulesets: int, tables: int, verdicts: int, randoms: int) 
     return cases
 
 
-def corpus(seed: int = 11, rulesets: int = 420, tables: int = 260, verdicts: int = 160, randoms: int = 60) -> list[Case]:
-    """Every case, hand-written first; the defaults give a little over 1,100."""
-    return _hand_written() + _fuzzed(seed, rulesets, tables, verdicts, randoms)
+def corpus(seed: int = 11, rulesets: int = 420, tables: int = 260, verdicts: int = 160, randoms: int = 60,
+           workbooks: int = 90) -> list[Case]:
+    """Every case, hand-written first; the defaults give a little under 1,200."""
+    return _hand_written() + _fuzzed(seed, rulesets, tables, verdicts, randoms) + _fuzzed_workbooks(random.Random(seed + 1), workbooks)
