@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import zipfile
 from decimal import Decimal
@@ -224,6 +225,14 @@ def test_a_damaged_workbook_is_a_data_error_not_a_crash(rules: tongbao.Ruleset, 
     _damage_entry(path, b"xl/worksheets/sheet1.xml", damage)
     message = _refused(rules, path)
     assert message.startswith(str(path)) and words in message and "重新导出" in message
+
+
+def test_an_infinite_number_in_a_percent_cell_is_named_by_its_cell(rules: tongbao.Ruleset, tmp_path: Path) -> None:
+    """1e999 in the sheet's XML reads as infinity: the builder refuses it by cell, not as a damaged file."""
+    path = tonggu_xlsx(tmp_path / "units.xlsx")
+    _edit_sheet(path, lambda body: re.sub(rb'(<c r="E4"[^>]*><v>)[^<]*', rb"\g<1>1e999", body, count=1))
+    message = _refused(rules, path)
+    assert message.startswith(f"{path} 工作表“附件”单元格 E4，第 4 行，列“活跃率”，值 'inf'：应为百分数")
 
 
 def test_a_missing_sheet_lists_the_sheets(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -65,7 +66,7 @@ def read_sheet(path: Path, columns: Sequence[str], sheet: str | None, display: s
 
 # What a damaged file raises from inside the zip and XML readers and the cell conversions (a bad
 # deflate stream, a CRC mismatch, a zip feature the standard library lacks, a cut-off entry, an
-# unreadable cell reference, an infinite number under a percent format). calamine's own errors
+# unreadable cell reference). calamine's own errors
 # are caught where it is called (_open, _header_in).
 DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, KeyError, ValueError, ArithmeticError)
 
@@ -349,6 +350,8 @@ def _text(value: Any, scan: _Scan, at: tuple[int, int], name: str, sheet: str) -
 
 def _number(value: float, fmt: tuple[str, int] | None) -> str:
     """As the sheet shows it: 0.8232 under 0.00% is 82.32%; 3.8 under 0.00 is 3.80; else the shortest exact form."""
+    if not math.isfinite(value):  # 1e999 in a sheet's XML: the cell's text, which the builder refuses by cell
+        return repr(float(value))
     exact = Decimal(repr(float(value)))
     if fmt is not None and fmt[0] == "percent":
         return f"{(exact * 100).quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}%"  # Excel rounds half up
