@@ -45,7 +45,7 @@ def _warnings(m: Any, spec: FieldSpec, table: Table, bad: np.ndarray, computed: 
     values = computed[bad]
     shown = _shown_as_printed(values, None if places is None else places[bad], spec.type == "percent")
     files = [table.file_of(i) for i in bad.tolist()]
-    lines, units, numbers = table.lines[bad].tolist(), [str(x) for x in table.names[bad].tolist()], _nums(values)
+    lines, units, numbers = table.lines[bad].tolist(), [str(x) for x in table.names_at(bad).tolist()], _nums(values)
     out = []
     for i, (value, text) in enumerate(zip(values.tolist(), shown)):
         if text is None or na[i]:

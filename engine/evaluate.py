@@ -151,7 +151,7 @@ class _PartRun:
         self.warnings: list[DataWarning] = []
         self.names = names = Names(table.columns)  # self.ctx.names
         names.update(_fact_values(ruleset))
-        self.to_date = YearToDate(history, part.id, period, table.names)
+        self.to_date = YearToDate(history, part.id, period, table)
         self.dates["year_to_date"] = self.to_date.function(names)
         self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
         self.unit_groups = self._assign_groups()
@@ -221,12 +221,11 @@ class _PartRun:
 
     def _escalations(self, flags: dict[str, Any], vetoes: dict[str, Any], notices: dict[str, Any]) -> dict[str, tuple[np.ndarray, dict[int, list[str]]]]:
         out = {}
-        names = self.table.names
         for esc in self.part.escalations:
             now = self._notice(esc.bands, esc.flags, {**vetoes, **flags})
             for notice in esc.notifications:
                 now = now | notices[notice]
-            out[esc.id] = streaks(esc, now, names, self.part.id, self.history, self.period)
+            out[esc.id] = streaks(esc, now, self.table.names, self.part.id, self.history, self.period)
         return out
 
     # ------------------------------------------------------------ groups and facts

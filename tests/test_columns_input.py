@@ -103,7 +103,7 @@ def test_a_joined_table_keeps_its_files_fingerprints_not_their_tables() -> None:
     import hashlib
     import weakref
 
-    from tongbao.data.tables import concat_tables
+    from tongbao.data.groupfiles import concat_tables
 
     first, second = tongbao.load_table(RULES, _columns()), tongbao.load_table(RULES, {**_columns(), "单位": ["丙局", "丁局", "戊局"]})
     shas = first.sha256, second.sha256

@@ -192,6 +192,28 @@ def test_a_joined_tables_printed_cells_are_read_file_by_file(tmp_path: Path) -> 
     assert [(Path(f).name, k) for f, k in table.file_runs_in(slice(n - 2, n + 3))] == [("区级部门报送.csv", 2), ("镇街报送.csv", 3)]
 
 
+def test_a_joined_tables_names_are_joined_when_first_read() -> None:
+    """Evaluating reads no name of a joined table (no history, findings or escalations): its names stay the
+    files' two arrays until something reads ``names``; names_at reads them across the files, in table order."""
+    import csv
+    import dataclasses
+
+    import numpy as np
+
+    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
+    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
+    table = tongbao.evaluate(rules, seed).parts[0].table
+    names = [row["单位"] for name in ("区级部门报送.csv", "镇街报送.csv") for row in csv.DictReader((seed / name).open(encoding="utf-8"))]
+    n = sum(1 for _ in (seed / "区级部门报送.csv").open(encoding="utf-8")) - 1
+    assert table._names is None and len(table) == len(names) == 57 and n == 39
+    assert table.names_at(np.array([n, 0, len(names) - 1, n - 1])).tolist() == [names[n], names[0], names[-1], names[n - 1]]
+    assert table.names_at(np.array([n, 0, 56, 38])).tolist() == ["中和镇", "区统计局", "丰裕镇", "区国土分局"]
+    assert table._names is None
+    assert table.names.tolist() == names and not table.names.flags.writeable and table._name_runs == ()
+    assert table.names_at(np.array([40, 2])).tolist() == [names[40], names[2]]
+    assert dataclasses.replace(table, warnings=[]).names.tolist() == names
+
+
 def test_a_unit_in_two_groups_files_is_a_data_error(tmp_path: Path) -> None:
     """区统计局 written into the towns' file too: refused, naming both files and lines (found by the name hashes first)."""
     seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
@@ -207,7 +229,7 @@ def test_a_unit_in_two_groups_files_is_a_data_error(tmp_path: Path) -> None:
 
 
 def test_shared_name_hashes_by_hand() -> None:
-    from tongbao.data.tables import _shared_hash
+    from tongbao.data.groupfiles import _shared_hash
 
     def arrays(*xs: list[int]) -> list:
         import numpy as np
@@ -225,7 +247,7 @@ def test_shared_name_hashes_by_hand() -> None:
 def test_joined_masks_by_hand() -> None:
     import numpy as np
 
-    from tongbao.data.tables import _joined_mask
+    from tongbao.data.groupfiles import _joined_mask
 
     assert _joined_mask([np.array([False, False]), np.array([False])]).tolist() == [False, False, False]
     assert _joined_mask([np.array([False, False]), np.array([True])]).tolist() == [False, False, True]

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import tongbao
 from tongbao.data import fastcells
-from tongbao.data.tables import MAX_LISTED, Layout, _Problems, concat_tables, table_from_columns
+from tongbao.data.groupfiles import concat_tables
+from tongbao.data.tables import MAX_LISTED, Layout, _Problems, table_from_columns
 from tongbao.data.unitnames import check_names, name_hashes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,12 +9,15 @@ filled, for its units, as 不适用 (the not-applicable mask, as a ``/`` cell is
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+import hashlib
+from typing import Any, Callable
 
 import numpy as np
 
+from ..errors import CellProblem, DataError
 from ..rules.model import FieldSpec, UnitTable
-from .tables import Layout, Table, concat_tables
+from .tables import MAX_LISTED, Layout, Table, gather_runs
+from .unitnames import comparable_hashes
 
 
 def unit_table(units: UnitTable, read: Callable[[str, Layout], Table], keep_text: frozenset[str]) -> Table:
@@ -58,3 +61,109 @@ def _absent_values(f: FieldSpec, n: int, zero: bool) -> np.ndarray:
     if f.type == "yesno" and not f.nullable_yesno:
         return np.zeros(n, dtype=bool)  # absent: zero reads 否, and the field stays plain yes/no
     return np.full(n, 0.0 if zero else np.nan)
+
+
+class JoinedTable(Table):
+    """A unit table joined from several files, whose names are joined only when first read.
+
+    The names are an object array: joining a million of them writes every name's reference count
+    twice (the copy, then its free), names spread over memory; in yanjiang's evaluation at 1M units
+    a part that was a fifth of the time (perf: _strided_to_strided_copy_references, clear_object_strided_loop),
+    for names an evaluation without history, findings or escalations never reads (the audit reads the
+    few it reports, by ``names_at``). The verdict's writers read ``names`` and get them joined, once.
+    """
+
+    def __init__(self, name_runs: tuple[np.ndarray, ...] = (), **fields: Any) -> None:
+        self._names: np.ndarray | None = None
+        self._name_runs = name_runs
+        fields.setdefault("names", None)  # None: joined from name_runs when first read
+        super().__init__(**fields)
+
+    @property  # a field of Table, here read through the runs
+    def names(self) -> np.ndarray:
+        if self._names is None:
+            joined = np.concatenate(self._name_runs)
+            joined.flags.writeable = False
+            self._names, self._name_runs = joined, ()
+            return joined
+        return self._names
+
+    @names.setter
+    def names(self, value: np.ndarray | None) -> None:
+        self._names = value
+
+    def names_at(self, index: np.ndarray) -> np.ndarray:
+        if self._names is None:
+            return gather_runs(self._name_runs, index)
+        names: np.ndarray = self._names[index]
+        return names
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
+    """One unit table from several files (one per group); unit names stay unique across them."""
+    if len(tables) == 1 and tables[0][0] is None:
+        return tables[0][1]
+    _check_distinct(tables)
+    parts = [t for _, t in tables]
+    merged = JoinedTable(
+        name_runs=tuple(t.names for t in parts),
+        file=parts[0].file, fingerprint=_joined_fingerprint([t.fingerprint for t in parts]), encoding=parts[0].encoding,
+        lines=np.concatenate([t.lines for t in parts]),
+        columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
+        not_applicable={k: _joined_mask([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
+        blank={k: _joined_mask([t.blank[k] for t in parts]) for k in parts[0].columns},
+        warnings=[w for t in parts for w in t.warnings],
+        text_runs=tuple(t.text for t in parts),
+        decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
+        group_runs=tuple((g, len(t)) for g, t in tables),
+        totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.source_list],
+        file_runs=tuple((t.file, len(t)) for t in parts),
+    )
+    for arr in (merged.lines, *merged.columns.values(), *merged.not_applicable.values(), *merged.blank.values(),
+                *merged.decimals.values()):  # the names' runs are their files' own, already read-only
+        arr.flags.writeable = False
+    return merged
+
+
+def _check_distinct(tables: list[tuple[str | None, Table]]) -> None:
+    """A unit name in two groups' files is an error naming both places (looked for only when two hashes meet)."""
+    if not _shared_hash(comparable_hashes([t for _, t in tables])):
+        return
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for _, t in tables:
+        for name, line in zip(t.names.tolist(), t.lines.tolist()):
+            if name in first:
+                problems.append(CellProblem(t.file, line, None, name, f"单位名称与 {first[name][0]} 第 {first[name][1]} 行重复。同一单位只能出现在一个组里。"))
+            first.setdefault(name, (t.file, line))
+    if problems:
+        raise DataError(problems[:MAX_LISTED], max(0, len(problems) - MAX_LISTED))
+
+
+def _joined_mask(masks: list[np.ndarray]) -> np.ndarray:
+    """The files' masks end to end; all False (the usual: no blank cell) as fresh zeros, which the
+    system hands out untouched, where a joined copy writes every byte."""
+    if any(m.any() for m in masks):
+        return np.concatenate(masks)
+    return np.zeros(sum(len(m) for m in masks), dtype=bool)
+
+
+def _joined_fingerprint(fingerprints: list[str | Callable[[], str]]) -> str | Callable[[], str]:
+    """The joined table's sha256, from its files' own. Only their fingerprints are kept, not the tables:
+    a closure over the tables would hold every file's columns and masks as long as the joined one lives."""
+    def joined() -> str:
+        return hashlib.sha256("".join(f if isinstance(f, str) else f() for f in fingerprints).encode()).hexdigest()
+    return joined() if all(isinstance(f, str) for f in fingerprints) else joined
+
+
+def _shared_hash(hashes: list[np.ndarray]) -> bool:
+    """Does any name hash occur twice among the files' (each array sorted; a file's names are distinct)?
+    One merge of the sorted runs (timsort finds them): 14 ms for two files of 500,000 names, where
+    looking one file up in the other by binary search took 20; sorting the joined array in place,
+    not a sorted copy of it, halves that again (6.7 ms)."""
+    merged = np.concatenate(hashes)
+    merged.sort(kind="stable")
+    return bool((merged[1:] == merged[:-1]).any())

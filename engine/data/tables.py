@@ -13,7 +13,6 @@ applicable" because NaN alone cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ import numpy as np
 from . import fastcells
 from .fingerprint import columns_fingerprint, data_sha, digest, is_numeric_array
 from .textcells import figure_decimals, normalise, normalise_all, normalise_column
-from .unitnames import check_names as _check_names, comparable_hashes
+from .unitnames import check_names as _check_names
 from .choices import parse_choices
 from ..errors import CellProblem, DataError, DataWarning, basename
 from ..escape import clip
@@ -88,14 +87,12 @@ class Table:
         if not self.text_runs:
             cells: np.ndarray = self.text[name][index]
             return cells
-        out = np.empty(len(index), dtype=object)
-        start = 0
-        for run in self.text_runs:
-            cells = run[name]
-            at = np.flatnonzero((index >= start) & (index < start + len(cells)))
-            out[at] = cells[index[at] - start]
-            start += len(cells)
-        return out
+        return gather_runs([run[name] for run in self.text_runs], index)
+
+    def names_at(self, index: np.ndarray) -> np.ndarray:
+        """The names of the units at ``index`` (a joined table reads them from its files' arrays, groupfiles.JoinedTable)."""
+        names: np.ndarray = self.names[index]
+        return names
 
     def file_runs_in(self, sl: slice) -> list[tuple[str, int]]:
         """Each file the units ``sl`` came from and how many of them, in table order: what the verdict
@@ -119,6 +116,17 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+def gather_runs(runs: Sequence[np.ndarray], index: np.ndarray) -> np.ndarray:
+    """``np.concatenate(runs)[index]`` for object arrays, without joining them: the runs are read where the index falls."""
+    out = np.empty(len(index), dtype=object)
+    start = 0
+    for cells in runs:
+        at = np.flatnonzero((index >= start) & (index < start + len(cells)))
+        out[at] = cells[index[at] - start]
+        start += len(cells)
+    return out
 
 
 class _Problems:
@@ -243,68 +251,6 @@ def _total_check(f: FieldSpec, index: dict[str, Any], line: int, cells: Sequence
             "TB-T001", f"合计行“{f.column}”为 {printed or '空'}，各单位相加为 {computed:.12g}。", file, line, f.column, None,
             {"published": printed, "computed": computed}))
     return check
-
-
-def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
-    """One unit table from several files (one per group); unit names stay unique across them."""
-    if len(tables) == 1 and tables[0][0] is None:
-        return tables[0][1]
-    first: dict[str, tuple[str, int]] = {}
-    problems = []
-    hashes = comparable_hashes([t for _, t in tables])
-    if not _shared_hash(hashes):
-        tables_to_check: list[tuple[str | None, Table]] = []  # no name in two groups: nothing to report
-    else:
-        tables_to_check = tables
-    for _, t in tables_to_check:
-        for name, line in zip(t.names.tolist(), t.lines.tolist()):
-            if name in first:
-                problems.append(CellProblem(t.file, line, None, name, f"单位名称与 {first[name][0]} 第 {first[name][1]} 行重复。同一单位只能出现在一个组里。"))
-            first.setdefault(name, (t.file, line))
-    if problems:
-        raise DataError(problems[:MAX_LISTED], max(0, len(problems) - MAX_LISTED))
-    parts = [t for _, t in tables]
-    merged = Table(
-        file=parts[0].file, fingerprint=_joined_fingerprint([t.fingerprint for t in parts]),
-        encoding=parts[0].encoding, names=np.concatenate([t.names for t in parts]),
-        lines=np.concatenate([t.lines for t in parts]),
-        columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
-        not_applicable={k: _joined_mask([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
-        blank={k: _joined_mask([t.blank[k] for t in parts]) for k in parts[0].columns},
-        warnings=[w for t in parts for w in t.warnings],
-        text_runs=tuple(t.text for t in parts),
-        decimals={k: np.concatenate([t.decimals[k] for t in parts]) for k in parts[0].decimals if all(k in t.decimals for t in parts)},
-        group_runs=tuple((g, len(t)) for g, t in tables),
-        totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.source_list],
-        file_runs=tuple((t.file, len(t)) for t in parts),
-    )
-    return _freeze(merged)
-
-
-def _joined_mask(masks: list[np.ndarray]) -> np.ndarray:
-    """The files' masks end to end; all False (the usual: no blank cell) as fresh zeros, which the
-    system hands out untouched, where a joined copy writes every byte."""
-    if any(m.any() for m in masks):
-        return np.concatenate(masks)
-    return np.zeros(sum(len(m) for m in masks), dtype=bool)
-
-
-def _joined_fingerprint(fingerprints: list[str | Callable[[], str]]) -> str | Callable[[], str]:
-    """The joined table's sha256, from its files' own. Only their fingerprints are kept, not the tables:
-    a closure over the tables would hold every file's columns and masks as long as the joined one lives."""
-    def joined() -> str:
-        return hashlib.sha256("".join(f if isinstance(f, str) else f() for f in fingerprints).encode()).hexdigest()
-    return joined() if all(isinstance(f, str) for f in fingerprints) else joined
-
-
-def _shared_hash(hashes: list[np.ndarray]) -> bool:
-    """Does any name hash occur twice among the files' (each array sorted; a file's names are distinct)?
-    One merge of the sorted runs (timsort finds them): 14 ms for two files of 500,000 names, where
-    looking one file up in the other by binary search took 20; sorting the joined array in place,
-    not a sorted copy of it, halves that again (6.7 ms)."""
-    merged = np.concatenate(hashes)
-    merged.sort(kind="stable")
-    return bool((merged[1:] == merged[:-1]).any())
 
 
 def table_from_columns(spec: Layout | UnitTable, columns: dict[str, Any], file: str = "<columns>") -> Table:

@@ -13,12 +13,15 @@ What each earlier period contributed is kept per unit, for the verdict and ``exp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import TongbaoError
 from .history import Period, year_of
+
+if TYPE_CHECKING:
+    from .tables import Table
 
 Contributions = list[list[tuple[str, float]]]  # per unit: (period id, value), oldest first
 
@@ -30,9 +33,14 @@ class YearToDate:
     history: list[Period]
     part_id: str
     period: str
-    units: np.ndarray  # unit names, table order
+    table: "Table"  # the part's units: their names read only when a rule asks for the year (a joined table's are joined then)
     earlier: dict[str, tuple[np.ndarray, Contributions]] = field(default_factory=dict)
     capped: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)  # metric -> (cap, computed, value)
+
+    @property
+    def units(self) -> np.ndarray:
+        """The unit names, table order."""
+        return self.table.names
 
     def same_year(self) -> list[Period]:
         if not self.history:  # nothing earlier on record (January, or no --history): nothing to add
@@ -51,7 +59,7 @@ class YearToDate:
     def function(self, names: dict[str, Any]) -> Any:
         """``year_to_date(x)``: the earlier periods' x plus this period's, per unit (bound by name, see expressions)."""
         def year_to_date(name: str) -> np.ndarray:
-            now = np.broadcast_to(np.asarray(names[name], dtype=np.float64), (len(self.units),))
+            now = np.broadcast_to(np.asarray(names[name], dtype=np.float64), (len(self.table),))
             total: np.ndarray = self.before(name)[0] + np.where(np.isnan(now), 0.0, now)
             return total
         return year_to_date
