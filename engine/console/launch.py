@@ -26,6 +26,7 @@ FORMATS = ("table", "json", "xlsx")  # cli.EvaluateFormat's values
 
 
 def main(argv: Optional[list[str]] = None) -> None:
+    _quick_exit()
     call = plain_evaluate(sys.argv[1:] if argv is None else argv)
     if call is None:
         from tongbao.command.cli import main as command_line
@@ -35,6 +36,17 @@ def main(argv: Optional[list[str]] = None) -> None:
     from tongbao.console.runner import evaluate, guarded
 
     sys.exit(guarded(lambda: evaluate(**call)))
+
+
+def _quick_exit() -> None:
+    """At exit, freeze the objects the collector tracks before the interpreter tears its modules down:
+    that teardown runs the cycle collector over every object polars' import made (~0.15 s of every
+    command that imported polars, 0.04 s frozen), only to find nothing to free before the process
+    ends anyway. The command's files are written and closed by then; stdout is still flushed."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)
 
 
 def plain_evaluate(args: list[str]) -> Optional[dict[str, Any]]:
