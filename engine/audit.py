@@ -6,7 +6,8 @@ is printed with (rounded half up on 15 digits, formatting.round_half_up). Column
 """
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, Callable, Iterator, Sequence, overload
 
 import numpy as np
 
@@ -19,22 +20,66 @@ from .rules.model import FieldSpec, Part
 
 def audit_published(part: Part, table: Table, metrics: dict[str, np.ndarray]) -> list[DataWarning]:
     """A warning for each published cell that differs from its metric (TB-A001, blank: TB-A002)."""
-    warnings = []
+    return audit_later(part, table, metrics)()
+
+
+def audit_later(part: Part, table: Table, metrics: dict[str, np.ndarray]) -> Callable[[], list[DataWarning]]:
+    """audit_published's comparisons, made now (which cells disagree); its warnings made when called.
+
+    Thousands of findings are as many DataWarning objects (~7 µs each with their messages, and as
+    many objects for the garbage collector to visit): a verdict makes them when its warnings are read.
+    """
+    pending = []
     for m in part.metrics:
-        if not m.check:
-            continue
-        na, places = table.not_applicable[m.check], table.decimals.get(m.check)
-        spec = next(f for f in part.units.fields if f.name == m.check)
-        computed = np.asarray(metrics[m.name], dtype=np.float64)
-        agree = agrees_as_printed(table.text_at(m.check, np.arange(len(table))), computed) if places is None else \
-            agrees_as_typed(table.text_at(m.check, np.flatnonzero(places < 0)), places, table.columns[m.check], computed,
-                            spec.type == "percent")
-        # a 不适用 cell is quiet when nothing is computed either; a column with none (the usual) needs no such pass
-        quiet = np.where(na, np.isnan(computed), agree) if na.any() else agree
-        if spec.groups and table.group_runs:  # a group whose file has no such column printed nothing to audit
-            quiet |= ~np.repeat([g in spec.groups for g, _ in table.group_runs], [n for _, n in table.group_runs])
-        warnings += _warnings(m, spec, table, np.flatnonzero(~quiet), computed, places)
-    return warnings
+        if m.check:
+            spec = next(f for f in part.units.fields if f.name == m.check)
+            computed = np.asarray(metrics[m.name], dtype=np.float64)
+            bad = np.flatnonzero(~_quiet(m, spec, table, computed))
+            pending.append(partial(_warnings, m, spec, table, bad, computed, table.decimals.get(m.check)))
+    return lambda: [w for make in pending for w in make()]
+
+
+def _quiet(m: Any, spec: FieldSpec, table: Table, computed: np.ndarray) -> np.ndarray:
+    """Per unit: does the published cell agree with the metric (or has it nothing to say)?"""
+    na, places = table.not_applicable[m.check], table.decimals.get(m.check)
+    agree = agrees_as_printed(table.text_at(m.check, np.arange(len(table))), computed) if places is None else \
+        agrees_as_typed(table.text_at(m.check, np.flatnonzero(places < 0)), places, table.columns[m.check], computed,
+                        spec.type == "percent")
+    # a 不适用 cell is quiet when nothing is computed either; a column with none (the usual) needs no such pass
+    quiet: np.ndarray = np.where(na, np.isnan(computed), agree) if na.any() else agree
+    if spec.groups and table.group_runs:  # a group whose file has no such column printed nothing to audit
+        quiet |= ~np.repeat([g in spec.groups for g, _ in table.group_runs], [n for _, n in table.group_runs])
+    return quiet
+
+
+class LaterWarnings(Sequence[DataWarning]):
+    """A part's warnings in order: those already made, then the audit's, made when first read (audit_later)."""
+
+    def __init__(self, made: list[DataWarning], later: Callable[[], list[DataWarning]]) -> None:
+        self._made, self._later = made, later
+        self._all: list[DataWarning] | None = None
+
+    def _every(self) -> list[DataWarning]:
+        if self._all is None:
+            self._all = [*self._made, *self._later()]  # one assignment: a second reader sees all or makes them again
+        return self._all
+
+    @overload
+    def __getitem__(self, i: int) -> DataWarning: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[DataWarning]: ...
+
+    def __getitem__(self, i: int | slice) -> DataWarning | list[DataWarning]:
+        return self._every()[i]
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+    def __iter__(self) -> Iterator[DataWarning]:
+        return iter(self._every())
+
+    def __repr__(self) -> str:
+        return repr(self._every())
 
 
 def _warnings(m: Any, spec: FieldSpec, table: Table, bad: np.ndarray, computed: np.ndarray,

@@ -17,7 +17,7 @@ import numpy as np
 from .data import aggregation, dates as datefuncs, groupfiles
 from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
-from .audit import audit_published
+from .audit import LaterWarnings, audit_later
 from .bands import assign_bands, band_id_column, in_bands
 from .data.history import Period, check_history, streaks
 from .data.yeartodate import YearToDate
@@ -177,9 +177,9 @@ class _PartRun:
         overrides = self._overrides(escalations)
         if overrides:  # an escalation set metrics: everything after them is computed again (the conditions stay as they were)
             metrics, flags, rank, notices, figures = self._scored(vetoes, vetoed, overrides)
-        self._audit(metrics)
+        warnings = LaterWarnings(self.warnings, audit_later(self.part, self.table, metrics))  # the published columns' audit
         return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
-                          flags, rank, notices, figures, self.warnings, names, self.dates, self.ruleset.facts, escalations,
+                          flags, rank, notices, figures, warnings, names, self.dates, self.ruleset.facts, escalations,
                           {f.id: published[f.id] for f in self.part.summary if f.id in published}, self.to_date, self.lists)
 
     def _scored(self, vetoes: dict[str, np.ndarray], vetoed: np.ndarray,
@@ -280,10 +280,6 @@ class _PartRun:
         return out
 
     # ------------------------------------------------------------ checks and verdicts
-
-    def _audit(self, metrics: dict[str, np.ndarray]) -> None:
-        """Compare each computed metric with the column that publishes it, at the printed precision."""
-        self.warnings.extend(audit_published(self.part, self.table, metrics))
 
     def _booleans(self, items: tuple[Any, ...]) -> dict[str, np.ndarray]:
         out = {}

@@ -12,7 +12,7 @@ import json
 import re
 import math
 from dataclasses import field
-from typing import TYPE_CHECKING, Any, Mapping, TypeGuard, cast
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, TypeGuard, cast
 
 import numpy as np
 
@@ -48,7 +48,7 @@ class PartResult:
     rank: np.ndarray | None
     notifications: dict[str, np.ndarray]
     figures: dict[str, dict[str, Any]]  # figure -> {"all" or group id: value}
-    warnings: list[DataWarning]
+    warnings: Sequence[DataWarning]  # audit.LaterWarnings: the audit's made when first read
     names: dict[str, Any]  # every column an expression could read, for explaining one unit
     functions: dict[str, Any]  # the date functions bound to the ruleset's calendar
     facts: tuple[Any, ...] = ()  # the ruleset's facts, for their labels when explaining
@@ -246,7 +246,7 @@ class Verdict:
     def warnings(self) -> list[DataWarning]:
         out: list[DataWarning] = []
         for p in self.parts:
-            out += p.table.warnings + p.warnings
+            out += [*p.table.warnings, *p.warnings]
             for fig in p.part.summary:
                 out += published_warnings(fig, p.figures[fig.id], p.part, self.published.get(fig.id, ()))
         for fig in self.ruleset.summary:

@@ -214,6 +214,33 @@ def test_a_joined_tables_names_are_joined_when_first_read() -> None:
     assert dataclasses.replace(table, warnings=[]).names.tolist() == names
 
 
+def test_the_audits_warnings_are_made_when_first_read(tmp_path: Path) -> None:
+    """Evaluating finds the disagreeing cells; the warnings' objects are made when the part's warnings are
+    first read, once, after those made before the audit (the seed's own blank 报送得分 is the third)."""
+    from tongbao.audit import LaterWarnings
+
+    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
+    shutil.copytree(seed, tmp_path / "data")
+    towns = tmp_path / "data" / "镇街报送.csv"
+    towns.write_text(towns.read_text(encoding="utf-8").replace("2,东峰镇,24,49,5,204.17%", "2,东峰镇,24,49,4.50,204.16%"),
+                     encoding="utf-8")
+    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
+    verdict = tongbao.evaluate(rules, tmp_path / "data")
+    part = verdict.parts[0]
+    assert isinstance(part.warnings, LaterWarnings) and part.warnings._all is None
+    found = [(w.code, w.line, w.unit, w.message) for w in part.warnings]
+    assert found == [("TB-A001", 3, "东峰镇", "附件“完成率”为 204.16%，按规则计算为 204.17%。"),
+                     ("TB-A001", 3, "东峰镇", "附件“报送得分”为 4.50，按规则计算为 5.00。"),
+                     ("TB-A002", 7, "莲花街道办事处", "附件“报送得分”为空，按规则计算为 5.00。")]
+    assert part.warnings._all is not None and part.warnings[2] is part.warnings[-1] is list(part.warnings)[2]
+    assert len(part.warnings) == 3 and part.warnings[:1][0].extra == {"metric": "completion", "published": "204.16%", "computed": 2.04166666667}
+    calls: list[int] = []
+    later = LaterWarnings(["made"], lambda: calls.append(1) or ["audit"])  # type: ignore[list-item]
+    assert calls == []
+    assert (list(later), list(later), len(later), calls) == (["made", "audit"], ["made", "audit"], 2, [1])
+    assert [w["message"] for w in verdict.to_dict()["warnings"]][:3] == [m for *_, m in found]
+
+
 def test_a_unit_in_two_groups_files_is_a_data_error(tmp_path: Path) -> None:
     """区统计局 written into the towns' file too: refused, naming both files and lines (found by the name hashes first)."""
     seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
