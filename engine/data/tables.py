@@ -380,7 +380,16 @@ def _plain_numbers(f: FieldSpec, values: Any) -> tuple[np.ndarray, Any, Sequence
     if series is None:
         return np.full(len(values), np.nan), range(len(values)), _cells(values)
     out, claimed = fastcells.plain_numbers(series, f.type == "percent", tuple(f.not_applicable))
-    # A claimed value out of range goes back to the per-cell path, which words the message.
+    # A claimed value out of range goes back to the per-cell path, which words the message. Two
+    # reductions say whether any is (unclaimed cells are NaN, which fmin/fmax pass over); the masks
+    # below, ~10 passes over the column, are made only when one is.
+    if not _all_in_range(f, out, ~claimed if f.type == "integer" else None):
+        _unclaim_out_of_range(f, out, claimed)
+    todo = np.flatnonzero(~claimed)
+    return out, todo.tolist(), series.gather(todo).to_list() if todo.size else []
+
+
+def _unclaim_out_of_range(f: FieldSpec, out: np.ndarray, claimed: np.ndarray) -> None:
     bad = ~(np.abs(out) <= MAX_MAGNITUDE)
     if f.min is not None:
         bad |= out < f.min
@@ -391,8 +400,6 @@ def _plain_numbers(f: FieldSpec, values: Any) -> tuple[np.ndarray, Any, Sequence
     bad &= claimed
     claimed &= ~bad
     out[bad] = np.nan
-    todo = np.flatnonzero(~claimed)
-    return out, todo.tolist(), series.gather(todo).to_list() if todo.size else []
 
 
 def _numeric_array(f: FieldSpec, arr: np.ndarray, lines: np.ndarray, problems: _Problems,

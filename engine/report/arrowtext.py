@@ -17,31 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..arrowc import STRING_VIEW as _STRING_VIEW, ArrowArray as _Array, ArrowSchema as _Schema
+
 if TYPE_CHECKING:
     import polars as pl
 
-
-class _Schema(ctypes.Structure):
-    pass
-
-
-_Schema._fields_ = [("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
-                    ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64), ("children", ctypes.c_void_p),
-                    ("dictionary", ctypes.c_void_p), ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Schema))),
-                    ("private_data", ctypes.c_void_p)]
-
-
-class _Array(ctypes.Structure):
-    pass
-
-
-_Array._fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
-                   ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64), ("buffers", ctypes.POINTER(ctypes.c_void_p)),
-                   ("children", ctypes.c_void_p), ("dictionary", ctypes.c_void_p),
-                   ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Array))), ("private_data", ctypes.c_void_p)]
-
 _INLINE = 12  # a string view holds a value of at most 12 bytes itself, not in a data buffer
-_STRING_VIEW = b"vu"  # the Arrow C format of a UTF-8 string-view array
 
 
 def joined(series: pl.Series) -> list[Any]:
