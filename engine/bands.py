@@ -16,7 +16,7 @@ _TESTS = {"below": np.less, "at_most": np.less_equal, "at_least": np.greater_equ
 
 
 def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, vetoed: np.ndarray | None = None) -> np.ndarray:
-    """Index of the first band each value falls in; -1 where none (or no value)."""
+    """Index of the first band each value falls in (int8, see first_true); -1 where none (or no value)."""
     v = np.asarray(values, dtype=np.float64)
     present = ~np.isnan(v)
     conditions = []
@@ -36,10 +36,13 @@ def assign_bands(tier: Tier, values: Any, names: dict[str, Any] | None = None, v
 
 
 def first_true(conditions: list[np.ndarray], n: int) -> np.ndarray:
-    """Per unit, the index of the first condition it meets (int64), -1 where it meets none.
+    """Per unit, the index of the first condition it meets, -1 where it meets none: int8 (int32 from
+    127 conditions on), as counted.
 
     Counted in bytes: each condition adds its index where it is the first met (a yes/no as 0/1
-    times k), so nothing is written through a mask; one widening to int64 at the end.
+    times k), so nothing is written through a mask. Kept in bytes: every reader indexes or compares
+    with it (in_bands, the band ids and labels), and a million int64 were a fresh 8 MB written by a
+    widening pass, then read eight bytes a unit by every band test.
     """
     out = np.zeros(n, dtype=np.int8 if len(conditions) < 127 else np.int32)
     taken = np.zeros(n, dtype=bool)
@@ -49,7 +52,7 @@ def first_true(conditions: list[np.ndarray], n: int) -> np.ndarray:
             np.add(out, np.multiply(new, k, dtype=out.dtype), out=out)
         taken |= new
     np.subtract(out, ~taken, out=out, dtype=out.dtype)  # 0 - 1 where no condition held
-    return out.astype(np.int64)
+    return out
 
 
 def in_bands(index: np.ndarray, tier: Tier, band_ids: tuple[str, ...]) -> np.ndarray:
@@ -64,7 +67,8 @@ def in_bands(index: np.ndarray, tier: Tier, band_ids: tuple[str, ...]) -> np.nda
         if lo == hi:
             out = index == lo
         elif lo == 0:  # read as unsigned, -1 (no band) is the largest of all: one comparison
-            out = np.asarray(index, dtype=np.int64).view(np.uint64) <= hi
+            signed = np.asarray(index)
+            out = signed.view(f"u{signed.itemsize}") <= hi
         else:
             out = (index >= lo) & (index <= hi)
         return out
