@@ -32,7 +32,15 @@ class UnitGroups:
         """From each file's (group id, unit count), in table order."""
         code: dict[str | None, int] = {g: k for k, g in enumerate(ids)}
         codes = np.repeat(np.array([code[g] for g, _ in runs], dtype=np.int32), [n for _, n in runs])
-        return cls.from_codes(ids, codes)
+        if len({g for g, _ in runs}) < len(runs):  # a group in two files: its units found by their codes
+            return cls.from_codes(ids, codes)
+        # Each group one file: its units are that file's run, a slice, where finding them by codes was a
+        # comparison over every unit and a list of positions a group (4 MB at half a million) per group.
+        at, where = 0, {}
+        for g, n in runs:
+            where[g] = slice(at, at + n) if n else np.zeros(0, dtype=np.intp)  # as _members leaves an empty group
+            at += n
+        return cls(tuple(ids), codes, tuple(where.get(g, np.zeros(0, dtype=np.intp)) for g in ids))
 
     def labels(self) -> np.ndarray:
         """Each unit's group id, as the verdict and the expressions' ``group`` read it."""
