@@ -8,9 +8,10 @@ every call builds its own evaluators.
 """
 from __future__ import annotations
 
+import ast
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from .errors import CellProblem, DataError, DataWarning, RulesetError
 from .rules.expressions import BASE_FUNCTIONS, ColumnEvaluator, Expression
 from .audit import LaterWarnings, audit_later
 from .bands import assign_bands, band_id_column, in_bands
+from .figures import Scope, part_figures
 from .data.history import Period, check_history, streaks
 from .data.yeartodate import YearToDate
 from .data.period import PeriodInfo, resolve_period
@@ -89,9 +91,18 @@ class Context:
         functions["in_band"] = self.in_band
         self.evaluator = ColumnEvaluator(names, functions)
 
-    def run(self, expr: Expression, where: Where) -> Any:
+    def run(self, expr: Expression, where: Where, node: ast.expr | None = None) -> Any:
+        """``expr``'s value (or its part ``node``'s: figures.py), a mistake told as the ruleset's, naming ``expr``."""
+        return self._told(expr, where, lambda: self.evaluator.run(expr) if node is None else self.evaluator.eval(expr.text, node))
+
+    def reduced(self, function: str, argument: Any, expr: Expression, where: Where) -> Any:
+        """``expr``, a call of ``function`` on one column, given that column (figures.py): as ``scalar`` gives it."""
+        return self._one(self._told(expr, where, lambda: self.evaluator.functions[function](argument)), expr, where)
+
+    @staticmethod
+    def _told(expr: Expression, where: Where, compute: Callable[[], Any]) -> Any:
         try:
-            return self.evaluator.run(expr)
+            return compute()
         except (TypeError, ValueError) as exc:
             # A reason already told in Chinese (a date function's argument) is kept; Python's own English words are not
             # shown, and what is left is most likely kinds mixed in a way rules/kinds.py could not see at load.
@@ -110,7 +121,10 @@ class Context:
         return out
 
     def scalar(self, expr: Expression, where: Where) -> Any:
-        arr = np.asarray(self.run(expr, where))
+        return self._one(self.run(expr, where), expr, where)
+
+    def _one(self, result: Any, expr: Expression, where: Where) -> Any:
+        arr = np.asarray(result)
         if arr.ndim != 0:
             raise RulesetError([where.problem(not_one_number(expr.text))])
         _finite(arr, expr, where)
@@ -311,19 +325,13 @@ class _PartRun:
         return np.asarray(self.ctx.names["rank"])
 
     def _figures(self) -> dict[str, dict[str, Any]]:
-        scopes: list[tuple[str, Context]] = [("all", self.ctx)]
+        scopes: list[Scope] = [("all", self.ctx, slice(None))]
+        facts = [f for f in self.ruleset.facts if f.groups]
         if self.unit_groups is not None:
-            ug, facts = self.unit_groups, [f for f in self.ruleset.facts if f.groups]
-            scopes += [(g, self.ctx.subset(ug.members[k], ug.size(k), {f.name: dict(f.groups).get(g, f.value) for f in facts}))
-                       for k, g in enumerate(ug.ids)]
-        out: dict[str, dict[str, Any]] = {}
-        for fig in self.part.summary:
-            out[fig.id] = {}
-            for scope, ctx in scopes:
-                wanted = fig.scope == "both" or (fig.scope == "all") == (scope == "all")
-                value = ctx.scalar(fig.expr, fig.where) if wanted else None
-                out[fig.id][scope] = ctx.names[fig.id] = value
-        return out
+            ug = self.unit_groups
+            scopes += [(g, self.ctx.subset(ug.members[k], ug.size(k), {f.name: dict(f.groups).get(g, f.value) for f in facts}),
+                        ug.members[k]) for k, g in enumerate(ug.ids)]
+        return part_figures(self.part, scopes, frozenset([*(f.id for f in self.part.summary), *(f.name for f in facts)]))
 
 
 def _finite(arr: np.ndarray, expr: Expression, where: Where) -> None:
