@@ -10,33 +10,10 @@ import pytest
 import tongbao
 from tongbao import figures
 
-RULES = """tongbao: 1
-id: t
-version: "1"
-title: 测试
-issuer: 测试单位
-region: 测试地区
-facts:
-  bonus: {label: 加分, value: 1, groups: {big: 3}}
-units:
-  file: units.csv
-  key: 单位
-  fields:
-    a: {column: 甲, type: integer}
-    b: {column: 乙, type: number}
-groups:
-  big: {label: 大, when: a >= 2}
-  small: {label: 小}
-metrics:
-  score: {label: 得分, expr: a * 10, format: integer}
-tiers:
-  grade:
-    label: 档次
-    metric: score
-    bands:
-      - {id: high, label: 高, at_least: 20, severity: 0}
-      - {id: low, label: 低, otherwise: true, severity: 1}
-summary:
+from test_lazy_names import RULES as ONE_FIELD  # the same units, groups by condition and tier
+
+RULES = ONE_FIELD[:ONE_FIELD.index("summary:")].replace("units:\n", "facts:\n  bonus: {label: 加分, value: 1, groups: {big: 3}}\nunits:\n", 1) \
+    .replace("    a: {column: 甲, type: integer}\n", "    a: {column: 甲, type: integer}\n    b: {column: 乙, type: number}\n") + """summary:
   - {id: high_count, label: 高档单位数, expr: 'count(in_band("grade", "high"))', format: integer}
   - {id: weighted, label: 加权, expr: sum(a * 2 + b), format: number:2}
   - {id: with_bonus, label: 含加分, expr: sum(a * bonus), format: integer}

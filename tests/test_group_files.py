@@ -163,6 +163,19 @@ def test_validate_accepts_what_lint_suggests_and_it_evaluates(tmp_path: Path) ->
         (0.4, []), (0.25, ["low_adoption", "no_plan"]), (None, []), (None, [])]
 
 
+SEED = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
+
+
+def _yanjiang(tmp_path: Path, line: str, changed: str) -> tuple[tongbao.Ruleset, Path]:
+    """The yanjiang seed's rules and a copy of its data, one line of the towns' submission file changed."""
+    shutil.copytree(SEED, tmp_path / "data")
+    towns = tmp_path / "data" / "镇街报送.csv"
+    text = towns.read_text(encoding="utf-8")
+    assert line in text
+    towns.write_text(text.replace(line, changed), encoding="utf-8")
+    return tongbao.load_ruleset(SEED.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml"), tmp_path / "data"
+
+
 def test_a_joined_tables_printed_cells_are_read_file_by_file(tmp_path: Path) -> None:
     """The joined table keeps each file's printed cells apart (text_runs); the audit quotes the towns' slip
     (the second file) as printed, with its file and line, and text_at reads every cell in table order."""
@@ -170,13 +183,8 @@ def test_a_joined_tables_printed_cells_are_read_file_by_file(tmp_path: Path) -> 
 
     import numpy as np
 
-    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
-    shutil.copytree(seed, tmp_path / "data")
-    towns = tmp_path / "data" / "镇街报送.csv"
-    towns.write_text(towns.read_text(encoding="utf-8").replace("2,东峰镇,24,49,5,204.17%", "2,东峰镇,24,49,4.50,204.17%"),
-                     encoding="utf-8")
-    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
-    part = tongbao.evaluate(rules, tmp_path / "data").parts[0]
+    rules, data = _yanjiang(tmp_path, "2,东峰镇,24,49,5,204.17%", "2,东峰镇,24,49,4.50,204.17%")
+    part = tongbao.evaluate(rules, data).parts[0]
     slips = [(w.file and Path(w.file).name, w.line, w.unit, w.message) for w in part.warnings if w.code == "TB-A001"]
     assert slips == [("镇街报送.csv", 3, "东峰镇", "附件“报送得分”为 4.50，按规则计算为 5.00。")]
     printed = [row["报送得分"] for name in ("区级部门报送.csv", "镇街报送.csv")
@@ -200,7 +208,7 @@ def test_a_joined_tables_names_are_joined_when_first_read() -> None:
 
     import numpy as np
 
-    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
+    seed = SEED
     rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
     table = tongbao.evaluate(rules, seed).parts[0].table
     names = [row["单位"] for name in ("区级部门报送.csv", "镇街报送.csv") for row in csv.DictReader((seed / name).open(encoding="utf-8"))]
@@ -219,13 +227,8 @@ def test_the_audits_warnings_are_made_when_first_read(tmp_path: Path) -> None:
     first read, once, after those made before the audit (the seed's own blank 报送得分 is the third)."""
     from tongbao.audit import LaterWarnings
 
-    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
-    shutil.copytree(seed, tmp_path / "data")
-    towns = tmp_path / "data" / "镇街报送.csv"
-    towns.write_text(towns.read_text(encoding="utf-8").replace("2,东峰镇,24,49,5,204.17%", "2,东峰镇,24,49,4.50,204.16%"),
-                     encoding="utf-8")
-    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
-    verdict = tongbao.evaluate(rules, tmp_path / "data")
+    rules, data = _yanjiang(tmp_path, "2,东峰镇,24,49,5,204.17%", "2,东峰镇,24,49,4.50,204.16%")
+    verdict = tongbao.evaluate(rules, data)
     part = verdict.parts[0]
     assert isinstance(part.warnings, LaterWarnings) and part.warnings._all is None
     found = [(w.code, w.line, w.unit, w.message) for w in part.warnings]
@@ -243,13 +246,9 @@ def test_the_audits_warnings_are_made_when_first_read(tmp_path: Path) -> None:
 
 def test_a_unit_in_two_groups_files_is_a_data_error(tmp_path: Path) -> None:
     """区统计局 written into the towns' file too: refused, naming both files and lines (found by the name hashes first)."""
-    seed = Path(__file__).resolve().parent.parent / "examples" / "yanjiang-xinxi-2020q3"
-    shutil.copytree(seed, tmp_path / "data")
-    towns = tmp_path / "data" / "镇街报送.csv"
-    towns.write_text(towns.read_text(encoding="utf-8").replace("2,东峰镇,", "2,区统计局,"), encoding="utf-8")
-    rules = tongbao.load_ruleset(seed.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
+    rules, data = _yanjiang(tmp_path, "2,东峰镇,", "2,区统计局,")
     with pytest.raises(tongbao.DataError) as err:
-        tongbao.evaluate(rules, tmp_path / "data")
+        tongbao.evaluate(rules, data)
     [problem] = err.value.problems
     assert (Path(problem.file).name, problem.line, problem.value) == ("镇街报送.csv", 3, "区统计局")
     assert "单位名称与" in problem.message and "区级部门报送.csv 第 2 行重复" in problem.message
