@@ -117,7 +117,8 @@ def _fast(part: PartResult, fast: bool | None) -> bool:
 
 def _unit_text(part: PartResult, indent: int, names: Any) -> Iterator[Piece]:
     """The unit list written column-wise, TEXT_BATCH units at a time (``names``: unittext.name_texts' or None)."""
-    return _unit_list(part, indent, TEXT_BATCH, lambda start, stop: unittext.units_text(part, start, stop, indent, names), BUILDERS)
+    numbers = unittext.number_tables()  # each column's texts by distinct value, made once for all batches
+    return _unit_list(part, indent, TEXT_BATCH, lambda start, stop: unittext.units_text(part, start, stop, indent, names, numbers), BUILDERS)
 
 
 def _units(part: PartResult, indent: int) -> Iterator[Piece]:

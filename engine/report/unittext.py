@@ -24,6 +24,7 @@ from ..rules.formatmany import json_number_arrays
 from ..unitrows import json_column, messages
 from ..verdict import UNIT_SEPARATORS
 from .arrowtext import joined
+from .numbertext import NumberTables
 
 _ITEM, _KEY = UNIT_SEPARATORS  # between items, after a key: as verdict.unit_lines writes a unit
 
@@ -62,18 +63,20 @@ def literal(value: Any) -> str:
     return json_safe(json.dumps(value, ensure_ascii=False, separators=UNIT_SEPARATORS))
 
 
-def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None) -> list[Any]:
+def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Series | None = None,
+               numbers: NumberTables | None = None) -> list[Any]:
     """Units ``start``..``stop`` as verdict.unit_lines lays them out, each led by the ``,`` that
     would come before it (the list's first unit drops its own): ``,\\n`` + indentation + the unit on
     one line; ``indent`` is the column of the ``"units"`` key. ``names``: the table's names escaped
-    for JSON (name_texts, when all are text), made once for all batches. The text is given as
+    for JSON (name_texts, when all are text), made once for all batches; ``numbers``: the part's
+    number_tables, shared by its batches. The text is given as
     pieces of polars' own memory (arrowtext.joined): no Python object per unit, no copy."""
     import polars as pl
 
     n = min(stop, len(r.table)) - start
     text = _Text()
     text.add(",\n" + " " * (indent + 2) + "{")
-    _unit(text, r, slice(start, start + n), n, names)
+    _unit(text, r, slice(start, start + n), n, names, numbers or number_tables())
     text.add("}")
     return joined(pl.DataFrame(text.frame, height=n).select(text.expr()).to_series())
 
@@ -109,7 +112,7 @@ class _Text:
         self.frame[name] = values
         return pl.col(name)
 
-def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None) -> None:
+def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None, numbers: NumberTables) -> None:
     """The pieces of one unit's entry, in unit_dicts' key order, as json.dumps writes a dict on one line."""
     p, t = r.part, r.table
 
@@ -139,10 +142,10 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     slot("line", number_texts(t.lines[sl]))
     if r.groups is not None:
         slot("group", value_texts(r.groups[sl]))
-    obj("fields", {f.name: _column_text(t.columns[f.name][sl], f.format) for f in p.units.fields})
+    obj("fields", {f.name: _column_text(t.columns[f.name], sl, f.format, numbers) for f in p.units.fields})
     metrics = {a.name: (r.aggregates[a.name], a.format) for a in p.aggregates() if a.how != "dates"}
     metrics.update({m.name: (r.metrics[m.name], m.format) for m in p.metrics})
-    obj("metrics", {k: _column_text(v[sl], fmt) for k, (v, fmt) in metrics.items()})
+    obj("metrics", {k: _column_text(v, sl, fmt, numbers) for k, (v, fmt) in metrics.items()})
     if p.vetoes:
         listed("vetoes", [(r.vetoes[v.name][sl], literal(v.name)) for v in p.vetoes])
     obj("bands", {tier.name: _band_texts(tier, r.bands[tier.name][sl]) for tier in p.tiers})
@@ -154,11 +157,16 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     _not_applicable(text, r, sl, n)
 
 
-def _column_text(values: np.ndarray, fmt: Any) -> pl.Series:
-    """A field's or metric's JSON text per unit, as json_column's values would be written."""
-    if values.dtype.kind in "biuf":
-        return number_texts(values, fmt)
-    return value_texts(np.array(json_column(values, fmt), dtype=object))
+def _column_text(column: np.ndarray, sl: slice, fmt: Any, numbers: NumberTables) -> pl.Series:
+    """A field's or metric's JSON text for the units ``sl``, as json_column's values would be written."""
+    if column.dtype.kind in "biuf":
+        return numbers.texts(column, sl, fmt)
+    return value_texts(np.array(json_column(column[sl], fmt), dtype=object))
+
+
+def number_tables() -> NumberTables:
+    """The number tables (report.numbertext) for one verdict's batches: number_texts made once per distinct value."""
+    return NumberTables(number_texts)
 
 
 def number_texts(values: np.ndarray, fmt: Any = None) -> pl.Series:
