@@ -8,12 +8,13 @@ writes it ("1.…；2.…。"). Rounding is formatting.py's half-up rule, throug
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from .rules.formatmany import format_many, format_series
+from .rules.formatmany import format_many, format_series, rounded_units
 from .rules.formatting import MISSING, NOT_APPLICABLE, Format, round_half_up, written
 from .rules.messagecheck import spec_format
 from .rules.model import RANK_NAMES
@@ -145,7 +146,7 @@ def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable
         if slot.name.startswith("band.") and slot.name[5:] in r.bands:  # a few labels escaped, then gathered
             labels, at = _band_labels(r, slot.name[5:], units)
             return pl.lit(esc(pl.Series(labels, dtype=pl.String)).gather(at)), at == len(labels) - 1
-        texts, missing = _unit_column(r, slot, units, None, _value_series)
+        texts, missing = _unit_column(r, slot, units, None, _value_series if len(r.table) < TABLE_FROM else _tabled_series)
         series = texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String, strict=True)
         return pl.lit(esc(series)), missing
 
@@ -178,6 +179,49 @@ def _value_series(values: np.ndarray, fmt: Format, spec: Spec | None, na: np.nda
     na = np.zeros(len(v), dtype=bool) if na is None else np.asarray(na, dtype=bool)
     texts: Any = format_series(v, shown, na)  # a polars Series where the list path has a list
     return texts, na | np.isnan(v.astype(np.float64))
+
+
+TABLE_FROM = 100_000  # units in a part from which numbers in messages are gathered from a table (_tabled_series)
+TABLE_UNITS = 1 << 17  # rounded values 0 .. TABLE_UNITS - 1 in the table: a percent with two decimals up to 1310.71%
+
+
+def _tabled_series(values: np.ndarray, fmt: Format, spec: Spec | None, na: np.ndarray | None = None) -> Column:
+    """_value_series, the text of each value rounded to a unit of the table's range gathered from the
+    table of those texts (~0.1 ms for 20,000 values where format_series takes ~1.8): format_series
+    writes a value from its rounded units and its sign alone, so the texts are the same. The rest
+    (negative, off the table, near a half) is written by format_series as before."""
+    v, shown = np.asarray(values), spec_format(spec, fmt)
+    table = _unit_table(shown) if v.dtype.kind in "fiu" and shown.kind in ("percent", "integer", "number") and \
+        (spec is None or (spec.kind != "万" and not spec.grouping)) else None
+    if table is None:
+        return _value_series(values, fmt, spec, na)
+    v = v.astype(np.float64)
+    q, exact = rounded_units(v, *_units_of(shown))
+    ok = exact & ~np.signbit(v) & (q < TABLE_UNITS)
+    texts = table.gather(np.where(ok, q, 0))
+    odd = np.flatnonzero(~ok)
+    if odd.size:
+        texts = texts.scatter(odd, format_series(v[odd], shown))
+    na = np.zeros(len(v), dtype=bool) if na is None else np.asarray(na, dtype=bool)
+    if na.any():
+        texts = texts.scatter(np.flatnonzero(na), NOT_APPLICABLE)
+    return texts, na | np.isnan(v)
+
+
+def _units_of(fmt: Format) -> tuple[int, str]:
+    """The decimals and scale format_series rounds a value to under ``fmt``."""
+    return (0 if fmt.kind == "integer" else fmt.decimals), ("100" if fmt.kind == "percent" else "1")
+
+
+@functools.lru_cache(maxsize=8)
+def _unit_table(fmt: Format) -> Any:
+    """format_series' text of each rounded value 0 .. TABLE_UNITS - 1 under ``fmt``: written from values
+    that round to exactly those units (checked), else None."""
+    decimals, scale = _units_of(fmt)
+    units = np.arange(TABLE_UNITS, dtype=np.int64)
+    values = units / (10.0**decimals * (100.0 if scale == "100" else 1.0))
+    q, exact = rounded_units(values, decimals, scale)
+    return format_series(values, fmt) if bool(exact.all()) and np.array_equal(q, units) else None
 
 
 def _unit_column(r: PartResult, slot: Slot, units: np.ndarray, extra: dict[str, str] | None,

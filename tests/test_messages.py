@@ -7,6 +7,7 @@ ruleset error with file, line, column and key (validate and evaluate exit 1, not
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import tongbao
 from tongbao.messages import numbered, render, value_column
@@ -225,3 +226,34 @@ def test_fact_lines_by_format_rate_and_group() -> None:
     assert fact_line(rate, True, {"towns": "乡镇"}) == "85.5%（乡镇 80%）"
     assert fact_line(rate, False) == "0.86（towns 0.8）"
     assert fact_line(shown, True) == "90.0%"
+
+
+TABLED = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                   st.integers(0, 2 * 10**5).map(lambda k: k / 10**4),  # rates with four decimals, mostly in the table
+                   st.integers(-10**4, 10**4).map(lambda k: k / 200),  # halves at two decimals
+                   st.integers(0, 10**6).map(lambda k: k / 1000 + 0.0005),  # halves at three
+                   st.sampled_from([0.0, -0.0, 0.285, 1310.715, 1310.705, 131071.5, 131072.0, 1e17, 2.0**40]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TABLED, min_size=1, max_size=40), st.sampled_from(["percent:2", "percent:0", "number:2", "number:3", "integer"]),
+       st.sampled_from([None, ".1%", ".2f", "d", ",d", ".2万"]))
+def test_message_numbers_from_the_table_are_format_series_own(values: list[float], fmt: str, spec: str | None) -> None:
+    from tongbao.messages import _tabled_series, _value_series
+
+    arr, shown = np.array(values, dtype=np.float64), parse_spec(spec) if spec else None
+    na = np.zeros(len(arr), dtype=bool)
+    na[1::4] = True
+    for v in (arr, np.array([int(x) for x in values if math.isfinite(x) and abs(x) < 2**53], dtype=np.int64)):
+        got, want = _tabled_series(v, Format.parse(fmt), shown, na[:len(v)]), _value_series(v, Format.parse(fmt), shown, na[:len(v)])
+        assert list(got[0]) == list(want[0]) and got[1].tolist() == want[1].tolist()
+
+
+def test_the_message_number_table_holds_each_rounded_value_written() -> None:
+    from tongbao.messages import TABLE_UNITS, _unit_table
+
+    percent = _unit_table(Format("percent", 2))
+    assert len(percent) == TABLE_UNITS == 131_072
+    assert percent.gather([0, 5, 2139, 10_000, 131_071]).to_list() == ["0.00%", "0.05%", "21.39%", "100.00%", "1310.71%"]
+    assert _unit_table(Format("integer")).gather([0, 237, 131_071]).to_list() == ["0", "237", "131071"]
+    assert _unit_table(Format("number", 3)).gather([1, 1500]).to_list() == ["0.001", "1.500"]
