@@ -153,6 +153,35 @@ def test_a_batch_that_fails_in_a_builder_thread_raises_in_order(monkeypatch: pyt
     assert max(made) <= 40  # never more than two batches ahead of the one given back
 
 
+def test_the_first_unit_batches_are_built_while_the_text_before_them_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first part's first BUILDERS batches start when the verdict's first piece is given, not when its
+    unit list is reached; a reader that stops there leaves no batch queued to be built."""
+    import threading
+    import time
+
+    made: list[int] = []
+    two = threading.Event()
+    units_text = unittext.units_text
+
+    def recorded(r: Any, start: int, *args: Any) -> list[Any]:
+        made.append(start)
+        if len(made) == 2:
+            two.set()
+        return units_text(r, start, *args)
+
+    monkeypatch.setattr(jsonout, "TEXT_BATCH", 7)
+    monkeypatch.setattr(jsonout, "BUILDERS", 2)
+    monkeypatch.setattr(unittext, "units_text", recorded)
+    verdict = tongbao.evaluate(tongbao.load_ruleset(ROOT / "rulesets/yanjiang-xinxi-2020q3.yaml"), ROOT / "examples/yanjiang-xinxi-2020q3")
+    chunks = jsonout.verdict_chunks(verdict, fast=True)
+    head = bytes(next(chunks))
+    assert head.startswith(b'{\n  "tongbao"')  # the skeleton's text before the first list it leaves out
+    assert two.wait(10) and sorted(made) == [0, 7]  # both builders at work before the unit list's turn
+    chunks.close()
+    time.sleep(0.2)
+    assert sorted(made) == [0, 7]  # closed: the batches after them are not built
+
+
 def test_strings_escape_as_dumps() -> None:
     texts = ['a"b', "c\\d", "e\nf\tg\x00h\x1f", "单位\u2028\u2029\x7f\x85\u061c\u200e\u202a\u2066", None, "", "\ud800 lone"]
     got = unittext.string_texts(texts).to_list()

@@ -10,6 +10,7 @@ indent=2, and the one number form where the two libraries differ — floats betw
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -22,6 +23,8 @@ from ..verdict import _JSON_UNSAFE, json_safe, unit_lines
 from . import unittext
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ..verdict import PartResult, Verdict
 
 BATCH = 10_000  # units per piece on the dict path
@@ -64,17 +67,28 @@ def _chunks(verdict: Verdict, fast: bool | None) -> Iterator[tuple[Piece, bool]]
         return
     safe = not odd_keys  # else the skeleton is escaped on the bytes
     parts, names, texts, done = iter(verdict.parts), iter(lists), _Names(fast, verdict.parts), 0
-    for m in marks:
-        yield skeleton[done:m.start()], safe
-        indent = m.start() - skeleton.rfind(b"\n", 0, m.start()) - 1 - len(b'"units": ')  # spaces before "units"
-        if m.group() == _UNITS:
-            part = next(parts)
-            units = _unit_text(part, indent, texts.plain(part.table.names)) if _fast(part, fast) else _units(part, indent)
-            yield from ((chunk, True) for chunk in units)
-        else:
-            yield from ((chunk, True) for chunk in texts.name_list(next(names), indent))
-        done = m.end()
+    first = next((m for m in marks if m.group() == _UNITS), None)
+    # the first part's unit list is started now: its first batches are built while the text before it is written
+    started = _part_units(verdict.parts[0], _indent(skeleton, first), fast, texts) if first is not None else None
+    try:
+        for m in marks:
+            yield skeleton[done:m.start()], safe
+            if m.group() == _UNITS:
+                part = next(parts)
+                units = started if m is first and started is not None else _part_units(part, _indent(skeleton, m), fast, texts)
+                yield from ((chunk, True) for chunk in units)
+            else:
+                yield from ((chunk, True) for chunk in texts.name_list(next(names), _indent(skeleton, m)))
+            done = m.end()
+    finally:
+        if started is not None:
+            started.close()  # an error, or a reader gone: the batches still queued are not built
     yield skeleton[done:] + b"\n", safe
+
+
+def _indent(skeleton: bytes, mark: re.Match[bytes]) -> int:
+    """The column of a mark's key ("units", or a summary's list of names): the spaces before it."""
+    return mark.start() - skeleton.rfind(b"\n", 0, mark.start()) - 1 - len(b'"units": ')
 
 
 def _plain(verdict: Verdict) -> bytes:
@@ -115,50 +129,91 @@ def _fast(part: PartResult, fast: bool | None) -> bool:
     return wanted and unittext.unsupported(part) is None
 
 
-def _unit_text(part: PartResult, indent: int, names: Any) -> Iterator[Piece]:
+def _part_units(part: PartResult, indent: int, fast: bool | None, texts: _Names) -> _UnitList:
+    """The part's unit list: column-wise (its batches started in threads now) or from dicts."""
+    return _unit_text(part, indent, texts.plain(part.table.names)) if _fast(part, fast) else _units(part, indent)
+
+
+def _unit_text(part: PartResult, indent: int, names: Any) -> _UnitList:
     """The unit list written column-wise, TEXT_BATCH units at a time (``names``: unittext.name_texts' or None)."""
     numbers = unittext.number_tables()  # each column's texts by distinct value, made once for all batches
     return _unit_list(part, indent, TEXT_BATCH, lambda start, stop: unittext.units_text(part, start, stop, indent, names, numbers), BUILDERS)
 
 
-def _units(part: PartResult, indent: int) -> Iterator[Piece]:
+def _units(part: PartResult, indent: int) -> _UnitList:
     """The unit list as dicts written by json (verdict.unit_lines, the layout's definition), BATCH units at a time."""
     return _unit_list(part, indent, BATCH, lambda start, stop: [("," + json_safe(unit_lines(unit_dicts(part, start, stop), indent))).encode()])
 
 
-def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, int], list[Piece]], builders: int = 1) -> Iterator[Piece]:
-    """``[``, the batches of ``size`` units (pieces of text, each unit ``,\\n`` + its line), ``\\n]`` at
-    ``indent``, less the first unit's ``,``; ``builders`` batches made at once, in threads (given back in order)."""
+def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, int], list[Piece]], builders: int = 1) -> _UnitList:
+    """The batches of ``size`` units (pieces of text, each unit ``,\\n`` + its line), ``builders`` made at once
+    in threads (given back in order), the first ones started now."""
     n = len(part.table)
-    if n == 0:
-        yield b"[]"
-        return
-    yield b"["
     starts = range(0, n, size)
     made = _in_threads(lambda start: batch(start, min(n, start + size)), starts, builders) if builders > 1 and len(starts) > 1 \
         else map(lambda start: batch(start, min(n, start + size)), starts)
-    for start, pieces in zip(starts, made):
-        if not start:
-            pieces[0] = memoryview(pieces[0])[1:]  # the list's first unit has no "," before it
-        yield from pieces
-    yield b"\n" + b" " * indent + b"]"
+    return _UnitList(n, indent, made)
 
 
-def _in_threads(make: Callable[[int], list[Piece]], starts: range, builders: int) -> Iterator[list[Piece]]:
-    """``make(start)`` for each start, in order, ``builders`` at a time in threads: polars and numpy,
-    which do most of the work, release the GIL, so on two cores two batches are built at once.
-    At most ``builders`` batches are made ahead of the one being written (bounded memory)."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
+class _UnitList:
+    """``[``, the batches, ``\\n]`` at ``indent``, less the first unit's ``,``; ``[]`` for no units."""
 
-    with ThreadPoolExecutor(builders, thread_name_prefix="tongbao-json") as pool:
-        ahead: deque[Any] = deque()
-        for start in starts:
-            ahead.append(pool.submit(make, start))
-            if len(ahead) >= builders:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
+    def __init__(self, n: int, indent: int, made: Iterator[list[Piece]]) -> None:
+        self.n, self.indent, self.made = n, indent, made
+
+    def __iter__(self) -> Iterator[Piece]:
+        if not self.n:
+            yield b"[]"
+            return
+        yield b"["
+        for k, pieces in enumerate(self.made):
+            if not k:
+                pieces[0] = memoryview(pieces[0])[1:]  # the list's first unit has no "," before it
+            yield from pieces
+        yield b"\n" + b" " * self.indent + b"]"
+
+    def close(self) -> None:
+        if isinstance(self.made, _Ahead):
+            self.made.close()
+
+
+def _in_threads(make: Callable[[int], list[Piece]], starts: range, builders: int) -> _Ahead:
+    """``make(start)`` for each start, in order, ``builders`` at a time in threads, the first ones started now."""
+    return _Ahead(make, starts, builders)
+
+
+class _Ahead:
+    """Batches made in threads: polars and numpy, which do most of the work, release the GIL, so on
+    two cores two batches are built at once. At most ``builders`` batches are made ahead of the one
+    being written (bounded memory); the first ``builders`` start when this is made. An error making
+    a batch is raised when that batch's turn comes; the batches after it are not built."""
+
+    def __init__(self, make: Callable[[int], list[Piece]], starts: range, builders: int) -> None:
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(builders, thread_name_prefix="tongbao-json")
+        self._make, self._starts, self._builders = make, iter(starts), builders
+        self._ahead: deque[Future[list[Piece]]] = deque(self._pool.submit(make, start) for start in itertools.islice(self._starts, builders))
+
+    def __iter__(self) -> _Ahead:
+        return self
+
+    def __next__(self) -> list[Piece]:
+        if len(self._ahead) < self._builders and (start := next(self._starts, None)) is not None:
+            self._ahead.append(self._pool.submit(self._make, start))
+        if not self._ahead:
+            self.close()
+            raise StopIteration
+        try:
+            return self._ahead.popleft().result()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop: batches not begun are dropped, the threads end once the ones being built are done."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _for_orjson(data: Any, odd_keys: list[str], lists: list[NameList]) -> Any:
