@@ -71,14 +71,12 @@ def units_text(r: PartResult, start: int, stop: int, indent: int, names: pl.Seri
     for JSON (name_texts, when all are text), made once for all batches; ``numbers``: the part's
     number_tables, shared by its batches. The text is given as
     pieces of polars' own memory (arrowtext.joined): no Python object per unit, no copy."""
-    import polars as pl
-
     n = min(stop, len(r.table)) - start
     text = _Text()
     text.add(",\n" + " " * (indent + 2) + "{")
     _unit(text, r, slice(start, start + n), n, names, numbers or number_tables())
     text.add("}")
-    return joined(pl.DataFrame(text.frame, height=n).select(text.expr()).to_series())
+    return joined(text.lines(n))
 
 
 class _Text:
@@ -97,20 +95,18 @@ class _Text:
             self.format.append(piece.replace("{", "{{").replace("}", "}}"))
             return
         self.format.append("{}")
-        self.args.append(self.column(piece) if isinstance(piece, pl.Series) else piece)
+        if isinstance(piece, pl.Series):  # a column of the frame the lines are written from
+            self.frame[name := f"c{len(self.frame)}"] = piece
+            piece = pl.col(name)
+        self.args.append(piece)
 
-    def expr(self) -> pl.Expr:
-        """Each unit's text (no argument is ever null: str_format would make the whole text null)."""
+    def lines(self, n: int) -> pl.Series:
+        """The ``n`` units' texts (no argument is ever null: str_format would make the whole text null)."""
         import polars as pl
 
-        return pl.format("".join(self.format), *self.args)
+        frame = pl.DataFrame(self.frame, height=n) if self.frame else pl.DataFrame()  # every argument an expression
+        return frame.select(pl.format("".join(self.format), *self.args)).to_series()
 
-    def column(self, values: pl.Series) -> pl.Expr:
-        import polars as pl
-
-        name = f"c{len(self.frame)}"
-        self.frame[name] = values
-        return pl.col(name)
 
 def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None, numbers: NumberTables) -> None:
     """The pieces of one unit's entry, in unit_dicts' key order, as json.dumps writes a dict on one line."""
@@ -126,7 +122,7 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
         _add_items(text, n, items)
         text.add("]")
 
-    def obj(name: str, items: dict[str, pl.Series]) -> None:
+    def obj(name: str, items: dict[str, pl.Series | pl.Expr]) -> None:
         slot(name, "{")
         for k, (item, values) in enumerate(items.items()):
             text.add((_ITEM if k else "") + literal(item) + _KEY)
@@ -157,7 +153,7 @@ def _unit(text: _Text, r: PartResult, sl: slice, n: int, names: pl.Series | None
     _not_applicable(text, r, sl, n)
 
 
-def _column_text(column: np.ndarray, sl: slice, fmt: Any, numbers: NumberTables) -> pl.Series:
+def _column_text(column: np.ndarray, sl: slice, fmt: Any, numbers: NumberTables) -> pl.Series | pl.Expr:
     """A field's or metric's JSON text for the units ``sl``, as json_column's values would be written."""
     if column.dtype.kind in "biuf":
         return numbers.texts(column, sl, fmt)
@@ -297,11 +293,19 @@ def _rank_texts(rank: np.ndarray) -> pl.Series:
     return out.scatter(np.flatnonzero(missing), "null") if missing.any() else out
 
 
-def _band_texts(tier: Any, index: np.ndarray) -> pl.Series:
+def _band_texts(tier: Any, index: np.ndarray) -> pl.Expr:
     import polars as pl
 
     ids = pl.Series([literal(b.id) for b in tier.bands] + ["null"], dtype=pl.String)
-    return ids.gather(np.where(index < 0, len(tier.bands), index))
+    return _gathered(ids, np.where(index < 0, len(tier.bands), index))
+
+
+def _gathered(texts: pl.Series, index: np.ndarray) -> pl.Expr:
+    """``texts.gather(index)`` as an expression of the query that writes the unit lines: Series.gather
+    is a query of its own, ~0.1 ms a call (what gathering 20,000 texts itself costs), ~12 a batch."""
+    import polars as pl
+
+    return pl.lit(texts).gather(pl.Series(index))
 
 
 def _add_items(text: _Text, n: int, items: Sequence[tuple[np.ndarray, str | pl.Series]]) -> None:
@@ -318,14 +322,14 @@ def _add_items(text: _Text, n: int, items: Sequence[tuple[np.ndarray, str | pl.S
         if not present.any():  # no unit of the batch has it: no column (tonggu's escalations without history)
             continue
         if isinstance(texts, str):
-            text.add(pl.Series(["", texts, _ITEM + texts], dtype=pl.String).gather(present * (1 + before)))
+            text.add(_gathered(pl.Series(["", texts, _ITEM + texts], dtype=pl.String), present * (1 + before)))
         else:
-            text.add(pl.Series(["", _ITEM], dtype=pl.String).gather((present & before).astype(np.int64)))
+            text.add(_gathered(pl.Series(["", _ITEM], dtype=pl.String), (present & before).astype(np.int64)))
             text.add(_spread(texts, present))
         before |= present
 
 
-def _spread(texts: pl.Series, present: np.ndarray) -> pl.Series:
+def _spread(texts: pl.Series, present: np.ndarray) -> pl.Series | pl.Expr:
     """A text column over all units: ``texts`` (the present units' texts, in order) where present, "" elsewhere."""
     import polars as pl
 
@@ -334,7 +338,7 @@ def _spread(texts: pl.Series, present: np.ndarray) -> pl.Series:
     at = np.full(len(present), len(texts), dtype=np.int64)
     at[present] = np.arange(len(texts))
     # one chunk: gathering from two (texts, "") took ~3x as long; the views are gathered, the texts not copied
-    return pl.concat([texts, pl.Series([""], dtype=pl.String)], rechunk=True).gather(at)
+    return _gathered(pl.concat([texts, pl.Series([""], dtype=pl.String)], rechunk=True), at)
 
 
 def _notifications(r: PartResult, sl: slice, names: pl.Series | None) -> list[tuple[np.ndarray, pl.Series]]:
