@@ -130,7 +130,8 @@ def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable
     columns, clauses blanked where a placeholder is missing. ``escape`` (a String Series, or a str,
     → the same escaped) is applied to every piece: escaping is character by character, so the pieces escaped
     one by one join into the escaped message without a pass over the joined text. ``unit_texts``:
-    ``{unit}`` for these units, already escaped (the JSON writer has every name's text)."""
+    ``{unit}`` for these units, already escaped (the JSON writer has every name's text), or the
+    expression that gathers them in the message's own query (Series.gather is a query of its own)."""
     import polars as pl
 
     units = np.asarray(units, dtype=np.int64)
@@ -142,10 +143,10 @@ def message_pieces(r: PartResult, text: str, units: np.ndarray, escape: Callable
 
     def source(slot: Slot) -> tuple[Any, np.ndarray]:
         if slot.name == "unit" and unit_texts is not None:
-            return pl.lit(unit_texts), np.zeros(n, dtype=bool)
+            return unit_texts if isinstance(unit_texts, pl.Expr) else pl.lit(unit_texts), np.zeros(n, dtype=bool)
         if slot.name.startswith("band.") and slot.name[5:] in r.bands:  # a few labels escaped, then gathered
             labels, at = _band_labels(r, slot.name[5:], units)
-            return pl.lit(esc(pl.Series(labels, dtype=pl.String)).gather(at)), at == len(labels) - 1
+            return pl.lit(esc(pl.Series(labels, dtype=pl.String))).gather(pl.Series(at)), at == len(labels) - 1  # in the query
         texts, missing = _unit_column(r, slot, units, None, _value_series if len(r.table) < TABLE_FROM else _tabled_series)
         series = texts if isinstance(texts, pl.Series) else pl.Series(texts, dtype=pl.String, strict=True)
         return pl.lit(esc(series)), missing

@@ -184,7 +184,8 @@ def test_the_first_unit_batches_are_built_while_the_text_before_them_is_written(
 
 def test_a_batch_gathers_its_texts_in_the_query_that_writes_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     """Series.gather is a polars query of its own (~0.1 ms): a batch's band ids, list items and tabled
-    numbers are gathered as expressions of the one query that writes its lines, with the same text."""
+    numbers are gathered as expressions of the one query that writes its lines, the messages' unit
+    names in each notification's query, with the same text."""
     import polars as pl
 
     from tongbao.report import numbertext
@@ -206,8 +207,11 @@ def test_a_batch_gathers_its_texts_in_the_query_that_writes_its_lines(monkeypatc
     text = unittext._Text()
     unittext._add_items(text, n, items)
     assert text.args and not text.frame and len(text.lines(n)) == n  # every argument an expression: no Series gathered
-    monkeypatch.undo()
+    gather = monkeypatch.undo() or pl.Series.gather
+    names_gathered: list[int] = []  # the messages' {unit}: gathered in each notification's query, not by Series.gather
+    monkeypatch.setattr(pl.Series, "gather", lambda self, i: names_gathered.append(len(self)) or gather(self, i))
     assert b"".join(unittext.units_text(part, 0, n, 4, names)) == expected
+    assert len(names) not in names_gathered and names_gathered  # (format_series still gathers its digits)
 
 
 def test_strings_escape_as_dumps() -> None:

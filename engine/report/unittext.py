@@ -362,7 +362,7 @@ def _items(r: PartResult, note: Any, units: np.ndarray, head: str, names: pl.Ser
     if not units.size:
         return pl.Series([], dtype=pl.String)
     try:
-        pieces = message_pieces(r, note.message, units, escaped, None if names is None else names.gather(units))
+        pieces = message_pieces(r, note.message, units, escaped, None if names is None else _gathered(names, units))
     except (TypeError, pl.exceptions.PolarsError, UnicodeError):
         pieces = [pl.lit(string_texts(messages(r, note, units)).str.slice(1).str.head(-1))]
     items = pl.select(pl.concat_str([pl.lit(head), *pieces, pl.lit('"}')])).to_series()
