@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from tongbao.arrowc import exported
 from tongbao.data import fastcells
-from tongbao.data.shortnumbers import short_numbers
+from tongbao.data.shortnumbers import _BLOCK, short_numbers
 
 _BODY = re.compile(r"[0-9]*\.?[0-9]*")
 
@@ -91,3 +91,14 @@ def test_a_not_applicable_token_that_reads_as_a_number_is_not_claimed(percent: b
     values, got = fastcells.plain_numbers(pl.Series(cells), percent, tokens)
     assert got.tolist() == claimed
     assert np.isnan(values[~got]).all()
+
+
+def test_a_block_without_a_dot_and_one_with_dots() -> None:
+    # A block whose cells hold no dot (an integer column's) skips taking the dot out; its neighbour does not.
+    whole = [str(i * 7919 % 100_000_000) for i in range(_BLOCK)]
+    dotted = [f"{i % 1000}.{i % 97}" for i in range(_BLOCK)]
+    cells = whole + dotted + ["12", "1.5", "1-5", "1:5"]
+    values, claimed = short_numbers(pl.Series(cells), False)  # type: ignore[misc]
+    assert claimed.tolist() == [True] * (2 * _BLOCK + 2) + [False, False]
+    assert values[:-2].tolist() == [float(c) for c in cells[:-2]]
+    assert values[_BLOCK - 1] == float((_BLOCK - 1) * 7919 % 100_000_000) and values[_BLOCK + 98] == 98.1

@@ -76,6 +76,18 @@ def _read(views: np.ndarray, percent: int, values: np.ndarray, claimed: np.ndarr
     cells &= _LOW.take(body, mode="clip")
     claimed &= (cells & _TOP3) == 0  # every byte 0-0x1F: digits, ":" to "?" (10-15) or space to "/" (bit 4)
     dot = cells & _BIT4
+    if dot.any():
+        places = _without_dot(cells, dot, body, claimed)
+        np.divide(cells, _POW10.take(places + 2 * percent, mode="clip"), out=values)
+    else:  # no dot in the block (an integer column): no dot to take out, no places
+        _digits_value(cells, body, claimed)
+        np.divide(cells, _POW10[2 * percent], out=values)
+    values[~claimed] = np.nan
+
+
+def _without_dot(cells: np.ndarray, dot: np.ndarray, body: np.ndarray, claimed: np.ndarray) -> np.ndarray:
+    """``cells`` as the integer its digits spell once the dot (bit 4 of one byte: ``dot``) is taken
+    out; returns the digits after the dot."""
     below = dot - _1
     claimed &= (dot & below) == 0  # bit 4 in one byte at most
     below &= ~dot
@@ -83,20 +95,19 @@ def _read(views: np.ndarray, percent: int, values: np.ndarray, claimed: np.ndarr
     at &= _CLEAR3
     has_dot = (dot != 0).astype(_U)
     claimed &= ((cells >> at) & _BYTE) == has_dot * _DOT  # that byte is the dot, not "-" or ","
-    _digits_value(cells, at, body - has_dot, claimed)
-    places = body - _1 - (at >> _3)  # digits after the dot
-    places *= has_dot
-    np.divide(cells, _POW10.take(places + 2 * percent, mode="clip"), out=values)
-    values[~claimed] = np.nan
-
-
-def _digits_value(cells: np.ndarray, at: np.ndarray, count: np.ndarray, claimed: np.ndarray) -> None:
-    """``cells`` becomes the integer its digits spell once the byte at bit ``at`` (the dot; 64: none)
-    is taken out; a cell of no digit, or with a byte that is no digit, is unclaimed."""
     rest = cells >> (at + _8)
     rest <<= at
     cells &= (_1 << at) - _1
-    cells |= rest  # the ``count`` digits, first lowest
+    cells |= rest  # the digits, first lowest
+    _digits_value(cells, body - has_dot, claimed)
+    places = body - _1 - (at >> _3)
+    places *= has_dot
+    return places
+
+
+def _digits_value(cells: np.ndarray, count: np.ndarray, claimed: np.ndarray) -> None:
+    """``cells`` (``count`` bytes, the first lowest) becomes the integer its digits spell; a cell of
+    no digit, or with a byte that is no digit, is unclaimed."""
     claimed &= count != 0
     cells <<= (_8 - count) << _3  # the last digit in the top byte: zeros before the first
     claimed &= ((cells + _PAST_9) & _HIGH) == 0  # each byte 0-9 (any from 10 up reaches 0x80)
