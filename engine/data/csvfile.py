@@ -11,10 +11,13 @@ import codecs
 import csv
 import hashlib
 import io
+import os
+import sys
 from pathlib import Path
 
 from ..errors import CellProblem, DataError
 from ..frozen import frozen
+from . import csvcolumns
 from .csvcolumns import ColumnTable, TableFile, read_columns
 
 MAX_FILE_BYTES = 500_000_000
@@ -30,6 +33,7 @@ class RawTable(TableFile):
 def read_csv(path: str | Path, encoding: str | None = None, display: str | None = None) -> RawTable | ColumnTable:
     """The table's cells as text: whole columns for a large plain file, else rows (the exact reader)."""
     name = display or str(path)
+    _import_polars_meanwhile(path)
     raw = _read_bytes(Path(path), name)
     sha = hashlib.sha256(raw).hexdigest()
     fast = _utf8_columns(raw, name, sha) if encoding is None else None
@@ -44,6 +48,30 @@ def read_csv(path: str | Path, encoding: str | None = None, display: str | None 
             return _parse(text, name, sha, used)
     _check_header(list(fast.header), fast.header_line, name)
     return fast
+
+
+def _import_polars_meanwhile(path: str | Path) -> None:
+    """For a file big enough for the columnar read (csvcolumns.FAST_MIN_BYTES), polars is imported in a
+    second thread while this one reads and hashes the bytes, which release the GIL: importing polars
+    (~0.3 s, most of it loading its library) otherwise waits until they are done. A small file, every
+    seed's, never imports polars; a file that cannot be stat'ed is left to read_bytes' message."""
+    if "polars" in sys.modules:
+        return
+    try:
+        big = os.stat(path).st_size >= csvcolumns.FAST_MIN_BYTES
+    except (OSError, ValueError):
+        return
+    if big:
+        import threading
+
+        threading.Thread(target=_import_polars, name="import polars", daemon=True).start()
+
+
+def _import_polars() -> None:
+    try:
+        import polars  # noqa: F401
+    except BaseException:  # the columnar reader imports it again, and meets the error where it is handled
+        pass
 
 
 def _utf8_columns(raw: bytes, name: str, sha: str) -> ColumnTable | None:
