@@ -235,6 +235,14 @@ def test_an_infinite_number_in_a_percent_cell_is_named_by_its_cell(rules: tongba
     assert message.startswith(f"{path} 工作表“附件”单元格 E4，第 4 行，列“活跃率”，值 'inf'：应为百分数")
 
 
+def test_a_huge_number_in_a_percent_cell_is_too_large_not_a_damaged_file(rules: tongbao.Ruleset, tmp_path: Path) -> None:
+    """1e30 under 0.00% needs more than Decimal's default 28 digits (found by review: told as damaged)."""
+    path = tonggu_xlsx(tmp_path / "units.xlsx")
+    _edit_sheet(path, lambda body: re.sub(rb'(<c r="E4"[^>]*><v>)[^<]*', rb"\g<1>1e30", body, count=1))
+    message = _refused(rules, path)
+    assert message.startswith(f"{path} 工作表“附件”单元格 E4，第 4 行，列“活跃率”，值 '1{'0' * 32}.00%'：数值过大")
+
+
 def test_a_missing_sheet_lists_the_sheets(tmp_path: Path) -> None:
     text = RULES.read_text(encoding="utf-8").replace("  file: units.csv\n", "  file: units.csv\n  sheet: 附件2\n")
     (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
@@ -294,6 +302,9 @@ def test_a_fraction_without_a_percent_format_is_not_a_percent(rules: tongbao.Rul
 @pytest.mark.parametrize("value, fmt, text", [
     (0.8232, ("percent", 2), "82.32%"), (0.82325, ("percent", 2), "82.33%"), (1, ("percent", 0), "100%"),
     (12.0, None, "12"), (3.8, ("fixed", 2), "3.80"), (0.1 + 0.2, None, "0.30000000000000004"), (-0.005, ("percent", 1), "-0.5%"),
+    # beyond the default 28 digits of Decimal (the builder then says "too large", by cell); NaN as before
+    (1e30, ("percent", 2), "1" + "0" * 32 + ".00%"), (1e300, ("fixed", 1), "1" + "0" * 300 + ".0"),
+    (-1.5e308, ("percent", 0), "-15" + "0" * 309 + "%"), (float("nan"), ("percent", 2), "NaN%"), (float("-inf"), ("percent", 2), "-inf"),
 ])
 def test_numbers_read_as_the_sheet_shows_them(value: float, fmt: Any, text: str) -> None:
     from tongbao.data.workbook import _number
@@ -303,7 +314,7 @@ def test_numbers_read_as_the_sheet_shows_them(value: float, fmt: Any, text: str)
 
 @pytest.mark.parametrize("code, kind", [
     ("0.00%", ("percent", 2)), ("0%", ("percent", 0)), ("#,##0.0", ("fixed", 1)), ('[Red]0.00%;"-"', ("percent", 2)),
-    ("General", None), ("yyyy-mm-dd", None), ("@", None),
+    ("General", None), ("yyyy-mm-dd", None), ("@", None), ("0." + "0" * 40, ("fixed", 30)),  # Excel's most decimals
 ])
 def test_number_formats_that_change_a_cells_text(code: str, kind: Any) -> None:
     from tongbao.data.workbook import _format_kind

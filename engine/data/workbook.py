@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -66,9 +66,9 @@ def read_sheet(path: Path, columns: Sequence[str], sheet: str | None, display: s
 
 # What a damaged file raises from inside the zip and XML readers and the cell conversions (a bad
 # deflate stream, a CRC mismatch, a zip feature the standard library lacks, a cut-off entry, an
-# unreadable cell reference). calamine's own errors
+# unreadable cell reference); not arithmetic, which a good file's numbers must never reach. calamine's own errors
 # are caught where it is called (_open, _header_in).
-DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, KeyError, ValueError, ArithmeticError)
+DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, KeyError, ValueError)
 
 
 def _read(path: Path, raw: bytes, columns: Sequence[str], sheet: str | None, name: str) -> Sheet:
@@ -245,7 +245,7 @@ def _format_kind(code: str) -> tuple[str, int] | None:
     m = re.fullmatch(r"[#,0]*0(?:\.(0+))?(%?)", first)
     if not m:
         return None
-    return ("percent" if m.group(2) else "fixed", len(m.group(1) or ""))
+    return ("percent" if m.group(2) else "fixed", min(len(m.group(1) or ""), 30))  # Excel shows at most 30 decimals
 
 
 def _parse_ref(ref: str) -> tuple[int, int]:
@@ -350,13 +350,26 @@ def _text(value: Any, scan: _Scan, at: tuple[int, int], name: str, sheet: str) -
 
 def _number(value: float, fmt: tuple[str, int] | None) -> str:
     """As the sheet shows it: 0.8232 under 0.00% is 82.32%; 3.8 under 0.00 is 3.80; else the shortest exact form."""
-    if not math.isfinite(value):  # 1e999 in a sheet's XML: the cell's text, which the builder refuses by cell
+    if math.isinf(value):  # 1e999 in a sheet's XML: the cell's text, which the builder refuses by cell
         return repr(float(value))
-    exact = Decimal(repr(float(value)))
-    if fmt is not None and fmt[0] == "percent":
-        return f"{(exact * 100).quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}%"  # Excel rounds half up
     if fmt is not None:
-        return f"{exact.quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}"
+        exact = Decimal(repr(float(value))) * (100 if fmt[0] == "percent" else 1)
+        # Digits enough for any double x100 at the format's decimals (the default 28 raise for 1e30 under
+        # 0.00%): the builder then says the value is too large, naming the cell.
+        with localcontext(prec=340 + fmt[1]):
+            shown = exact.quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)  # Excel rounds half up
+        return f"{shown}%" if fmt[0] == "percent" else f"{shown}"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+    exact = Decimal(repr(float(value)))
+    # Digits enough for any double x100 at the format's decimals (the default 28 raise for 1e30 under 0.00%):
+    # the builder then says the value is too large, naming the cell.
+    with localcontext(prec=340 + (fmt[1] if fmt else 0)):
+        if fmt is not None and fmt[0] == "percent":
+            return f"{(exact * 100).quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}%"  # Excel rounds half up
+        if fmt is not None:
+            return f"{exact.quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}"
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
