@@ -64,19 +64,23 @@ def _absent_values(f: FieldSpec, n: int, zero: bool) -> np.ndarray:
 
 
 class JoinedTable(Table):
-    """A unit table joined from several files, whose names are joined only when first read.
+    """A unit table joined from several files, whose names and lines are joined only when first read.
 
     The names are an object array: joining a million of them writes every name's reference count
     twice (the copy, then its free), names spread over memory; in yanjiang's evaluation at 1M units
     a part that was a fifth of the time (perf: _strided_to_strided_copy_references, clear_object_strided_loop),
     for names an evaluation without history, findings or escalations never reads (the audit reads the
-    few it reports, by ``names_at``). The verdict's writers read ``names`` and get them joined, once.
+    few it reports, by ``names_at``). The lines (8 MB at 1M) only messages and the verdict's writers read.
+    Those read ``names`` and ``lines`` and get them joined, once.
     """
 
-    def __init__(self, name_runs: tuple[np.ndarray, ...] = (), **fields: Any) -> None:
+    def __init__(self, name_runs: tuple[np.ndarray, ...] = (), line_runs: tuple[np.ndarray, ...] = (), **fields: Any) -> None:
         self._names: np.ndarray | None = None
-        self._name_runs = name_runs
-        fields.setdefault("names", None)  # None: joined from name_runs when first read
+        self._lines: np.ndarray | None = None
+        self._name_runs, self._line_runs = name_runs, line_runs
+        self._n = sum(len(r) for r in line_runs) if line_runs else len(fields["lines"])
+        fields.setdefault("names", None)  # None: joined from the runs when first read
+        fields.setdefault("lines", None)
         super().__init__(**fields)
 
     @property  # a field of Table, here read through the runs
@@ -92,6 +96,19 @@ class JoinedTable(Table):
     def names(self, value: np.ndarray | None) -> None:
         self._names = value
 
+    @property  # a field of Table, here read through the runs
+    def lines(self) -> np.ndarray:
+        if self._lines is None:
+            joined = np.concatenate(self._line_runs)
+            joined.flags.writeable = False
+            self._lines, self._line_runs = joined, ()
+            return joined
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: np.ndarray | None) -> None:
+        self._lines = value
+
     def names_at(self, index: np.ndarray) -> np.ndarray:
         if self._names is None:
             return gather_runs(self._name_runs, index)
@@ -99,7 +116,7 @@ class JoinedTable(Table):
         return names
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return self._n
 
 
 def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
@@ -109,9 +126,8 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
     _check_distinct(tables)
     parts = [t for _, t in tables]
     merged = JoinedTable(
-        name_runs=tuple(t.names for t in parts),
+        name_runs=tuple(t.names for t in parts), line_runs=tuple(t.lines for t in parts),
         file=parts[0].file, fingerprint=_joined_fingerprint([t.fingerprint for t in parts]), encoding=parts[0].encoding,
-        lines=np.concatenate([t.lines for t in parts]),
         columns={k: np.concatenate([t.columns[k] for t in parts]) for k in parts[0].columns},
         not_applicable={k: _joined_mask([t.not_applicable[k] for t in parts]) for k in parts[0].columns},
         blank={k: _joined_mask([t.blank[k] for t in parts]) for k in parts[0].columns},
@@ -122,8 +138,8 @@ def concat_tables(tables: list[tuple[str | None, Table]]) -> Table:
         totals=[c for t in parts for c in t.totals], source_list=[s for t in parts for s in t.source_list],
         file_runs=tuple((t.file, len(t)) for t in parts),
     )
-    for arr in (merged.lines, *merged.columns.values(), *merged.not_applicable.values(), *merged.blank.values(),
-                *merged.decimals.values()):  # the names' runs are their files' own, already read-only
+    for arr in (*merged.columns.values(), *merged.not_applicable.values(), *merged.blank.values(),
+                *merged.decimals.values()):  # the names' and lines' runs are their files' own, already read-only
         arr.flags.writeable = False
     return merged
 
