@@ -169,12 +169,11 @@ class _PartRun:
         self.dates["year_to_date"] = self.to_date.function(names)
         self.ctx = Context(names, self.n, {}, part.tiers, self.dates)
         self.unit_groups = self._assign_groups()
-        self.groups = None if self.unit_groups is None else self.unit_groups.labels()
         for fact in ruleset.facts:  # per-group facts need the groups first: a column each, made when read
             if fact.groups and fact.date is None and self.unit_groups is not None:
                 names.defer(fact.name, partial(_group_fact, fact, self.unit_groups))
-        if part.groups:
-            names["group"] = self.groups
+        if self.unit_groups is not None:
+            names.defer("group", self.unit_groups.labels)  # made if an expression reads it (the verdict's too: PartResult.groups)
 
     def result(self, published: dict[str, Any]) -> PartResult:
         names = self.ctx.names
@@ -192,7 +191,7 @@ class _PartRun:
         if overrides:  # an escalation set metrics: everything after them is computed again (the conditions stay as they were)
             metrics, flags, rank, notices, figures = self._scored(vetoes, vetoed, overrides)
         warnings = LaterWarnings(self.warnings, audit_later(self.part, self.table, metrics))  # the published columns' audit
-        return PartResult(self.part, self.table, self.groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
+        return PartResult(self.part, self.table, self.unit_groups, metrics, aggregates, vetoes, vetoed, dict(self.ctx.bands),
                           flags, rank, notices, figures, warnings, names, self.dates, self.ruleset.facts, escalations,
                           {f.id: published[f.id] for f in self.part.summary if f.id in published}, self.to_date, self.lists)
 
@@ -289,8 +288,8 @@ class _PartRun:
         own = set(rows.columns) | {m.name for m in spec.metrics} | {f.name for f in spec.flags}
         out = {f.name: self.table.columns[f.name][index] for f in self.part.units.fields
                if f.name not in own and f.name in self.table.columns}
-        if self.groups is not None and "group" not in own:
-            out["group"] = self.groups[index]
+        if self.unit_groups is not None and "group" not in own:
+            out["group"] = self.unit_groups.labels()[index]
         return out
 
     # ------------------------------------------------------------ checks and verdicts

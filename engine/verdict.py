@@ -23,6 +23,7 @@ from .rules.formatting import Format, format_value
 from .data.history import summary as escalation_summary
 from .rules.model import RANK_NAMES, Figure, Part, Ruleset, Tier
 from .data.tables import Table
+from .unitgroups import UnitGroups
 from .unitrows import UNITS_MARK, NameList, json_value as _json_value, name_list, py_value as _py, unit_dicts
 
 if TYPE_CHECKING:  # TypedDicts for type checkers only: building them costs ~2 ms of every start-up
@@ -38,7 +39,7 @@ class PartResult:
 
     part: Part
     table: Table
-    groups: np.ndarray | None
+    unit_groups: UnitGroups | None  # each unit's group: read ``groups`` for their ids
     metrics: dict[str, np.ndarray]
     aggregates: dict[str, np.ndarray]
     vetoes: dict[str, np.ndarray]
@@ -56,6 +57,11 @@ class PartResult:
     published: dict[str, Any] = field(default_factory=dict[str, Any])  # figure id -> ((scope, Published), ...), from the period file
     to_date: Any = None  # data.yeartodate.YearToDate: earlier periods of the year, and the capped metrics
     lists: dict[str, np.ndarray] = field(default_factory=dict[str, np.ndarray])  # findings id -> each unit's rows as written (row_text)
+
+    @functools.cached_property
+    def groups(self) -> np.ndarray | None:
+        """Each unit's group id (None: the part has no groups), made when first read (UnitGroups.labels)."""
+        return None if self.unit_groups is None else self.unit_groups.labels()
 
     def to_dict(self, units: bool = True) -> dict[str, Any]:
         """This part as the verdict lists it; ``units=False`` leaves a mark where the unit list goes and

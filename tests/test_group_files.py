@@ -213,13 +213,25 @@ def test_a_joined_tables_names_are_joined_when_first_read() -> None:
     table = tongbao.evaluate(rules, seed).parts[0].table
     names = [row["单位"] for name in ("区级部门报送.csv", "镇街报送.csv") for row in csv.DictReader((seed / name).open(encoding="utf-8"))]
     n = sum(1 for _ in (seed / "区级部门报送.csv").open(encoding="utf-8")) - 1
-    assert table._names is None and len(table) == len(names) == 57 and n == 39
+    assert table._names is None and table._lines is None and len(table) == len(names) == 57 and n == 39
     assert table.names_at(np.array([n, 0, len(names) - 1, n - 1])).tolist() == [names[n], names[0], names[-1], names[n - 1]]
     assert table.names_at(np.array([n, 0, 56, 38])).tolist() == ["中和镇", "区统计局", "丰裕镇", "区国土分局"]
     assert table._names is None
     assert table.names.tolist() == names and not table.names.flags.writeable and table._name_runs == ()
     assert table.names_at(np.array([40, 2])).tolist() == [names[40], names[2]]
-    assert dataclasses.replace(table, warnings=[]).names.tolist() == names
+    assert table._lines is None and table.lines.tolist() == [*range(2, 41), *range(2, 20)] and not table.lines.flags.writeable
+    again = dataclasses.replace(table, warnings=[])
+    assert again.names.tolist() == names and again.lines.tolist() == table.lines.tolist() and len(again) == 57
+
+
+def test_group_ids_are_made_when_first_read() -> None:
+    """The units' group ids (an object array) are made when the verdict or an expression first reads them, once:
+    the part's ``groups`` and the expressions' ``group`` are the same array."""
+    rules = tongbao.load_ruleset(SEED.parent.parent / "rulesets" / "yanjiang-xinxi-2020q3.yaml")
+    part = tongbao.evaluate(rules, SEED).parts[0]
+    assert "_labels" not in vars(part.unit_groups) and "group" in part.names and "group" not in dict(part.names)
+    assert part.groups.tolist() == ["departments"] * 39 + ["towns"] * 18 and not part.groups.flags.writeable
+    assert part.groups is part.names["group"] is part.unit_groups.labels()
 
 
 def test_the_audits_warnings_are_made_when_first_read(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ def test_labels_from_runs_fill_each_group_in_table_order() -> None:
     groups = UnitGroups.from_runs(["departments", "towns"], [("towns", 2), ("departments", 3)])
     assert groups.members == (slice(2, 5), slice(0, 2))
     labels = groups.labels()
-    assert labels.tolist() == ["towns", "towns", "departments", "departments", "departments"]
+    assert labels.tolist() == ["towns", "towns", "departments", "departments", "departments"] and groups.labels() is labels
     assert labels.dtype == object and not labels.flags.writeable
 
 
