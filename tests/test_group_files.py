@@ -213,15 +213,45 @@ def test_a_joined_tables_names_are_joined_when_first_read() -> None:
     table = tongbao.evaluate(rules, seed).parts[0].table
     names = [row["单位"] for name in ("区级部门报送.csv", "镇街报送.csv") for row in csv.DictReader((seed / name).open(encoding="utf-8"))]
     n = sum(1 for _ in (seed / "区级部门报送.csv").open(encoding="utf-8")) - 1
-    assert table._names is None and table._lines is None and len(table) == len(names) == 57 and n == 39
+    assert table._joined == {} and len(table) == len(names) == 57 and n == 39
     assert table.names_at(np.array([n, 0, len(names) - 1, n - 1])).tolist() == [names[n], names[0], names[-1], names[n - 1]]
     assert table.names_at(np.array([n, 0, 56, 38])).tolist() == ["中和镇", "区统计局", "丰裕镇", "区国土分局"]
-    assert table._names is None
-    assert table.names.tolist() == names and not table.names.flags.writeable and table._name_runs == ()
+    assert "names" not in table._joined
+    assert table.names.tolist() == names and not table.names.flags.writeable and table._runs["names"] == ()
     assert table.names_at(np.array([40, 2])).tolist() == [names[40], names[2]]
-    assert table._lines is None and table.lines.tolist() == [*range(2, 41), *range(2, 20)] and not table.lines.flags.writeable
+    assert "lines" not in table._joined and table.lines.tolist() == [*range(2, 41), *range(2, 20)] and not table.lines.flags.writeable
     again = dataclasses.replace(table, warnings=[])
     assert again.names.tolist() == names and again.lines.tolist() == table.lines.tolist() and len(again) == 57
+
+
+def test_threads_reading_a_joined_tables_names_first_get_one_array() -> None:
+    """The JSON writer's threads may be the first to read ``names``: each gets the same joined array, and
+    names_at meanwhile reads whole runs or the joined array (review: 1,384 of 3,000 races gave two arrays)."""
+    import threading
+
+    import numpy as np
+    from tongbao.data.groupfiles import JoinedTable
+
+    runs = (np.array([f"部门{i}" for i in range(3000)], dtype=object), np.array([f"镇{i}" for i in range(3000)], dtype=object))
+    want = [*runs[0].tolist(), *runs[1].tolist()]
+    for _ in range(200):
+        table = JoinedTable(name_runs=runs, line_runs=(np.arange(3000), np.arange(3000)), file="f", fingerprint="", encoding=None,
+                            columns={}, not_applicable={}, blank={})
+        arrays: list[np.ndarray] = []
+        picked: list[str] = []
+        start = threading.Barrier(4)
+
+        def read() -> None:
+            start.wait()
+            picked.append(table.names_at(np.array([5999, 0]))[0])
+            arrays.append(table.names)
+
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len({id(a) for a in arrays}) == 1 and arrays[0].tolist() == want and picked == ["镇2999"] * 4
 
 
 def test_group_ids_are_made_when_first_read() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 from typing import Any, Callable
 
 import numpy as np
@@ -63,6 +64,9 @@ def _absent_values(f: FieldSpec, n: int, zero: bool) -> np.ndarray:
     return np.full(n, 0.0 if zero else np.nan)
 
 
+_JOINING = threading.Lock()
+
+
 class JoinedTable(Table):
     """A unit table joined from several files, whose names and lines are joined only when first read.
 
@@ -75,44 +79,36 @@ class JoinedTable(Table):
     """
 
     def __init__(self, name_runs: tuple[np.ndarray, ...] = (), line_runs: tuple[np.ndarray, ...] = (), **fields: Any) -> None:
-        self._names: np.ndarray | None = None
-        self._lines: np.ndarray | None = None
-        self._name_runs, self._line_runs = name_runs, line_runs
+        self._joined: dict[str, np.ndarray] = {}
+        self._runs = {"names": name_runs, "lines": line_runs}
         self._n = sum(len(r) for r in line_runs) if line_runs else len(fields["lines"])
         fields.setdefault("names", None)  # None: joined from the runs when first read
         fields.setdefault("lines", None)
         super().__init__(**fields)
 
-    @property  # a field of Table, here read through the runs
-    def names(self) -> np.ndarray:
-        if self._names is None:
-            joined = np.concatenate(self._name_runs)
-            joined.flags.writeable = False
-            self._names, self._name_runs = joined, ()
-            return joined
-        return self._names
+    def _join(self, field: str) -> np.ndarray:
+        """``field`` joined from its runs, once: the JSON writer's threads may be first to read it, together."""
+        joined = self._joined.get(field)
+        if joined is None:
+            with _JOINING:
+                joined = self._joined.get(field)
+                if joined is None:
+                    joined = np.concatenate(self._runs[field])
+                    joined.flags.writeable = False
+                    self._joined[field], self._runs[field] = joined, ()
+        return joined
 
-    @names.setter
-    def names(self, value: np.ndarray | None) -> None:
-        self._names = value
+    def _given(self, field: str, value: np.ndarray | None) -> None:
+        if value is not None:  # None from the dataclass's __init__: joined later
+            self._joined[field] = value
 
-    @property  # a field of Table, here read through the runs
-    def lines(self) -> np.ndarray:
-        if self._lines is None:
-            joined = np.concatenate(self._line_runs)
-            joined.flags.writeable = False
-            self._lines, self._line_runs = joined, ()
-            return joined
-        return self._lines
-
-    @lines.setter
-    def lines(self, value: np.ndarray | None) -> None:
-        self._lines = value
+    names = property(lambda self: self._join("names"), lambda self, v: self._given("names", v))  # fields of Table, read through the runs
+    lines = property(lambda self: self._join("lines"), lambda self, v: self._given("lines", v))
 
     def names_at(self, index: np.ndarray) -> np.ndarray:
-        if self._names is None:
-            return gather_runs(self._name_runs, index)
-        names: np.ndarray = self._names[index]
+        with _JOINING:  # the runs are read whole or not at all
+            runs = self._runs["names"] if "names" not in self._joined else None
+        names: np.ndarray = gather_runs(runs, index) if runs else self.names[index]
         return names
 
     def __len__(self) -> int:
