@@ -34,7 +34,7 @@ _UNITS, _NAMES = (json.dumps(m).encode() for m in (UNITS_MARK, NAMES_MARK))  # a
 _MARKS = re.compile(re.escape(_UNITS) + b"|" + re.escape(_NAMES))
 BUILDERS = min(2, os.cpu_count() or 1)  # column-wise batches built at once (threads)
 Piece = Union[bytes, memoryview]  # a piece of the text: the unit lists are views of polars' memory (report.arrowtext)
-TEXT_BATCH = 40_000  # units per column-wise batch: ~24 MB of text (Tonggu 1M: 584 MB peak, 538 at 20,000; ~15 queries and their set-up a batch)
+TEXT_BATCH = 20_000  # units per column-wise batch: ~12 MB of text (Tonggu 1M: ~600-630 MB peak, ~640-670 at 40,000, no faster at load 2-3)
 
 
 def verdict_chunks(verdict: Verdict, fast: bool | None = None) -> Iterator[Piece]:
