@@ -56,6 +56,9 @@ def test_rates_with_four_decimals_get_a_table_of_their_range() -> None:
     [0.1 + 0.2, 0.5, 0.25, 0.75] * 3,  # 0.30000000000000004 is no k / 10**d with d ≤ 6
     [1e-7, 0.5, 0.25, 0.75] * 3,
     list(range(0, 120, 10)),  # 12 values over a range of 111: wider than a quarter of the rows
+    [1e19] * 12,  # one k, past int64;
+    # review: OverflowError, exit 3, from a metric such as registered * 100000
+    [2.0**53, 2.0**53 + 2, 2.0**53, 2.0**53 + 4] * 3,  # from 2**53 on, not every k of the range is a float
 ])
 def test_columns_a_table_cannot_stand_for_have_none(values: list[float]) -> None:
     column = np.array(values, dtype=np.float64)

@@ -362,17 +362,6 @@ def _number(value: float, fmt: tuple[str, int] | None) -> str:
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
-    exact = Decimal(repr(float(value)))
-    # Digits enough for any double x100 at the format's decimals (the default 28 raise for 1e30 under 0.00%):
-    # the builder then says the value is too large, naming the cell.
-    with localcontext(prec=340 + (fmt[1] if fmt else 0)):
-        if fmt is not None and fmt[0] == "percent":
-            return f"{(exact * 100).quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}%"  # Excel rounds half up
-        if fmt is not None:
-            return f"{exact.quantize(Decimal(1).scaleb(-fmt[1]), ROUND_HALF_UP)}"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
 
 
 def locate(error: DataError, sheet: Sheet) -> DataError:

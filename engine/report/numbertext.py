@@ -53,7 +53,7 @@ class _Table:
     @classmethod
     def of(cls, v: np.ndarray, fmt: Any, texts: Texts) -> _Table | None:
         """The column's table, or None: not floats, too short, a NaN, an infinity or -0.0 (written
-        apart), or no ``d`` ≤ MAX_DECIMALS with every value ``k / 10**d`` and the k's range at most a
+        apart), a k of 2**53 or more (1e19 from a metric), or no ``d`` ≤ MAX_DECIMALS with every value ``k / 10**d`` and the k's range at most a
         quarter of the rows."""
         if v.dtype != np.float64 or v.ndim != 1 or len(v) < MIN_ROWS:
             return None
@@ -67,7 +67,7 @@ class _Table:
             if not np.array_equal(k / scale, v):
                 continue
             low, high = int(k.min()), int(k.max())
-            if high - low + 1 > len(v) // 4:
+            if high - low + 1 > len(v) // 4 or max(-low, high) >= 2**53:  # int64 arange, each k exact as a float
                 return None
             return cls(scale, low, texts(np.arange(low, high + 1, dtype=np.int64).astype(np.float64) / scale, fmt))
         return None
