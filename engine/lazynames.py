@@ -6,7 +6,10 @@ its name, so that column is made the first time a name lookup asks for it.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
+
+_MAKING = threading.RLock()  # re-entered when a name's maker reads another deferred name
 
 
 class Names(dict[str, Any]):
@@ -29,8 +32,12 @@ class Names(dict[str, Any]):
         return dict(self._later)
 
     def __missing__(self, name: str) -> Any:
-        make = self._later.pop(name)  # a KeyError, as a dict's, when the name is nowhere
-        value = self[name] = make()
+        with _MAKING:  # the JSON writer's threads may be first to read a name together: made once
+            if super().__contains__(name):
+                return super().__getitem__(name)
+            value = self._later[name]()  # a KeyError, as a dict's, when the name is nowhere
+            super().__setitem__(name, value)
+            self._later.pop(name, None)  # only now: ``in`` sees the name throughout
         return value
 
     def __setitem__(self, name: str, value: Any) -> None:

@@ -80,3 +80,31 @@ def test_per_group_facts_are_made_for_the_part_that_reads_them() -> None:
     points = dict(adoption.names)["points_district_article"]
     assert dict(zip(adoption.groups.tolist(), points.tolist())) == {"departments": 6.0, "towns": 8.0}
     assert not points.flags.writeable
+
+
+def test_threads_reading_a_deferred_name_first_make_it_once() -> None:
+    """Review: two threads missing the same name together could both make it, or one find it gone (KeyError)."""
+    import threading
+    import time
+
+    for _ in range(50):
+        names, made = Names(), []
+
+        def make() -> int:
+            made.append(1)
+            time.sleep(0.001)  # a maker that lets the other threads run meanwhile, as numpy's do
+            return len(made)
+
+        names.defer("x", make)
+        start, seen = threading.Barrier(4), []
+
+        def read() -> None:
+            start.wait()
+            seen.append((names["x"], "x" in names))
+
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert made == [1] and seen == [(1, True)] * 4
