@@ -18,13 +18,9 @@ from .rules.formatting import Format, Published
 from .rules.model import FieldSpec, Part
 
 
-def audit_published(part: Part, table: Table, metrics: dict[str, np.ndarray]) -> list[DataWarning]:
-    """A warning for each published cell that differs from its metric (TB-A001, blank: TB-A002)."""
-    return audit_later(part, table, metrics)()
-
-
 def audit_later(part: Part, table: Table, metrics: dict[str, np.ndarray]) -> Callable[[], list[DataWarning]]:
-    """audit_published's comparisons, made now (which cells disagree); its warnings made when called.
+    """Each published cell compared with its metric now (which cells disagree); the warnings for those
+    that differ (TB-A001, blank: TB-A002) made when the returned function is called.
 
     Thousands of findings are as many DataWarning objects (~7 µs each with their messages, and as
     many objects for the garbage collector to visit): a verdict makes them when its warnings are read.

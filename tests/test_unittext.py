@@ -146,7 +146,7 @@ def test_a_batch_that_fails_in_a_builder_thread_raises_in_order(monkeypatch: pyt
             raise ValueError("batch 20")
         return str(start).encode()
 
-    pieces = jsonout._in_threads(make, range(0, 100, 10), 2)
+    pieces = jsonout._Ahead(make, range(0, 100, 10), 2)
     assert [next(pieces), next(pieces)] == [b"0", b"10"]
     with pytest.raises(ValueError, match="batch 20"):
         next(pieces)

@@ -150,7 +150,7 @@ def _unit_list(part: PartResult, indent: int, size: int, batch: Callable[[int, i
     in threads (given back in order), the first ones started now."""
     n = len(part.table)
     starts = range(0, n, size)
-    made = _in_threads(lambda start: batch(start, min(n, start + size)), starts, builders) if builders > 1 and len(starts) > 1 \
+    made = _Ahead(lambda start: batch(start, min(n, start + size)), starts, builders) if builders > 1 and len(starts) > 1 \
         else map(lambda start: batch(start, min(n, start + size)), starts)
     return _UnitList(n, indent, made)
 
@@ -177,16 +177,12 @@ class _UnitList:
             self.made.close()
 
 
-def _in_threads(make: Callable[[int], list[Piece]], starts: range, builders: int) -> _Ahead:
-    """``make(start)`` for each start, in order, ``builders`` at a time in threads, the first ones started now."""
-    return _Ahead(make, starts, builders)
-
-
 class _Ahead:
-    """Batches made in threads: polars and numpy, which do most of the work, release the GIL, so on
-    two cores two batches are built at once. At most ``builders`` batches are made ahead of the one
-    being written (bounded memory); the first ``builders`` start when this is made. An error making
-    a batch is raised when that batch's turn comes; the batches after it are not built."""
+    """``make(start)`` for each start, in order, ``builders`` at a time in threads: polars and numpy,
+    which do most of the work, release the GIL, so on two cores two batches are built at once. At
+    most ``builders`` batches are made ahead of the one being written (bounded memory); the first
+    ``builders`` start when this is made. An error making a batch is raised when that batch's turn
+    comes; the batches after it are not built."""
 
     def __init__(self, make: Callable[[int], list[Piece]], starts: range, builders: int) -> None:
         from collections import deque
